@@ -1,0 +1,67 @@
+# Techniekpact monitor. `make help` lists the targets.
+# `make reports` and `make test` set everything up themselves on a fresh Debian machine.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+LOCK := locks/requirements.lock
+STAMP := $(VENV)/.setup-stamp
+# Where `make data` takes the raw files from when the official servers are out of reach:
+# a folder or an http(s) URL with the same files. ../shared/data on the team's machines.
+MIRROR ?= $(wildcard ../shared/data)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+SYSTEM_PACKAGES := chromium fonts-dejavu-core poppler-utils
+
+.PHONY: help setup system-deps data process reports test test-slow lint bench lab clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
+
+setup: $(STAMP) ## Create .venv with the locked dependencies and system packages (idempotent)
+
+$(STAMP): $(LOCK) pyproject.toml
+	@$(MAKE) --no-print-directory system-deps
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python $(LOCK)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+system-deps: ## Install the Debian packages the reports need (Chromium for PDF), if missing
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+data: setup ## Download the raw files into data/raw (verified; MIRROR=dir|url to use a mirror)
+	$(BIN)/techniekpact fetch $(if $(MIRROR),--mirror $(MIRROR))
+
+process: setup ## Raw -> processed store, manifest and indicators (demo data when no raw data)
+	$(BIN)/techniekpact process
+
+reports: setup ## The main job: data, processing and every region's report (HTML + PDF)
+	$(BIN)/techniekpact fetch $(if $(MIRROR),--mirror $(MIRROR)) --allow-offline
+	$(BIN)/techniekpact process
+	$(BIN)/techniekpact reports --level all --jobs $(JOBS)
+
+test: setup ## Run the test suite (real-data tests skip without ../shared/data)
+	$(BIN)/python -m pytest -q -m "not slow" -n $(JOBS)
+
+test-slow: setup ## The long tests: soak runs, full batches
+	$(BIN)/python -m pytest -q -m slow
+
+lint: setup ## ruff on code and notebooks
+	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff format --check src tests benchmarks
+
+bench: setup ## Benchmarks (print figures, assert nothing)
+	$(BIN)/python benchmarks/bench_process.py
+
+clean: ## Remove generated data and reports (raw data stays)
+	rm -rf data/processed/* reports/* && git checkout -- data/processed/README.md reports/.gitkeep 2>/dev/null || true

@@ -1,0 +1,1 @@
+"""Techniekpact monitor: bèta/technical education choice per Dutch region."""

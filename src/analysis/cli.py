@@ -1,0 +1,85 @@
+"""The ``techniekpact`` command: fetch, process, reports.
+
+Imports of the heavy parts happen inside each subcommand, so ``techniekpact --help``
+and no-change re-runs stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from analysis import paths
+from analysis.errors import TechniekpactError
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="techniekpact",
+        description="Techniekpact monitor: raw DUO/CBS data -> processed store -> regional reports.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    fetch = sub.add_parser("fetch", help="download the raw files, verified against checksums")
+    fetch.add_argument("--raw-dir", type=Path, default=paths.RAW_DIR)
+    fetch.add_argument("--mirror", help="a folder or http(s) URL serving the same files")
+    fetch.add_argument(
+        "--allow-offline",
+        action="store_true",
+        help="when nothing can be downloaded, warn and exit 0 (processing then uses demo data)",
+    )
+
+    process = sub.add_parser("process", help="raw files -> processed store, manifest, indicators")
+    process.add_argument("--raw-dir", type=Path, default=paths.RAW_DIR)
+    process.add_argument("--processed-dir", type=Path, default=paths.PROCESSED_DIR)
+    process.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
+    process.add_argument(
+        "--demo",
+        action="store_true",
+        help="process the synthetic demo dataset (also used automatically when raw-dir is empty)",
+    )
+
+    reports = sub.add_parser("reports", help="build the regional progress reports")
+    reports.add_argument("--level", default="all", help="nederland, landsdeel, provincie, corop, a custom level, or all")
+    reports.add_argument("--region", action="append", default=[], help="a region name (repeatable)")
+    reports.add_argument("--format", default="html,pdf", help="comma-separated: html,pdf")
+    reports.add_argument("--jobs", type=int, default=None, help="parallel workers (default: cores)")
+    reports.add_argument("--processed-dir", type=Path, default=paths.PROCESSED_DIR)
+    reports.add_argument("--reports-dir", type=Path, default=paths.REPORTS_DIR)
+    reports.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    args = _build_parser().parse_args(argv)
+    try:
+        if args.command == "fetch":
+            from analysis.fetch import run_fetch
+
+            return run_fetch(args.raw_dir, mirror=args.mirror, allow_offline=args.allow_offline)
+        if args.command == "process":
+            from analysis.pipeline import run_process
+
+            return run_process(args.raw_dir, args.processed_dir, force=args.force, demo=args.demo)
+        if args.command == "reports":
+            from analysis.reports.batch import run_batch
+
+            return run_batch(
+                level=args.level,
+                regions=args.region,
+                formats=[f.strip() for f in args.format.split(",") if f.strip()],
+                jobs=args.jobs,
+                processed_dir=args.processed_dir,
+                reports_dir=args.reports_dir,
+                force=args.force,
+            )
+    except TechniekpactError as exc:
+        print(f"techniekpact {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""Where things live: one place, overridable by environment variables and CLI options.
+
+Analysts and tests point the pipeline elsewhere with ``TECHNIEKPACT_*`` variables
+instead of editing code.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+CONFIG_DIR = _env_path("TECHNIEKPACT_CONFIG_DIR", PROJECT_ROOT / "config")
+DATA_DIR = PROJECT_ROOT / "data"
+RAW_DIR = _env_path("TECHNIEKPACT_RAW_DIR", DATA_DIR / "raw")
+PROCESSED_DIR = _env_path("TECHNIEKPACT_PROCESSED_DIR", DATA_DIR / "processed")
+REPORTS_DIR = _env_path("TECHNIEKPACT_REPORTS_DIR", PROJECT_ROOT / "reports")
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+DOCS_DIR = PROJECT_ROOT / "docs"
+# The real files kept beside the repository on the team's machines (never copied in).
+SHARED_DATA_DIR = _env_path("TECHNIEKPACT_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data")
+
+REGIONS_CONFIG = CONFIG_DIR / "regions.yaml"
+INDICATORS_CONFIG = CONFIG_DIR / "indicators.yaml"
+
+STORE_FILE = "store.parquet"
+MANIFEST_FILE = "manifest.json"
+INDICATORS_FILE = "indicators.parquet"
+DERIVED_FILE = "derived.parquet"
+REGIONS_FILE = "regions.parquet"

@@ -1,0 +1,5 @@
+"""Placeholder: the ho readers land here (FORMATS lists their release formats)."""
+
+from analysis.sources import SourceFormat
+
+FORMATS: list[SourceFormat] = []

@@ -1,0 +1,132 @@
+"""Low-level reading of raw files: encoding, BOM, separator, stray lines, truncation.
+
+Every DUO/CBS reader goes through ``sniff`` (to be recognised by its header) and
+``read_rows`` (to get all cells as text), so the quirks listed in SOURCES.md are
+handled once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.errors import DataError
+
+_EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # xlsx (zip) and legacy xls (OLE2)
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """What a file looks like from its first bytes."""
+
+    path: Path
+    kind: str  # 'csv' | 'json'
+    encoding: str = "utf-8"  # as passed to open(); 'utf-8-sig' when a BOM is present
+    delimiter: str = ";"
+    header: tuple[str, ...] = field(default_factory=tuple)
+    json_keys: tuple[str, ...] = field(default_factory=tuple)
+
+
+def decode(path: Path, data: bytes) -> tuple[str, str]:
+    """Decode raw bytes; UTF-8 (with or without BOM) first, then Latin-1 (old DUO releases)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(path, "UTF-16 text is not a DUO/CBS release format", expected="UTF-8 or Latin-1")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data:
+        raise DataError(path, "binary content (NUL bytes)", expected="a text CSV or JSON file")
+    return data.decode("latin-1"), "latin-1"
+
+
+def sniff(path: str | Path) -> Sniffed:
+    """Recognise the container (CSV/JSON) and read the header, without parsing the body."""
+    path = Path(path)
+    data = path.read_bytes()
+    if not data.strip():
+        raise DataError(path, "the file is empty", expected="a header line and data rows")
+    if data.startswith(_EXCEL_MAGIC):
+        raise DataError(
+            path,
+            "this is an Excel workbook",
+            expected="the CSV release of the dataset (DUO publishes both; download the .csv)",
+        )
+    text, encoding = decode(path, data)
+    stripped = text.lstrip()
+    if stripped.startswith(("[", "{")):
+        try:
+            records = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DataError(path, f"invalid or truncated JSON: {exc.msg}", line=exc.lineno,
+                            expected="a JSON array of records") from exc
+        if isinstance(records, dict):  # GeoJSON / TopoJSON / other documents: top-level keys
+            return Sniffed(path, "json", encoding=encoding, json_keys=tuple(records.keys()))
+        if not isinstance(records, list) or not records or not isinstance(records[0], dict):
+            raise DataError(path, "JSON is neither a document nor a non-empty array of records",
+                            expected="[{...}, ...] or {...}")
+        return Sniffed(path, "json", encoding=encoding, json_keys=tuple(records[0].keys()))
+    first_line = text.splitlines()[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    header = next(csv.reader([first_line], delimiter=delimiter))
+    return Sniffed(path, "csv", encoding=encoding, delimiter=delimiter,
+                   header=tuple(h.strip() for h in header))
+
+
+def read_rows(sniffed: Sniffed) -> pd.DataFrame:
+    """Read a CSV's body as text cells, with a ``source_row`` column (1-based physical line).
+
+    Lines that hold only ``""`` or nothing (a re-write artefact in some DUO copies) are
+    skipped. A row with a different number of fields than the header is an error that
+    names the line: it means a truncated or corrupted file.
+    """
+    path = sniffed.path
+    text, _ = decode(path, path.read_bytes())
+    width = len(sniffed.header)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniffed.delimiter)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    try:
+        next(reader)
+        for fields in reader:
+            if not fields or all(not f.strip() for f in fields) and len(fields) <= 1:
+                continue
+            if len(fields) != width:
+                raise DataError(
+                    path,
+                    f"row has {len(fields)} fields",
+                    line=reader.line_num,
+                    expected=f"{width} fields as in the header (truncated or corrupted file?)",
+                )
+            rows.append(fields)
+            lines.append(reader.line_num)
+    except csv.Error as exc:
+        raise DataError(path, f"malformed CSV: {exc}", line=reader.line_num) from exc
+    frame = pd.DataFrame(rows, columns=list(sniffed.header), dtype="string")
+    frame["source_row"] = pd.array(lines, dtype="Int64")
+    return frame
+
+
+def read_records(sniffed: Sniffed) -> pd.DataFrame:
+    """Read a JSON array of records as text cells, with ``source_row`` = record number."""
+    records = json.loads(sniffed.path.read_bytes().decode(sniffed.encoding))
+    frame = pd.DataFrame.from_records(records)
+    frame = frame.astype("string")
+    frame["source_row"] = pd.array(range(1, len(frame) + 1), dtype="Int64")
+    return frame
+
+
+def require_columns(sniffed: Sniffed, columns: list[str] | tuple[str, ...]) -> None:
+    """Fail with the missing column names when a recognised file lacks some columns."""
+    present = set(sniffed.header or sniffed.json_keys)
+    missing = [c for c in columns if c not in present]
+    if missing:
+        raise DataError(sniffed.path, f"missing column(s) {missing}", column=missing[0],
+                        expected=f"all of {list(columns)}")
