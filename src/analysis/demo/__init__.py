@@ -1,0 +1,1 @@
+"""Synthetic demo dataset: same formats and quirks as the real files, unmistakably marked."""
