@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-LEVELS = ("vmbo", "havo", "vwo", "mbo", "hbo", "wo")
+# "vo" is for vo pupils in mixed years (brugjaar, havo/vwo 3, praktijkonderwijs) with no single level.
+LEVELS = ("vo", "vmbo", "havo", "vwo", "mbo", "hbo", "wo")
 # Measures, as in the store. ``students`` is mbo participants, ``enrolled`` is ho enrolment.
 MEASURES = ("exam_candidates", "pupils", "students", "first_years", "enrolled", "graduates")
 # ``totaal`` rows exist only where the source publishes a TOTAAL column, so that a
@@ -34,7 +35,8 @@ COUNT_COLUMNS: dict[str, str] = {
     "subfield": "string",  # CROHO subonderdeel / DOMEIN / AFDELING, as in the source
     "leerjaar": "Int64",  # vo leerjaar (pupils); <NA> elsewhere
     "qualification_level": "string",  # mbo kwalificatieniveau '1'..'4'
-    "pathway": "string",  # mbo BOL/BBL, ho opleidingsvorm / type ho
+    "pathway": "string",  # mbo TYPE MBO (BOLVT/BBL/BOLDT), ho OPLEIDINGSVORM, vo onderwijstype
+    "degree": "string",  # ho TYPE HOGER ONDERWIJS / SOORT DIPLOMA (bachelor, master, ...)
     "gender": "string",  # one of GENDERS
     "count": "Int64",  # <NA> when suppressed (or when the source cell is empty: see flags)
     "suppressed": "boolean",  # True for '<5' (or -1 in the new DUO portal): 1..4, unknown
