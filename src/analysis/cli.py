@@ -17,7 +17,7 @@ from analysis.errors import TechniekpactError
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="techniekpact",
-        description="Techniekpact monitor: raw DUO/CBS data -> processed store -> regional reports.",
+        description="Techniekpact monitor: raw DUO/CBS data -> store -> regional reports.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -33,7 +33,9 @@ def _build_parser() -> argparse.ArgumentParser:
     process = sub.add_parser("process", help="raw files -> processed store, manifest, indicators")
     process.add_argument("--raw-dir", type=Path, default=paths.RAW_DIR)
     process.add_argument("--processed-dir", type=Path, default=paths.PROCESSED_DIR)
-    process.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
+    process.add_argument(
+        "--force", action="store_true", help="rebuild even if inputs are unchanged"
+    )
     process.add_argument(
         "--demo",
         action="store_true",
@@ -41,13 +43,19 @@ def _build_parser() -> argparse.ArgumentParser:
     )
 
     reports = sub.add_parser("reports", help="build the regional progress reports")
-    reports.add_argument("--level", default="all", help="nederland, landsdeel, provincie, corop, a custom level, or all")
+    reports.add_argument(
+        "--level",
+        default="all",
+        help="nederland, landsdeel, provincie, corop, a custom level, or all",
+    )
     reports.add_argument("--region", action="append", default=[], help="a region name (repeatable)")
     reports.add_argument("--format", default="html,pdf", help="comma-separated: html,pdf")
     reports.add_argument("--jobs", type=int, default=None, help="parallel workers (default: cores)")
     reports.add_argument("--processed-dir", type=Path, default=paths.PROCESSED_DIR)
     reports.add_argument("--reports-dir", type=Path, default=paths.REPORTS_DIR)
-    reports.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
+    reports.add_argument(
+        "--force", action="store_true", help="rebuild even if inputs are unchanged"
+    )
     return parser
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-# "vo" is for vo pupils in mixed years (brugjaar, havo/vwo 3, praktijkonderwijs) with no single level.
+# "vo": pupils in mixed years (brugjaar, havo/vwo 3, praktijkonderwijs), no single level.
 LEVELS = ("vo", "vmbo", "havo", "vwo", "mbo", "hbo", "wo")
 # Measures, as in the store. ``students`` is mbo participants, ``enrolled`` is ho enrolment.
 MEASURES = ("exam_candidates", "pupils", "students", "first_years", "enrolled", "graduates")
@@ -57,7 +57,9 @@ REGION_COLUMNS: dict[str, str] = {
     "landsdeel": "string",  # Techniekpact landsdeel (config/regions.yaml)
     "corop_code": "string",  # 'CR01'
     "corop": "string",
-    "attribution": "string",  # location_code | municipality_code | municipality_name | place | province | unplaced
+    # how the row was placed: location_code | municipality_code | municipality_name | place |
+    # province | unplaced
+    "attribution": "string",
     "unplaced_reason": "string",  # why a row could not be placed; <NA> when placed
 }
 
@@ -120,7 +122,9 @@ COUNT_SCHEMA = pa.DataFrameSchema(
     _count_checks(),
     checks=[
         # A suppressed cell never carries a number; a count is either known or suppressed.
-        pa.Check(lambda df: ~(df["suppressed"] & df["count"].notna()), name="suppressed_has_no_count"),
+        pa.Check(
+            lambda df: ~(df["suppressed"] & df["count"].notna()), name="suppressed_has_no_count"
+        ),
     ],
     strict=False,
     coerce=False,
@@ -135,7 +139,14 @@ STORE_SCHEMA = pa.DataFrameSchema(
         "attribution": pa.Column(
             "string",
             pa.Check.isin(
-                ["location_code", "municipality_code", "municipality_name", "place", "province", "unplaced"]
+                [
+                    "location_code",
+                    "municipality_code",
+                    "municipality_name",
+                    "place",
+                    "province",
+                    "unplaced",
+                ]
             ),
         ),
     },

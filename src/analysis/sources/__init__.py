@@ -22,7 +22,8 @@ class SourceFormat:
 
     id: str  # e.g. 'duo_vo_exam_2019' (dataset + release)
     dataset: str  # e.g. 'duo_vo_exam'
-    role: str  # 'counts' (tidy COUNT_COLUMNS frame) | 'reference' (lookup table) | 'geometry' | 'metadata'
+    # 'counts' (tidy COUNT_COLUMNS frame) | 'reference' (lookup) | 'geometry' | 'metadata'
+    role: str
     description: str  # what the file is, for the manifest and error messages
     signature: str  # the header columns that identify it, for error messages
     matches: Callable[[Sniffed], bool]

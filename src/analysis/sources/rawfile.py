@@ -37,7 +37,9 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DataError(path, "UTF-16 text is not a DUO/CBS release format", expected="UTF-8 or Latin-1")
+        raise DataError(
+            path, "UTF-16 text is not a DUO/CBS release format", expected="UTF-8 or Latin-1"
+        )
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -65,19 +67,27 @@ def sniff(path: str | Path) -> Sniffed:
         try:
             records = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise DataError(path, f"invalid or truncated JSON: {exc.msg}", line=exc.lineno,
-                            expected="a JSON array of records") from exc
+            raise DataError(
+                path,
+                f"invalid or truncated JSON: {exc.msg}",
+                line=exc.lineno,
+                expected="a JSON array of records",
+            ) from exc
         if isinstance(records, dict):  # GeoJSON / TopoJSON / other documents: top-level keys
             return Sniffed(path, "json", encoding=encoding, json_keys=tuple(records.keys()))
         if not isinstance(records, list) or not records or not isinstance(records[0], dict):
-            raise DataError(path, "JSON is neither a document nor a non-empty array of records",
-                            expected="[{...}, ...] or {...}")
+            raise DataError(
+                path,
+                "JSON is neither a document nor a non-empty array of records",
+                expected="[{...}, ...] or {...}",
+            )
         return Sniffed(path, "json", encoding=encoding, json_keys=tuple(records[0].keys()))
     first_line = text.splitlines()[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
     header = next(csv.reader([first_line], delimiter=delimiter))
-    return Sniffed(path, "csv", encoding=encoding, delimiter=delimiter,
-                   header=tuple(h.strip() for h in header))
+    return Sniffed(
+        path, "csv", encoding=encoding, delimiter=delimiter, header=tuple(h.strip() for h in header)
+    )
 
 
 def read_rows(sniffed: Sniffed) -> pd.DataFrame:
@@ -96,7 +106,7 @@ def read_rows(sniffed: Sniffed) -> pd.DataFrame:
     try:
         next(reader)
         for fields in reader:
-            if not fields or all(not f.strip() for f in fields) and len(fields) <= 1:
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
                 continue
             if len(fields) != width:
                 raise DataError(
@@ -128,5 +138,9 @@ def require_columns(sniffed: Sniffed, columns: list[str] | tuple[str, ...]) -> N
     present = set(sniffed.header or sniffed.json_keys)
     missing = [c for c in columns if c not in present]
     if missing:
-        raise DataError(sniffed.path, f"missing column(s) {missing}", column=missing[0],
-                        expected=f"all of {list(columns)}")
+        raise DataError(
+            sniffed.path,
+            f"missing column(s) {missing}",
+            column=missing[0],
+            expected=f"all of {list(columns)}",
+        )

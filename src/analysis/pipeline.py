@@ -1,0 +1,184 @@
+"""``techniekpact process``: raw files -> processed store, manifest, regions and indicators.
+
+Data flows one way: every file under the raw dir is recognised by content, read to a tidy
+frame, attributed to regions, validated, and written as one store. Indicators are
+computed from that store only. A run whose inputs (by checksum), configuration and code
+are unchanged does no work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from analysis import paths
+
+MANIFEST_VERSION = 1
+# Documentation and bookkeeping files that may sit among the raw files; never data.
+IGNORED_SUFFIXES = {".md", ".txt", ".rst", ".pdf"}
+DEMO_MARKER = "DEMO-SYNTHETIC-DATA.txt"
+
+
+@dataclass
+class FileResult:
+    """What processing learned about one input file; becomes its manifest entry."""
+
+    path: str
+    sha256: str
+    bytes: int
+    format: str = ""
+    dataset: str = ""
+    role: str = ""
+    description: str = ""
+    rows_read: int = 0
+    cells: int = 0
+    suppressed_cells: int = 0
+    counts_total: int = 0
+    counts_attributed_province: int = 0
+    share_attributed_province: float | None = None
+    unplaced: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    notes: dict = field(default_factory=dict)
+
+
+def sha256_file(path: Path) -> str:
+    """Checksum of a file, streamed."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def input_files(raw_dir: Path) -> list[Path]:
+    """Every data file under ``raw_dir``, recursively, in a stable order."""
+    return sorted(
+        p
+        for p in raw_dir.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
+        and p.suffix.lower() not in IGNORED_SUFFIXES
+        and p.name != DEMO_MARKER
+    )
+
+
+def code_version() -> str:
+    """The git commit of the code (with '-dirty' for uncommitted changes), or 'unknown'."""
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=paths.PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=5,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "src", "config"],
+            cwd=paths.PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout.strip()
+        return sha + ("-dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def code_fingerprint() -> str:
+    """A hash of the code and configuration that shape the outputs (for the no-change check)."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")) + sorted(paths.CONFIG_DIR.glob("*.yaml")):
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _input_key(checksums: dict[str, str], demo: bool) -> str:
+    payload = json.dumps(
+        {"inputs": checksums, "code": code_fingerprint(), "demo": demo, "v": MANIFEST_VERSION},
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _outputs_intact(processed_dir: Path, manifest: dict) -> bool:
+    for entry in manifest.get("outputs", {}).values():
+        target = processed_dir / entry["path"]
+        if not target.is_file() or target.stat().st_size != entry["bytes"]:
+            return False
+    return bool(manifest.get("outputs"))
+
+
+def read_manifest(processed_dir: Path) -> dict | None:
+    """The manifest of the current store, or None when there is none (or it is unreadable)."""
+    try:
+        return json.loads((processed_dir / paths.MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def demo_dir_for(processed_dir: Path) -> Path:
+    """Where the synthetic demo raw files live: beside the processed dir, never in raw/."""
+    return processed_dir.resolve().parent / "demo"
+
+
+def run_process(
+    raw_dir: Path, processed_dir: Path, *, force: bool = False, demo: bool = False
+) -> int:
+    """CLI entry: process ``raw_dir`` (or the demo data) into ``processed_dir``; exit status."""
+    started = time.perf_counter()
+    raw_dir = Path(raw_dir)
+    processed_dir = Path(processed_dir)
+    files = input_files(raw_dir) if raw_dir.is_dir() else []
+    if demo or not files:
+        if not demo:
+            _warn(
+                f"no raw data files in {raw_dir}: using the SYNTHETIC DEMO dataset. Every output "
+                "is marked as demo; its numbers are not real. Run `make data` for the real files."
+            )
+        raw_dir = demo_dir_for(processed_dir)
+        from analysis.demo import ensure_demo
+
+        ensure_demo(raw_dir)
+        files = input_files(raw_dir)
+        demo = True
+    checksums = {str(p.relative_to(raw_dir)): sha256_file(p) for p in files}
+    key = _input_key(checksums, demo)
+    previous = read_manifest(processed_dir)
+    if (
+        not force
+        and previous is not None
+        and previous.get("input_key") == key
+        and _outputs_intact(processed_dir, previous)
+    ):
+        print(
+            f"techniekpact process: nothing to do — {len(files)} input files, configuration and "
+            f"code unchanged since {previous.get('created')} "
+            f"({time.perf_counter() - started:.2f} s)."
+        )
+        return 0
+    if previous is not None and previous.get("input_key") != key:
+        print("techniekpact process: inputs, configuration or code changed; rebuilding.")
+
+    from analysis.build import build_processed
+
+    ok = build_processed(raw_dir, processed_dir, files, checksums, key=key, demo=demo)
+    print(f"techniekpact process: finished in {time.perf_counter() - started:.1f} s.")
+    return 0 if ok else 1
+
+
+def _warn(message: str) -> None:
+    print(f"WARNING: {message}", file=sys.stderr)
+
+
+def utc_now() -> str:
+    """Timestamp for the manifest."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
