@@ -1,0 +1,64 @@
+"""Benchmark ``techniekpact process`` on the real files: full run, no-change re-run, peak memory.
+
+Prints figures; asserts nothing. Usage: ``.venv/bin/python benchmarks/bench_process.py [RAW_DIR]``
+(default: ../shared/data, read in place).
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from analysis import paths
+
+TECHNIEKPACT = Path(sys.executable).with_name("techniekpact")
+
+
+def _run(raw_dir: Path, processed_dir: Path, *extra: str) -> tuple[float, int, str]:
+    """Run one process in a child; wall time, its peak RSS in MiB, and its last output line."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run(
+        [
+            str(TECHNIEKPACT),
+            "process",
+            "--raw-dir",
+            str(raw_dir),
+            "--processed-dir",
+            str(processed_dir),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if done.returncode != 0:
+        sys.exit(f"process failed ({done.returncode}):\n{done.stderr}")
+    last = (done.stdout.strip().splitlines() or [""])[-1]
+    return elapsed, max(peak, before) // 1024, last
+
+
+def main() -> None:
+    raw_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else paths.SHARED_DATA_DIR
+    if not raw_dir.is_dir():
+        sys.exit(f"no raw data at {raw_dir}")
+    with tempfile.TemporaryDirectory() as tmp:
+        processed = Path(tmp) / "processed"
+        full, peak, _ = _run(raw_dir, processed)
+        again, _, message = _run(raw_dir, processed)
+        forced, _, _ = _run(raw_dir, processed, "--force")
+    print(f"raw dir: {raw_dir}")
+    print(f"full process (first run):  {full:6.2f} s   (target < 10 s)")
+    print(f"full process (--force):    {forced:6.2f} s")
+    print(f"no-change re-run:          {again:6.2f} s   (target < 1 s)  -> {message}")
+    print(f"peak memory (max RSS):     {peak:6d} MiB")
+
+
+if __name__ == "__main__":
+    main()
