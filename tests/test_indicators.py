@@ -93,7 +93,9 @@ def membership(store: pd.DataFrame) -> pd.DataFrame:
             (i, "provincie", row["province_code"]),
             (i, "corop", row["corop_code"]),
         ]
-        out += [(i, "regiopact", name) for name, ms in CUSTOM.items() if row["municipality_code"] in ms]
+        out += [
+            (i, "regiopact", name) for name, ms in CUSTOM.items() if row["municipality_code"] in ms
+        ]
     return pd.DataFrame(out, columns=["row", "region_level", "region_code"])
 
 
@@ -152,7 +154,9 @@ def test_havo_n_uses_published_totaal_cells() -> None:
     row = pick(table, "vo_havo_n", "PV23", 2021)
     assert row["numerator"] == 52 and row["denominator"] == 116
     assert row["share"] == pytest.approx(52 / 116)
-    assert row["share_low"] == pytest.approx(52 / 116) and row["share_high"] == pytest.approx(52 / 116)
+    assert row["share_low"] == pytest.approx(52 / 116) and row["share_high"] == pytest.approx(
+        52 / 116
+    )
     assert row["suppressed_cells"] == 0
     # Nederland adds Utrecht: (52 + 15) / (116 + 35).
     assert pick(table, "vo_havo_n", "NL", 2021)["share"] == pytest.approx(67 / 151)
@@ -202,7 +206,9 @@ def test_vmbo_techniek_excludes_bare_vmbo_t_but_counts_intersectoral() -> None:
 # --- vo pupils: leerjaar filter, profile rules, sums of man + vrouw -------------------------
 
 
-def pupils(level: str, leerjaar: int, field: str, subfield: str, man: int, vrouw: int) -> list[dict]:
+def pupils(
+    level: str, leerjaar: int, field: str, subfield: str, man: int, vrouw: int
+) -> list[dict]:
     base = dict(
         dataset="duo_vo_pupils",
         measure="pupils",
@@ -230,7 +236,9 @@ def test_havo4_n_counts_leerjaar_4_pupils_with_a_profile() -> None:
     assert pick(table, "vo_havo4_n", "PV25", 2019)["share"] == pytest.approx(0.3)
     assert pick(table, "vo_havo4_n", "PV25", 2019, "man")["share"] == pytest.approx(11 / 31)
     assert pick(table, "vo_havo4_n", "PV25", 2019, "vrouw")["share"] == pytest.approx(7 / 29)
-    assert pick(table, "vo_havo4_n__aandeel_vrouwen", "PV25", 2019)["share"] == pytest.approx(7 / 18)
+    assert pick(table, "vo_havo4_n__aandeel_vrouwen", "PV25", 2019)["share"] == pytest.approx(
+        7 / 18
+    )
     # vwo 4: 100 / 100.
     assert pick(table, "vo_vwo4_n", "PV25", 2019)["share"] == pytest.approx(1.0)
 
@@ -362,8 +370,12 @@ def test_region_without_rows_gets_zero_denominator_and_no_share() -> None:
 
 def test_hbo_gender_views_leave_onbekend_out() -> None:
     table = compute(HBO)
-    assert pick(table, "hbo_techniek_instroom", "PV23", 2020, "man")["share"] == pytest.approx(30 / 55)
-    assert pick(table, "hbo_techniek_instroom", "PV23", 2020, "vrouw")["share"] == pytest.approx(10 / 43)
+    assert pick(table, "hbo_techniek_instroom", "PV23", 2020, "man")["share"] == pytest.approx(
+        30 / 55
+    )
+    assert pick(table, "hbo_techniek_instroom", "PV23", 2020, "vrouw")["share"] == pytest.approx(
+        10 / 43
+    )
     # women among the techniek first-years: 10 / (30 + 10); the 2 'onbekend' are left out.
     women = pick(table, "hbo_techniek_instroom__aandeel_vrouwen", "PV23", 2020)
     assert women["share"] == pytest.approx(0.25)
@@ -402,7 +414,9 @@ def test_output_grid_and_columns() -> None:
     assert len(table[table["indicator"] == "hbo_techniek_instroom__aandeel_vrouwen"]) == 22
     # Indicators without data (vo, mbo) produce no rows at all.
     assert not table["indicator"].str.startswith("vo_").any()
-    assert table.duplicated(["indicator", "region_code", "region_level", "year", "gender"]).sum() == 0
+    assert (
+        table.duplicated(["indicator", "region_code", "region_level", "year", "gender"]).sum() == 0
+    )
     assert latest_year(table, "hbo_techniek_instroom") == 2021
     assert latest_year(table, "wo_beta_instroom") == 2020
 
@@ -467,26 +481,51 @@ def _set(*keys, value):
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (_set("indicators", "mbo_techniek", "numerator", value={"column": "sector", "in": ["x"]}),
-         r"indicator 'mbo_techniek' numerator: unknown column 'sector'"),
-        (_set("targets", "mbo_techniekk", value={"value": 0.4, "year": 2020}),
-         r"targets: unknown indicator id 'mbo_techniekk'"),
-        (_set("targets", "mbo_techniek", "value", value=40),
-         r"targets\.mbo_techniek: value must be a share"),
-        (_set("indicators", "vo_havo_n", "numerator", value={"column": "programme", "regex": "N&["}),
-         r"indicator 'vo_havo_n' numerator: invalid regex"),
-        (_set("indicators", "vo_havo_n", "level", value="hava"),
-         r"indicator 'vo_havo_n': unknown level 'hava'"),
-        (_set("indicators", "vo_havo_n", "measure", value="pupils"),
-         r"indicator 'vo_havo_n': dataset 'duo_vo_exam' has measure"),
-        (_set("indicators", "vo_havo_n", "teller", value="x"),
-         r"indicator 'vo_havo_n': unknown key\(s\) \['teller'\]"),
-        (_set("indicators", "vo_havo4_n", "leerjaar", value="4"),
-         r"indicator 'vo_havo4_n': leerjaar must be a whole number"),
+        (
+            _set(
+                "indicators", "mbo_techniek", "numerator", value={"column": "sector", "in": ["x"]}
+            ),
+            r"indicator 'mbo_techniek' numerator: unknown column 'sector'",
+        ),
+        (
+            _set("targets", "mbo_techniekk", value={"value": 0.4, "year": 2020}),
+            r"targets: unknown indicator id 'mbo_techniekk'",
+        ),
+        (
+            _set("targets", "mbo_techniek", "value", value=40),
+            r"targets\.mbo_techniek: value must be a share",
+        ),
+        (
+            _set(
+                "indicators",
+                "vo_havo_n",
+                "numerator",
+                value={"column": "programme", "regex": "N&["},
+            ),
+            r"indicator 'vo_havo_n' numerator: invalid regex",
+        ),
+        (
+            _set("indicators", "vo_havo_n", "level", value="hava"),
+            r"indicator 'vo_havo_n': unknown level 'hava'",
+        ),
+        (
+            _set("indicators", "vo_havo_n", "measure", value="pupils"),
+            r"indicator 'vo_havo_n': dataset 'duo_vo_exam' has measure",
+        ),
+        (
+            _set("indicators", "vo_havo_n", "teller", value="x"),
+            r"indicator 'vo_havo_n': unknown key\(s\) \['teller'\]",
+        ),
+        (
+            _set("indicators", "vo_havo4_n", "leerjaar", value="4"),
+            r"indicator 'vo_havo4_n': leerjaar must be a whole number",
+        ),
         (_set("indicators", "Bad-Id", value={}), r"indicator 'Bad-Id': an id is lower case"),
         (_set("settings", "imputed_value", value=5), r"settings\.imputed_value must lie in 1\.\.4"),
-        (_set("indicators", "mbo_techniek_bbl", "parent", value="mbo"),
-         r"parent 'mbo' is not defined"),
+        (
+            _set("indicators", "mbo_techniek_bbl", "parent", value="mbo"),
+            r"parent 'mbo' is not defined",
+        ),
     ],
 )
 def test_config_errors_name_file_and_entry(tmp_path, mutate, message) -> None:
@@ -504,8 +543,12 @@ def test_an_analyst_adds_an_indicator_and_a_regional_target_without_code(tmp_pat
             "level": "hbo",
             "dataset": "duo_ho_first_years",
             "measure": "first_years",
-            "numerator": {"all": [{"column": "field", "in": ["techniek"]},
-                                  {"not": {"column": "gender", "in": ["onbekend"]}}]},
+            "numerator": {
+                "all": [
+                    {"column": "field", "in": ["techniek"]},
+                    {"not": {"column": "gender", "in": ["onbekend"]}},
+                ]
+            },
             "bron": "DUO",
         }
         raw["targets"]["hbo_techniek_instroom"]["regions"] = {"PV23": 0.5}

@@ -182,11 +182,23 @@ class IndicatorConfig:
     settings: Settings
 
     def target(self, indicator: str, region_code: str, region: str) -> Target | None:
-        """The target for one indicator and region: a region override, else the default."""
+        """The target for one indicator (or view) and region: a region override, else default."""
         spec = self.targets.get(indicator)
         if spec is None:
             return None
         return spec.regions.get(region_code) or spec.regions.get(region) or spec.default
+
+    def check_target_regions(self, region_table: pd.DataFrame) -> None:
+        """A per-region target must name a region (code or name) that exists."""
+        known = set(region_table["region_code"].dropna()) | set(region_table["region"].dropna())
+        for indicator, spec in self.targets.items():
+            for region in spec.regions:
+                if region not in known:
+                    raise ConfigError(
+                        self.path,
+                        f"targets.{indicator}.regions: unknown region {region!r} "
+                        "(give a region code such as PV23 or a region name such as Twente)",
+                    )
 
 
 def load_indicator_config(path: str | Path | None = None) -> IndicatorConfig:
@@ -218,7 +230,7 @@ def parse_indicator_config(raw: Any, path: Path) -> IndicatorConfig:
         raise ConfigError(path, "'targets' must be a mapping of indicator id -> target")
     targets = {}
     for key, value in targets_raw.items():
-        if key not in indicators:
+        if str(key).removesuffix(WOMEN_SHARE_SUFFIX) not in indicators:
             raise ConfigError(
                 path, f"targets: unknown indicator id {key!r} (known: {', '.join(indicators)})"
             )
@@ -344,7 +356,9 @@ def _target(path: Path, where: str, raw: Any) -> Target:
         raise ConfigError(path, f"{where}: expected {{value: 0.40, year: 2020}}")
     value, year = raw.get("value"), raw.get("year")
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
-        raise ConfigError(path, f"{where}: value must be a share in (0, 1], e.g. 0.40; not {value!r}")
+        raise ConfigError(
+            path, f"{where}: value must be a share in (0, 1], e.g. 0.40; not {value!r}"
+        )
     if year is not None and (not isinstance(year, int) or not 1990 <= year <= 2100):
         raise ConfigError(path, f"{where}: year must be a calendar year, not {year!r}")
     return Target(float(value), year)
@@ -377,7 +391,9 @@ def _target_spec(path: Path, where: str, raw: Any) -> TargetSpec:
 def _settings(path: Path, raw: Any) -> Settings:
     if not isinstance(raw, dict):
         raise ConfigError(path, "settings: expected a mapping")
-    _unknown_keys(path, "settings", raw, {"imputed_value", "trend_min_points", "projection_horizon"})
+    _unknown_keys(
+        path, "settings", raw, {"imputed_value", "trend_min_points", "projection_horizon"}
+    )
     settings = Settings(**raw)
     imputed = settings.imputed_value
     if (
@@ -390,9 +406,11 @@ def _settings(path: Path, raw: Any) -> Settings:
             f"settings.imputed_value must lie in {SUPPRESSED_MIN}..{SUPPRESSED_MAX} (a suppressed "
             f"cell holds 1..4), not {settings.imputed_value!r}",
         )
-    if isinstance(settings.trend_min_points, bool) or not isinstance(
-        settings.trend_min_points, int
-    ) or settings.trend_min_points < 2:
+    if (
+        isinstance(settings.trend_min_points, bool)
+        or not isinstance(settings.trend_min_points, int)
+        or settings.trend_min_points < 2
+    ):
         raise ConfigError(path, "settings.trend_min_points must be a whole number >= 2")
     if not isinstance(settings.projection_horizon, int):
         raise ConfigError(path, "settings.projection_horizon must be a calendar year")

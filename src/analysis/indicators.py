@@ -85,9 +85,7 @@ def compute_indicators(
         return schema.empty_frame(schema.INDICATOR_COLUMNS)
     sig_of_row, sig_regions = _signatures(membership, regions_index, len(store))
     cells["sig"] = sig_of_row[cells.pop("row").to_numpy()]
-    by_sig = cells.groupby(["sig", "combo", "year"], sort=False, as_index=False)[
-        list(_SUMS)
-    ].sum()
+    by_sig = cells.groupby(["sig", "combo", "year"], sort=False, as_index=False)[list(_SUMS)].sum()
     by_region = (
         by_sig.merge(sig_regions, on="sig")
         .groupby(["region", "combo", "year"], sort=False)[list(_SUMS)]
@@ -216,7 +214,9 @@ def _assemble(
     result = suppression.share_bounds(*(sums[c].to_numpy() for c in _SUMS), imputed=imputed)
     k_num = sums["suppressed_num"].to_numpy()
     k_all = k_num + sums["suppressed_other"].to_numpy()
-    numerator = np.where(suppression.disclosive(result["numerator"], k_num), np.nan, result["numerator"])
+    numerator = np.where(
+        suppression.disclosive(result["numerator"], k_num), np.nan, result["numerator"]
+    )
     denominator = np.where(
         suppression.disclosive(result["denominator"], k_all), np.nan, result["denominator"]
     )
@@ -245,9 +245,9 @@ def _assemble(
         }
     )
     out = schema.conform(out, schema.INDICATOR_COLUMNS)
-    return out.sort_values(["indicator", "region_level", "region_code", "year", "gender"]).reset_index(
-        drop=True
-    )
+    return out.sort_values(
+        ["indicator", "region_level", "region_code", "year", "gender"]
+    ).reset_index(drop=True)
 
 
 def indicator_ids(config: IndicatorConfig | None = None, *, views: bool = False) -> list[str]:
@@ -265,8 +265,8 @@ def indicator_meta(indicator_id: str, config: IndicatorConfig | None = None) -> 
         raise KeyError(f"unknown indicator {indicator_id!r} (see {config.path})")
     ind = config.indicators[base]
     women = indicator_id != base
-    spec = config.targets.get(base)
-    target = spec.default if spec is not None and not women else None
+    spec = config.targets.get(indicator_id)
+    target = spec.default if spec is not None else None
     return {
         "id": indicator_id,
         "base": base,

@@ -1,0 +1,169 @@
+"""Derived measures on a hand-written indicator table; expected values worked out by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from analysis.derived import (
+    NO_DATA,
+    NO_TARGET,
+    NOT_ON_TREND,
+    ON_TREND,
+    REACHED,
+    TOO_FEW_YEARS,
+    derive,
+)
+from analysis.errors import ConfigError
+from analysis.indicators import load_indicator_config
+
+REGIONS = pd.DataFrame(
+    [
+        ("nederland", "Nederland", "NL", None),
+        ("provincie", "Overijssel", "PV23", "Oost"),
+        ("provincie", "Gelderland", "PV25", "Oost"),
+        ("provincie", "Utrecht", "PV26", "Noordvleugel"),
+        ("corop", "Twente", "CR12", "Oost"),
+        ("regiopact", "Twente", "Twente", "Oost"),
+        ("regiopact", "Grensregio", "Grens", None),
+    ],
+    columns=["region_level", "region", "region_code", "landsdeel"],
+)
+SHARES = {  # mbo_techniek, gender totaal; target 0.40 (config/indicators.yaml)
+    "NL": {2014: 0.29, 2015: 0.30, 2016: 0.31, 2017: 0.32, 2018: 0.33, 2019: 0.34},
+    "PV23": {2015: 0.35, 2016: 0.36, 2017: 0.37, 2018: 0.38, 2019: 0.41},
+    "PV25": {2015: 0.30, 2016: 0.29, 2017: 0.28, 2018: 0.27, 2019: 0.26},
+    "PV26": {2018: 0.20, 2019: 0.25},
+    "CR12": {2017: 0.20, 2018: 0.22, 2019: 0.25},
+    "Twente": {2015: 0.100, 2016: 0.101, 2017: 0.102, 2018: 0.103, 2019: 0.104},
+    "Grens": {2019: None},
+}
+
+
+def indicator_table() -> pd.DataFrame:
+    rows = []
+    table = REGIONS.set_index("region_code")
+    for code, series in SHARES.items():
+        for year, share in series.items():
+            for gender in ("totaal", "man"):
+                rows.append(
+                    {
+                        "indicator": "mbo_techniek",
+                        "region_level": table.loc[code, "region_level"],
+                        "region": table.loc[code, "region"],
+                        "region_code": code,
+                        "year": year,
+                        "schooljaar": f"{year}/{(year + 1) % 100:02d}",
+                        "gender": gender,
+                        "share": share,
+                    }
+                )
+    frame = pd.DataFrame(rows)
+    frame["share"] = frame["share"].astype("Float64")
+    frame["year"] = frame["year"].astype("Int64")
+    return frame
+
+
+def pick(table: pd.DataFrame, code: str, year: int, gender: str = "totaal") -> pd.Series:
+    hit = table[
+        (table["region_code"] == code) & (table["year"] == year) & (table["gender"] == gender)
+    ]
+    assert len(hit) == 1
+    return hit.iloc[0]
+
+
+@pytest.fixture(scope="module")
+def derived() -> pd.DataFrame:
+    return derive(indicator_table(), REGIONS, load_indicator_config())
+
+
+def test_changes_in_percentage_points(derived) -> None:
+    row = pick(derived, "PV23", 2019)
+    assert row["change_1y_pp"] == pytest.approx(3.0)  # 0.41 - 0.38
+    assert pd.isna(row["change_5y_pp"])  # no 2014 for Overijssel
+    assert pick(derived, "NL", 2019)["change_5y_pp"] == pytest.approx(5.0)  # 0.34 - 0.29
+    assert pd.isna(pick(derived, "PV26", 2018)["change_1y_pp"])  # no 2017
+
+
+def test_difference_from_national(derived) -> None:
+    assert pick(derived, "PV23", 2019)["diff_national_pp"] == pytest.approx(7.0)  # 41 - 34
+    assert pick(derived, "PV25", 2019, "man")["diff_national_pp"] == pytest.approx(-8.0)
+
+
+def test_ranks_within_level_and_landsdeel(derived) -> None:
+    # 2019 provinces: PV23 0.41 > PV25 0.26 > PV26 0.25.
+    ranks = {c: pick(derived, c, 2019) for c in ("PV23", "PV25", "PV26")}
+    assert [ranks[c]["rank_level"] for c in ("PV23", "PV25", "PV26")] == [1, 2, 3]
+    assert all(r["regions_in_level"] == 3 for r in ranks.values())
+    # Oost holds PV23 and PV25; Noordvleugel only PV26.
+    assert (ranks["PV25"]["rank_landsdeel"], ranks["PV25"]["regions_in_landsdeel"]) == (2, 2)
+    assert (ranks["PV26"]["rank_landsdeel"], ranks["PV26"]["regions_in_landsdeel"]) == (1, 1)
+    assert pd.isna(pick(derived, "NL", 2019)["rank_level"])
+    grens = pick(derived, "Grens", 2019)
+    assert pd.isna(grens["rank_level"]) and pd.isna(grens["rank_landsdeel"])
+    # Twente (regiopact) is ranked among regiopacts only: Grensregio has no share.
+    assert (
+        pick(derived, "Twente", 2019)["rank_level"],
+        pick(derived, "Twente", 2019)["regions_in_level"],
+    ) == (1, 1)
+
+
+def test_gap_and_status(derived) -> None:
+    pv25 = pick(derived, "PV25", 2019)
+    assert pv25["target"] == 0.40 and pv25["target_year"] == 2020
+    assert pv25["gap_pp"] == pytest.approx(14.0)  # 40 - 26
+    assert pv25["status"] == NOT_ON_TREND and pd.isna(pv25["projected_year"])  # falling
+    assert pick(derived, "PV23", 2019)["status"] == REACHED
+    assert pick(derived, "PV23", 2019)["gap_pp"] == pytest.approx(-1.0)
+    assert pick(derived, "PV26", 2019)["status"] == TOO_FEW_YEARS  # two years only
+    # Twente rises 0.1 pp a year: 0.40 would take until about 2315, past the horizon 2050.
+    assert pick(derived, "Twente", 2019)["status"] == NOT_ON_TREND
+    assert pick(derived, "Grens", 2019)["status"] == NO_DATA
+    man = pick(derived, "PV25", 2019, "man")
+    assert man["status"] == NO_TARGET and pd.isna(man["target"]) and pd.isna(man["gap_pp"])
+
+
+def test_projected_year_from_least_squares(derived) -> None:
+    # Nederland: exactly +1 pp a year from 0.29 in 2014: 0.40 in 2025.
+    nl = pick(derived, "NL", 2019)
+    assert nl["trend_pp_per_year"] == pytest.approx(1.0)
+    assert (nl["status"], nl["projected_year"]) == (ON_TREND, 2025)
+    # Trend as known in 2016 (2014-2016, three points) gives the same line; 2015 has 2 points.
+    assert pick(derived, "NL", 2016)["projected_year"] == 2025
+    assert pick(derived, "NL", 2015)["status"] == TOO_FEW_YEARS
+    # CR12: 0.20, 0.22, 0.25 in 2017-2019. Centred on 2018: slope = ((-1)(0.20 - 0.22333)
+    # + (1)(0.25 - 0.22333)) / 2 = 0.025; line = 0.22333 + 0.025 (t - 2018) reaches 0.40 at
+    # t = 2018 + 7.067 = 2025.07, so the first year at or above it is 2026.
+    cr12 = pick(derived, "CR12", 2019)
+    assert cr12["trend_pp_per_year"] == pytest.approx(2.5)
+    assert cr12["projected_year"] == 2026
+
+
+def test_regional_target_override(tmp_path: Path) -> None:
+    config = load_indicator_config()
+    raw = yaml.safe_load(config.path.read_text(encoding="utf-8"))
+    raw["targets"]["mbo_techniek"]["regions"] = {"PV26": {"value": 0.30, "year": 2030}}
+    path = tmp_path / "indicators.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    derived = derive(indicator_table(), REGIONS, load_indicator_config(path))
+    pv26 = pick(derived, "PV26", 2019)
+    assert (pv26["target"], pv26["target_year"]) == (0.30, 2030)
+    assert pv26["gap_pp"] == pytest.approx(5.0)  # 30 - 25
+    assert pick(derived, "PV25", 2019)["target"] == 0.40
+
+    raw["targets"]["mbo_techniek"]["regions"] = {"Atlantis": 0.5}
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(
+        ConfigError, match=r"targets\.mbo_techniek\.regions: unknown region 'Atlantis'"
+    ):
+        derive(indicator_table(), REGIONS, load_indicator_config(path))
+
+
+def test_one_row_per_indicator_row(derived) -> None:
+    assert len(derived) == len(indicator_table())
+    assert not derived.duplicated(
+        ["indicator", "region_level", "region_code", "year", "gender"]
+    ).any()
