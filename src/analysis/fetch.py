@@ -62,8 +62,9 @@ class RegistryEntry:
     note: str = ""
 
 
-def load_registry(path: Path = REGISTRY_FILE) -> list[RegistryEntry]:
+def load_registry(path: Path | None = None) -> list[RegistryEntry]:
     """Read and validate the registry; a ConfigError names the entry and field at fault."""
+    path = path or REGISTRY_FILE
     try:
         doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -384,14 +385,14 @@ def fetch_all(
     raw_dir: Path,
     *,
     mirror: str | None = None,
-    registry_path: Path = REGISTRY_FILE,
+    registry_path: Path | None = None,
     official_timeout: float = OFFICIAL_TIMEOUT,
     mirror_timeout: float = MIRROR_TIMEOUT,
     retries: int = RETRIES,
     echo: Callable[[str], None] = print,
 ) -> list[Outcome]:
     """Make every registered file present and verified; one outcome (and line) per file."""
-    entries = load_registry(registry_path)
+    entries = load_registry(registry_path or REGISTRY_FILE)
     run = _Run(Path(raw_dir), mirror, official_timeout, mirror_timeout, retries)
     outcomes: list[Outcome] = []
     with _locked(run.raw_dir):
@@ -413,7 +414,7 @@ def run_fetch(
     *,
     mirror: str | None,
     allow_offline: bool,
-    registry_path: Path = REGISTRY_FILE,
+    registry_path: Path | None = None,
     official_timeout: float = OFFICIAL_TIMEOUT,
     mirror_timeout: float = MIRROR_TIMEOUT,
     retries: int = RETRIES,
