@@ -215,6 +215,8 @@ def _obtain(entry: RegistryEntry, run: _Run) -> Outcome:
             reasons.append(f"{label}: {exc}")
         except _SourceFailed as exc:
             reasons.append(f"{label}: {exc}")
+        except OSError as exc:  # disk full, no permission: report it with the file, go on
+            reasons.append(f"{label}: {exc.strerror or exc} ({exc.filename or location})")
         else:
             where = location if label == "official" else "mirror"
             tried = f" (after {'; '.join(reasons)})" if reasons else ""
@@ -272,7 +274,11 @@ def _download(url: str, entry: RegistryEntry, run: _Run, timeout: float) -> Path
         host = urlsplit(url).netloc
         raise _Unreachable(f"{host} unreachable: no connection in {timeout:g} s") from exc
     except ValueError as exc:  # pooch: hash mismatch, after the retries
-        raise _SourceFailed(f"{url}: checksum mismatch in {attempts} attempt(s): {exc}") from exc
+        raise _SourceFailed(
+            f"{url}: checksum mismatch in {attempts} attempt(s): the server sends other bytes "
+            f"than sha256 {entry.sha256[:12]}… (a new release? check it, then add it to "
+            "config/sources.yaml)"
+        ) from exc
     except requests.exceptions.Timeout as exc:
         raise _SourceFailed(f"{url}: timed out after {timeout:g} s, {attempts} attempt(s)") from exc
     except requests.exceptions.HTTPError as exc:
