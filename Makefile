@@ -63,5 +63,29 @@ lint: setup ## ruff on code and notebooks
 bench: setup ## Benchmarks (print figures, assert nothing)
 	$(BIN)/python benchmarks/bench_process.py
 
+# The analysts' workbench: JupyterLab (Dutch language pack, jupytext) in its own venv, so
+# that .venv stays lean for the report runs. The project is installed editable in both.
+LAB_VENV := .venv-lab
+LAB_BIN := $(LAB_VENV)/bin
+LAB_LOCK := locks/requirements-lab.lock
+LAB_STAMP := $(LAB_VENV)/.setup-stamp
+LAB_PORT ?= 8888
+LAB_ARGS ?=
+
+.PHONY: lab-setup
+
+lab-setup: $(LAB_STAMP) ## Create .venv-lab with JupyterLab and the project kernel (idempotent)
+
+$(LAB_STAMP): $(LAB_LOCK) pyproject.toml
+	test -x $(LAB_BIN)/python || $(PYTHON) -m venv $(LAB_VENV)
+	$(LAB_BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(LAB_BIN)/uv pip sync --quiet --python $(LAB_BIN)/python $(LAB_LOCK)
+	$(LAB_BIN)/uv pip install --quiet --python $(LAB_BIN)/python --no-deps -e .
+	$(LAB_BIN)/python -m analysis.lab kernel
+	touch $@
+
+lab: $(LAB_STAMP) ## JupyterLab on localhost with the techniekpact kernel (LAB_PORT=8888, LAB_ARGS=)
+	$(LAB_BIN)/python -m analysis.lab serve --port $(LAB_PORT) $(LAB_ARGS)
+
 clean: ## Remove generated data and reports (raw data stays)
 	rm -rf data/processed/* reports/* && git checkout -- data/processed/README.md reports/.gitkeep 2>/dev/null || true
