@@ -596,3 +596,11 @@ def test_sanity_table_gap_to_reference_range() -> None:
         and out.loc["mbo_techniek", "schooljaar"] == "2019/20"
     )
     assert pd.isna(out.loc["vo_havo_n", "share"])  # no data for it in this table
+
+
+def test_methodology_documents_every_configured_indicator() -> None:
+    from analysis import paths
+
+    text = (paths.DOCS_DIR / "methodology.md").read_text(encoding="utf-8")
+    missing = [i for i in load_indicator_config().indicators if f"`{i}`" not in text]
+    assert not missing, f"docs/methodology.md does not define {missing}"
