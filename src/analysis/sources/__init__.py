@@ -32,9 +32,16 @@ class SourceFormat:
 
 def all_formats() -> list[SourceFormat]:
     """Every known release format, in recognition order."""
-    from analysis.sources import cbs, geo, ho, mbo, vo
+    from analysis.sources import cbs, geo, ho, institutions, mbo, vo
 
-    return [*vo.FORMATS, *mbo.FORMATS, *ho.FORMATS, *cbs.FORMATS, *geo.FORMATS]
+    return [
+        *vo.FORMATS,
+        *mbo.FORMATS,
+        *ho.FORMATS,
+        *institutions.FORMATS,
+        *cbs.FORMATS,
+        *geo.FORMATS,
+    ]
 
 
 def identify(path: str | Path) -> tuple[SourceFormat, Sniffed]:

@@ -1,0 +1,139 @@
+"""The region table (every region at every level) and which store rows count for which.
+
+Levels: ``nederland``; one per landsdeel scheme (``landsdeel`` for the default scheme,
+``landsdeel_<id>`` for the others); ``provincie``; ``corop``; and one per custom level of
+config/regions.yaml. Reports validate region names against this table.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import ConfigError
+from analysis.regions.config import RegionConfig
+from analysis.regions.names import COROPS, PROVINCES
+from analysis.regions.reference import Reference, resolve_config_municipality
+
+TABLE_COLUMNS = [
+    "region_level",
+    "region",
+    "region_code",
+    "landsdeel",  # default-scheme landsdeel of the region, where it lies in one
+    "province_code",  # where the region lies in one province
+    "member_provinces",  # province codes the region covers (states a landsdeel's composition)
+    "member_municipalities",  # current municipality codes
+]
+
+
+def region_table(ref: Reference, config: RegionConfig) -> pd.DataFrame:
+    """Every region at every level; ``attrs['warnings']`` lists what was left out (demo only)."""
+    munis = ref.municipalities
+    by_province = munis.groupby("province_code").groups
+    by_corop = munis.groupby("corop_code").groups
+    landsdeel_of = config.default_scheme.of_province()
+    rows: list[dict] = [_row("nederland", "Nederland", "NL", list(PROVINCES), munis.index)]
+    for scheme in config.schemes:
+        for name, provinces in scheme.regions.items():
+            members = [c for pv in provinces for c in by_province.get(pv, [])]
+            own = name if scheme is config.default_scheme else None
+            rows.append(_row(scheme.level, name, scheme.codes[name], provinces, members, own))
+    for pv, name in PROVINCES.items():
+        members = by_province.get(pv, [])
+        rows.append(_row("provincie", name, pv, [pv], members, landsdeel_of[pv], pv))
+    for cr, (name, pv) in COROPS.items():
+        rows.append(_row("corop", name, cr, [pv], by_corop.get(cr, []), landsdeel_of[pv], pv))
+    warnings: list[str] = []
+    for level in config.custom_levels:
+        for region in level.regions:
+            members = _custom_members(ref, config, region, warnings)
+            if not members:
+                warnings.append(f"{region.where}: no member municipality in this data; left out")
+                continue
+            provinces = sorted(set(munis.loc[members, "province_code"]))
+            landsdelen = {landsdeel_of[pv] for pv in provinces}
+            rows.append(
+                _row(
+                    level.id,
+                    region.name,
+                    region.code,
+                    provinces,
+                    members,
+                    landsdelen.pop() if len(landsdelen) == 1 else None,
+                    provinces[0] if len(provinces) == 1 else None,
+                )
+            )
+    table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    for column in TABLE_COLUMNS[:5]:
+        table[column] = table[column].astype("string")
+    table.attrs["warnings"] = warnings
+    return table
+
+
+def _row(level, name, code, provinces, members, landsdeel=None, province=None) -> dict:
+    return {
+        "region_level": level,
+        "region": name,
+        "region_code": code,
+        "landsdeel": landsdeel,
+        "province_code": province,
+        "member_provinces": sorted(provinces),
+        "member_municipalities": sorted(str(m) for m in members),
+    }
+
+
+def _custom_members(ref: Reference, config: RegionConfig, region, warnings: list[str]) -> list[str]:
+    """Municipality codes of a custom region; an unknown entry is a ConfigError (real data)."""
+    munis = ref.municipalities
+    members = set(munis.index[munis["corop_code"].isin(region.corops)])
+    for entry in region.municipalities:
+        code, problem = resolve_config_municipality(ref, entry)
+        if code is not None:
+            members.add(code)
+        elif ref.synthetic:
+            # The demo geography has only fictional municipalities; real names cannot match.
+            warnings.append(f"{region.where}.municipalities: {entry!r} not in the demo geography")
+        else:
+            raise ConfigError(config.path, f"{region.where}.municipalities: {problem}")
+    return sorted(members)
+
+
+def region_rows(store: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """Long frame (row, region_level, region_code): which store rows count for which region.
+
+    ``row`` is the position in ``store`` (its index for the RangeIndex store). Every row
+    counts for Nederland; a row placed at province level only counts for its province and
+    landsdelen, not for COROP or custom regions; unplaced rows count only nationally.
+    """
+    position = pd.Series(np.arange(len(store)), index=store.index)
+    province = store["province_code"].astype("string")
+    municipality = store["municipality_code"].astype("string")
+    parts = [
+        pd.DataFrame({"row": position.to_numpy(), "region_level": "nederland", "region_code": "NL"})
+    ]
+
+    def by_key(keys: pd.Series, mapping: pd.DataFrame) -> pd.DataFrame:
+        frame = pd.DataFrame({"row": position.to_numpy(), "key": keys.to_numpy()}).dropna()
+        return frame.merge(mapping, on="key")[["row", "region_level", "region_code"]]
+
+    members = table[["region_level", "region_code", "member_provinces", "member_municipalities"]]
+    landsdeel_levels = [
+        lvl for lvl in table["region_level"].unique() if str(lvl).startswith("landsdeel")
+    ]
+    pv = members[members["region_level"].isin([*landsdeel_levels, "provincie"])]
+    pv = pv.explode("member_provinces").rename(columns={"member_provinces": "key"})
+    parts.append(by_key(province, pv[["key", "region_level", "region_code"]]))
+    corop = store["corop_code"].astype("string").where(municipality.notna())
+    cr = members[members["region_level"] == "corop"].assign(key=lambda t: t["region_code"])
+    parts.append(by_key(corop, cr[["key", "region_level", "region_code"]]))
+    builtin = {"nederland", "provincie", "corop", *landsdeel_levels}
+    custom = members[~members["region_level"].isin(builtin)]
+    custom = custom.explode("member_municipalities").rename(
+        columns={"member_municipalities": "key"}
+    )
+    parts.append(by_key(municipality, custom[["key", "region_level", "region_code"]].dropna()))
+    out = pd.concat(parts, ignore_index=True)
+    out["row"] = out["row"].astype("int64")
+    for column in ("region_level", "region_code"):
+        out[column] = out[column].astype("string")
+    return out.sort_values(["row", "region_level", "region_code"], ignore_index=True)
