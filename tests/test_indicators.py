@@ -13,6 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import schema
 from analysis.errors import ConfigError
@@ -604,3 +606,82 @@ def test_methodology_documents_every_configured_indicator() -> None:
     text = (paths.DOCS_DIR / "methodology.md").read_text(encoding="utf-8")
     missing = [i for i in load_indicator_config().indicators if f"`{i}`" not in text]
     assert not missing, f"docs/methodology.md does not define {missing}"
+
+
+# --- property: the engine's sums equal plain sums over the rows -----------------------------
+
+cell = st.tuples(
+    st.sampled_from(["9001", "9003", "9004", None]),
+    st.sampled_from(["techniek", "economie", "groen"]),
+    st.sampled_from(["man", "vrouw"]),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=60)),  # None = '<5'
+)
+
+
+@given(cells=st.lists(cell, min_size=1, max_size=25))
+@settings(max_examples=40, deadline=None)
+def test_engine_matches_plain_sums(cells) -> None:
+    rows = [
+        {
+            "dataset": "duo_ho_first_years",
+            "measure": "first_years",
+            "level": "hbo",
+            "field": field,
+            "gender": gender,
+            "count": count,
+            "year": 2019,
+            "municipality": municipality,
+        }
+        for municipality, field, gender, count in cells
+    ]
+    table = compute(rows)
+    row = pick(table, "hbo_techniek_instroom", "PV23", 2019)
+    in_region = [c for c in cells if c[0] == "9001"]
+    a = sum(c[3] for c in in_region if c[1] == "techniek" and c[3] is not None)
+    b = sum(c[3] for c in in_region if c[1] != "techniek" and c[3] is not None)
+    kn = sum(1 for c in in_region if c[1] == "techniek" and c[3] is None)
+    ko = sum(1 for c in in_region if c[1] != "techniek" and c[3] is None)
+    assert row["suppressed_cells"] == kn + ko
+    if a + b + kn + ko == 0:
+        assert pd.isna(row["share"])
+        return
+    assert row["share_low"] == pytest.approx((a + kn) / (a + kn + b + 4 * ko))
+    assert row["share_high"] == pytest.approx((a + 4 * kn) / (a + 4 * kn + b + ko))
+    assert row["share_low"] <= row["share"] <= row["share_high"]
+    national = pick(table, "hbo_techniek_instroom", "NL", 2019)
+    assert national["suppressed_cells"] == sum(1 for c in cells if c[3] is None)
+
+
+# --- real data: the processed store against the raw file, by another route ------------------
+
+
+@pytest.mark.realdata
+def test_real_hbo_instroom_matches_raw_csv(shared_data) -> None:
+    import csv
+    import json
+
+    from analysis import paths
+
+    manifest = paths.PROCESSED_DIR / paths.MANIFEST_FILE
+    table_file = paths.PROCESSED_DIR / paths.INDICATORS_FILE
+    if not table_file.is_file() or json.loads(manifest.read_text()).get("demo", True):
+        pytest.skip(f"no real processed indicators in {paths.PROCESSED_DIR} (run process first)")
+    raw = shared_data / "duo" / "ho" / "hbo_eerstejaars_domein_hbo_2015-2019.csv"
+    with open(raw, encoding="utf-8", newline="") as handle:
+        records = [r for r in csv.reader(handle, delimiter=";") if len(r) >= 18]
+    header, body = records[0], records[1:]
+    col = {name: i for i, name in enumerate(header)}
+
+    def share(province: str | None) -> float:
+        rows = [r for r in body if province is None or r[col["PROVINCIE"]] == province]
+        total = sum(int(r[col["2019"]] or 0) for r in rows)
+        tech = sum(
+            int(r[col["2019"]] or 0) for r in rows if r[col["CROHO ONDERDEEL"]] == "techniek"
+        )
+        return tech / total
+
+    table = pd.read_parquet(table_file)
+    national = pick(table, "hbo_techniek_instroom", "NL", 2019)
+    assert national["share"] == pytest.approx(share(None))
+    overijssel = pick(table, "hbo_techniek_instroom", "PV23", 2019)
+    assert overijssel["share"] == pytest.approx(share("Overijssel"))
