@@ -78,6 +78,9 @@ def compute_indicators(
     regions_index = pd.MultiIndex.from_frame(
         region_table[["region_level", "region_code"]].astype("string")
     )
+    if regions_index.has_duplicates:
+        duplicated = list(regions_index[regions_index.duplicated()])[:5]
+        raise ValueError(f"region table: duplicate (region_level, region_code) pairs {duplicated}")
     _check_national_cover(membership, len(store))
     indicators = list(config.indicators.values())
     cells = _cells(store, indicators)
