@@ -42,6 +42,16 @@ class NameIndex:
         self._full[key].add(code)
         self._base[split_suffix(key)[0]].add(code)
 
+    def _qualified(self, key: str) -> set[str]:
+        """'nes ameland' -> Ameland: a name followed by the municipality it lies in."""
+        words = key.split(" ")
+        for cut in range(1, len(words)):
+            head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+            hits = {c for c in self._base.get(head, ()) if self.municipality_base.get(c) == tail}
+            if len(hits) == 1:
+                return hits
+        return set()
+
     def shared_names(self) -> dict[str, list[str]]:
         """Base names that more than one municipality has (to report as ambiguities)."""
         return {k: sorted(v) for k, v in self._base.items() if len(v) > 1}
@@ -52,7 +62,7 @@ class NameIndex:
         if not key:
             return Match(None, f"no {self.what}")
         base, suffix_province = split_suffix(key)
-        candidates = self._full.get(key) or self._base.get(base) or set()
+        candidates = self._full.get(key) or self._base.get(base) or self._qualified(key)
         if not candidates:
             return Match(None, f"{self.what} {name!r} unknown")
         if len(candidates) == 1:

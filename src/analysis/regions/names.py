@@ -110,13 +110,24 @@ _DROP = re.compile(r"[.'’`´]")
 _SEPARATORS = re.compile(r"[^0-9a-z]+")
 
 
+# Abbreviations DUO uses in place names ('NIEUWERKERK AD IJSSEL', 'ST. ANTHONIS'); both the
+# abbreviation and the full form are reduced to one token so that they compare equal.
+_ABBREVIATIONS = (
+    (re.compile(r"\b(?:aan den|aan de|a d|ad)\b"), "ad"),
+    (re.compile(r"\bst\b"), "sint"),
+)
+
+
 def name_key(value: object) -> str:
     """Case-, diacritics- and punctuation-insensitive key: "'S-GRAVENHAGE" -> 's gravenhage'."""
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     text = unicodedata.normalize("NFKD", str(value))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    return _SEPARATORS.sub(" ", _DROP.sub("", text)).strip()
+    text = _SEPARATORS.sub(" ", _DROP.sub("", text)).strip()
+    for pattern, replacement in _ABBREVIATIONS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def split_suffix(key: str) -> tuple[str, str | None]:

@@ -116,8 +116,13 @@ def build_reference(frames: dict[str, pd.DataFrame], config: RegionConfig) -> Re
     place_index = NameIndex("place", province_of, base_of)
     for name, code in zip(places["place"], places["municipality_code"], strict=True):
         place_index.add(name, code)
-    for key, codes in place_index.shared_names().items():
-        issues.append(f"place name {key!r} is shared by municipalities {', '.join(codes)}")
+    shared = place_index.shared_names()
+    if shared:
+        issues.append(
+            f"{len(shared)} place names are shared by several municipalities (e.g. "
+            f"{', '.join(list(shared)[:5])}); rows naming them are placed by province suffix, "
+            "the row's province or the same-name rule, else reported"
+        )
 
     return Reference(
         municipalities=munis,
