@@ -16,7 +16,7 @@ import yaml
 from filelock import FileLock
 from loopback_http import LoopbackServer
 
-from analysis import cli, fetch
+from analysis import cli, fetch, paths
 from analysis.errors import ConfigError, TechniekpactError
 
 NOWHERE = "http://127.0.0.1:9"  # discard port: connection refused at once
@@ -410,3 +410,20 @@ def test_real_files_over_http(tmp_path, shared_data, capsys):
     want = _sources_md_checksums(shared_data)
     assert raw_state(raw) == (want, [])
     assert "0 already present, 19 fetched, 0 failed" in capsys.readouterr().out
+
+
+def test_data_log_and_raw_readme_cover_the_registry():
+    """The data log names every registered file and its checksum (in full or as a…b), and
+    mentions no checksum that is not registered."""
+    log = (paths.DOCS_DIR / "data-log.md").read_text(encoding="utf-8")
+    full = set(re.findall(r"\b[0-9a-f]{64}\b", log))
+    short = set(re.findall(r"\b([0-9a-f]{8})…([0-9a-f]{4})\b", log))
+    entries = fetch.load_registry(fetch.REGISTRY_FILE)
+    for entry in entries:
+        assert entry.path in log, entry.path
+        assert entry.sha256 in full or (entry.sha256[:8], entry.sha256[-4:]) in short, entry.path
+    registered = {e.sha256 for e in entries}
+    assert full <= registered
+    assert short <= {(d[:8], d[-4:]) for d in registered}
+    readme = (paths.PROJECT_ROOT / "data/raw/README.md").read_text(encoding="utf-8")
+    assert "config/sources.yaml" in readme and fetch.QUARANTINE_DIR in readme
