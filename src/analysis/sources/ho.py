@@ -178,7 +178,7 @@ def _finish(
     """Level and measure rules, constant columns, attrs; then the schema check."""
     institution_type = frame.get("institution_type", pd.Series(pd.NA, index=frame.index))
     code = frame.get("programme_code", pd.Series(pd.NA, index=frame.index))
-    level, level_warnings = ho_rules.decide_levels(
+    level, level_warnings, inferred = ho_rules.decide_levels(
         code, frame["degree"], institution_type, frame["source_row"], sniffed.path
     )
     frame = frame.assign(level=level)
@@ -194,6 +194,7 @@ def _finish(
     frame.attrs.update(
         dataset=DATASETS[measure],
         empty_cells=empty_cells,
+        level_from_other_rows=inferred,
         levels=sorted(frame["level"].unique()),
         warnings=warnings,
     )

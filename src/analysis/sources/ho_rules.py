@@ -16,7 +16,8 @@ Level, per row, first rule that applies:
    INSTELLING ``WO kleine univ.`` are wo only.
 4. Rows still undecided (only in long-format files without an opleidingscode) take the
    level of the file's decided rows when those all agree (DUO never mixes hbo and wo in
-   one file); otherwise ``hbo`` / ``wo`` in the file name decides, with a warning.
+   one file; their number is ``attrs["level_from_other_rows"]``); otherwise ``hbo`` / ``wo``
+   in the file name decides, with a warning.
 
 Measure of an "ingeschrevenen or eerstejaars" file: national totals. A national file
 (enough distinct institutions at that level) has, per year, a total in a band that only
@@ -86,20 +87,16 @@ def decide_levels(
     institution_type: pd.Series,
     rows: pd.Series,
     path: Path,
-) -> tuple[pd.Series, list[str]]:
-    """Levels for every row (rules 1-4) and the warnings to report."""
+) -> tuple[pd.Series, list[str], int]:
+    """Levels for every row (rules 1-4), the warnings, and how many rows took the file's level."""
     level = row_levels(code, degree, institution_type)
     undecided = level.isna()
     if not undecided.any():
-        return level, []
+        return level, [], 0
     decided = set(level.dropna().unique())
     if len(decided) == 1:
         (value,) = decided
-        note = (
-            f"{int(undecided.sum())} row(s) carry no hbo/wo marker of their own; they take the "
-            f"level of the file's other rows ({value})"
-        )
-        return level.fillna(value), [note]
+        return level.fillna(value), [], int(undecided.sum())
     name = path.name.lower()
     by_name = {lv for lv, rx in (("hbo", HBO_NAME), ("wo", WO_NAME)) if rx.search(name)}
     if len(by_name) == 1:
@@ -108,7 +105,7 @@ def decide_levels(
             f"{int(undecided.sum())} row(s) could not be placed in hbo or wo from their "
             f"content; the file name says {value} (file-name tie-breaker)"
         )
-        return level.fillna(value), [warning]
+        return level.fillna(value), [warning], int(undecided.sum())
     first = rows[undecided].iloc[0]
     raise DataError(
         path,
