@@ -75,6 +75,8 @@ def server_command(
         f"--ServerApp.root_dir={paths.PROJECT_ROOT}",
         f"--ServerApp.open_browser={open_browser}",
         f"--MappingKernelManager.default_kernel_name={KERNEL_NAME}",
+        # Containers and CI run as root; the server still listens on localhost only.
+        *(["--ServerApp.allow_root=True"] if os.geteuid() == 0 else []),
         *extra,
     ]
 
