@@ -1,5 +1,7 @@
 """A small fake ``data/processed`` folder for report tests (F1 and F2 import it).
 
+The derived table is computed by the real ``analysis.derived.derive``.
+
 It holds every file a report reads (indicators, derived, regions, manifest, an empty
 store) with the contract's columns, for the real provinces and COROP regions and every
 indicator id in config/indicators.yaml. Values are synthetic and deterministic. Known
@@ -23,7 +25,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis import paths, schema
+from analysis import derived, paths, schema
 from analysis.demo import geography
 from analysis.indicator_config import WOMEN_SHARE_SUFFIX, load_indicator_config
 
@@ -39,25 +41,6 @@ BASE_SHARE = {"havo": 0.45, "vwo": 0.55, "vmbo": 0.27, "mbo": 0.26, "hbo": 0.24,
 SIZE = {"nederland": 60000, "landsdeel": 12000, "provincie": 5000, "corop": 1500, "regiopact": 900}
 SUPPRESSED_CASE = ("provincie", "Utrecht", "vo_vwo_nt", 2023, "vrouw")
 SMALL_CASE = ("corop", "Twente", "wo_beta_gediplomeerd", 2018, "totaal")
-DERIVED_COLUMNS = [
-    "indicator",
-    "region_level",
-    "region",
-    "region_code",
-    "year",
-    "gender",
-    "change_1y_pp",
-    "change_5y_pp",
-    "diff_national_pp",
-    "rank_level",
-    "n_level",
-    "rank_landsdeel",
-    "n_landsdeel",
-    "target",
-    "gap_pp",
-    "target_year_projected",
-    "target_status",
-]
 
 
 def _unit(*key: object) -> float:
@@ -207,59 +190,6 @@ def _add_suppression(frame: pd.DataFrame) -> None:
     ]
 
 
-def derived_table(indicators: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
-    """Changes, national difference, ranks, target gap and projection (simple, for fixtures)."""
-    config = load_indicator_config()
-    frame = indicators.copy()
-    key = ["indicator", "region_level", "region_code", "gender"]
-    by_year = frame.set_index([*key, "year"])["share"]
-    for lag, column in ((1, "change_1y_pp"), (5, "change_5y_pp")):
-        earlier = by_year.rename(None)
-        earlier.index = earlier.index.set_levels(earlier.index.levels[-1] + lag, level="year")
-        frame[column] = (
-            (frame.set_index([*key, "year"])["share"] - earlier.reindex(by_year.index)) * 100
-        ).to_numpy()
-    nat = frame[frame["region_level"] == "nederland"].set_index(["indicator", "year", "gender"])
-    national = nat["share"].reindex(
-        pd.MultiIndex.from_frame(frame[["indicator", "year", "gender"]])
-    )
-    frame["diff_national_pp"] = (frame["share"] - national.to_numpy()) * 100
-    landsdeel = frame["region_code"].map(regions.set_index("region_code")["landsdeel"])
-    frame["landsdeel_"] = landsdeel.where(frame["region_level"] != "nederland")
-    group = ["indicator", "region_level", "year", "gender"]
-    frame["rank_level"] = frame.groupby(group)["share"].rank(ascending=False, method="min")
-    frame["n_level"] = frame.groupby(group)["share"].transform("count")
-    ld_group = [*group, "landsdeel_"]
-    frame["rank_landsdeel"] = frame.groupby(ld_group)["share"].rank(ascending=False, method="min")
-    frame["n_landsdeel"] = frame.groupby(ld_group)["share"].transform("count")
-    frame.loc[frame["landsdeel_"].isna(), ["rank_landsdeel", "n_landsdeel"]] = np.nan
-    targets = {i: config.targets[i].default.value for i in config.targets}
-    frame["target"] = frame["indicator"].map(targets).astype("Float64")
-    frame["gap_pp"] = (frame["target"] - frame["share"]) * 100
-    frame["target_year_projected"] = pd.array([pd.NA] * len(frame), dtype="Int64")
-    frame["target_status"] = pd.array([pd.NA] * len(frame), dtype="string")
-    _project(frame)
-    out = frame[DERIVED_COLUMNS].copy()
-    return out.astype({"rank_level": "Int64", "n_level": "Int64", "rank_landsdeel": "Int64"})
-
-
-def _project(frame: pd.DataFrame) -> None:
-    has_target = frame["target"].notna()
-    frame.loc[has_target & (frame["gap_pp"] <= 0), "target_status"] = "doel bereikt"
-    for _, group in frame[has_target].groupby(["indicator", "region_code", "gender"]):
-        group = group.sort_values("year")
-        last = group.index[-1]
-        if frame.loc[last, "gap_pp"] <= 0:
-            continue
-        slope, intercept = np.polyfit(group["year"].astype(float), group["share"].astype(float), 1)
-        year = (frame.loc[last, "target"] - intercept) / slope if slope > 0 else np.inf
-        if year <= 2050:
-            frame.loc[last, "target_year_projected"] = int(np.ceil(year))
-            frame.loc[last, "target_status"] = "op koers bij huidige trend"
-        else:
-            frame.loc[last, "target_status"] = "niet bij huidige trend"
-
-
 def manifest(demo: bool) -> dict:
     """A manifest with two count inputs, one with unplaced rows, one reference file."""
     return {
@@ -325,10 +255,10 @@ def make_processed(target: Path, *, demo: bool = True) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     regions = region_table()
     indicators = indicator_table(regions)
-    derived = derived_table(indicators, regions)
+    derived_frame = derived.derive(indicators, regions, load_indicator_config())
     schema.empty_frame(schema.STORE_COLUMNS).to_parquet(target / paths.STORE_FILE)
     indicators.to_parquet(target / paths.INDICATORS_FILE)
-    derived.to_parquet(target / paths.DERIVED_FILE)
+    derived_frame.to_parquet(target / paths.DERIVED_FILE)
     regions.to_parquet(target / paths.REGIONS_FILE)
     (target / paths.MANIFEST_FILE).write_text(json.dumps(manifest(demo), indent=2), "utf-8")
     return target

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from analysis import derived
 from analysis.suppression import DISCLOSURE_THRESHOLD
 
 MISSING = "n.b."  # niet beschikbaar: no value (no data, or no denominator)
@@ -149,6 +150,12 @@ def table_html(
     return "".join(parts)
 
 
+_STATUS_SENTENCE = {
+    derived.NOT_ON_TREND: " Bij de huidige trend wordt het doel niet bereikt.",
+    derived.TOO_FEW_YEARS: " Voor een trend zijn te weinig jaren beschikbaar.",
+}
+
+
 # --- key messages ---------------------------------------------------------------------------
 # The scorecard frame (analysis.report.scorecard_frame) has one row per indicator for one
 # region, at the indicator's latest year; every number in a key message is a value of it.
@@ -172,72 +179,63 @@ def _position(row: pd.Series, region: str, national: bool) -> str:
 
 
 def _target(row: pd.Series, region: str) -> str | None:
-    if is_missing(row["target"]):
+    if is_missing(row["target"]) or is_missing(row["gap_pp"]):
         return None
+    naam = lcfirst(row["naam"])
     goal = f"een doel van {pct(row['target'], 0)}"
-    if not is_missing(row.get("target_year")):
+    if not is_missing(row["target_year"]):
         goal += f" in {int(row['target_year'])}"
-    gap = row["gap_pp"]
-    if is_missing(gap):
-        return None
-    if _decimal(float(gap), 1) <= 0:
-        return f"Voor {lcfirst(row['naam'])} geldt {goal}; {region} haalt dat doel."
-    text = f"Voor {lcfirst(row['naam'])} geldt {goal}; {region} zit daar {pp_abs(gap)} onder."
-    projected = row["target_year_projected"]
-    if not is_missing(projected):
-        return text + f" Bij de huidige trend wordt het doel in {int(projected)} bereikt."
-    if isinstance(row["target_status"], str) and row["target_status"]:
-        return text + f" Verwachting: {row['target_status']}."
-    return text
-
-
-def _change_column(frame: pd.DataFrame) -> tuple[str, str] | None:
-    """Five-year changes where any exist (the trend), else one-year changes."""
-    for column, words in (("change_5y_pp", "vijf jaar"), ("change_1y_pp", "een jaar")):
-        if frame[column].notna().any():
-            return column, words
-    return None
+    if row["status"] == derived.REACHED:
+        return f"Voor {naam} geldt {goal}; {region} haalt dat doel."
+    text = f"Voor {naam} geldt {goal}; {region} zit daar {pp_abs(row['gap_pp'])} onder."
+    if not is_missing(row["projected_year"]):
+        return (
+            text + f" Bij de huidige trend wordt het doel in {int(row['projected_year'])} bereikt."
+        )
+    return text + _STATUS_SENTENCE.get(row["status"], "")
 
 
 def _changes(frame: pd.DataFrame) -> list[str]:
-    found = _change_column(frame)
-    if found is None:
-        return []
-    column, words = found
-    values = frame[column].astype("Float64")
+    """The largest rise and the largest fall: over five years where any exist, else one year."""
     out = []
-    for direction, pick in (("gestegen", values.idxmax), ("gedaald", values.idxmin)):
-        row = frame.loc[pick()]
-        change = row[column]
-        if (direction == "gestegen") != (change > 0) or _decimal(float(change), 1) == 0:
-            continue
-        out.append(
-            f"Het sterkst {direction} in {words} is {lcfirst(row['naam'])}: "
-            f"{pp(change)}, tot {pct(row['share'])} in {schooljaar(row['year'])}."
-        )
+    for direction, sign in (("gestegen", 1), ("gedaald", -1)):
+        for column, words in (("change_5y_pp", "vijf jaar"), ("change_1y_pp", "één jaar")):
+            values = frame[column].astype("Float64") * sign
+            values = values[values.notna() & (values.round(1) > 0)]
+            if values.empty:
+                continue
+            row = frame.loc[values.idxmax()]
+            out.append(
+                f"Het sterkst {direction} in {words} is {lcfirst(row['naam'])}: "
+                f"{pp(row[column])}, tot {pct(row['share'])} in {schooljaar(row['year'])}."
+            )
+            break
     return out
 
 
 def _gender(row: pd.Series, region: str, national: bool) -> str | None:
     if is_missing(row["women_share"]):
         return None
-    text = f"Van de {lcfirst(row['naam'])} in {region} is {pct(row['women_share'])} vrouw"
+    text = (
+        f"In {schooljaar(row['year'])} is van de {lcfirst(row['naam'])} in {region} "
+        f"{pct(row['women_share'])} vrouw"
+    )
     if not national and not is_missing(row["women_share_national"]):
         text += f" (landelijk {pct(row['women_share_national'])})"
-    return text + f", in {schooljaar(row['year'])}."
+    return text + "."
 
 
 def _rank(row: pd.Series, region: str, landsdeel: str | None) -> str | None:
     naam = lcfirst(row["naam"])
-    if landsdeel and not is_missing(row["rank_landsdeel"]) and row["n_landsdeel"] > 1:
+    if landsdeel and not is_missing(row["rank_landsdeel"]) and row["regions_in_landsdeel"] > 1:
         return (
             f"Binnen landsdeel {landsdeel} staat {region} bij {naam} op plaats "
-            f"{int(row['rank_landsdeel'])} van {int(row['n_landsdeel'])}."
+            f"{int(row['rank_landsdeel'])} van {int(row['regions_in_landsdeel'])}."
         )
-    if not is_missing(row["rank_level"]) and row["n_level"] > 1:
+    if not is_missing(row["rank_level"]) and row["regions_in_level"] > 1:
         return (
             f"Bij {naam} staat {region} op plaats {int(row['rank_level'])} "
-            f"van {int(row['n_level'])} regio's van hetzelfde niveau."
+            f"van {int(row['regions_in_level'])} regio's van hetzelfde niveau."
         )
     return None
 
@@ -260,7 +258,8 @@ def kernboodschappen(
     messages.extend(_changes(frame))
     women = frame[frame["women_share"].notna()]
     if len(women):
-        messages.append(_gender(women.iloc[0], region, national))
+        own = women[women["indicator"] == head["indicator"]]
+        messages.append(_gender((own if len(own) else women).iloc[0], region, national))
     if not national:
         messages.append(_rank(head, region, landsdeel))
     kept = [m for m in messages if m]

@@ -1,0 +1,245 @@
+"""The last two report sections: data quality and verantwoording (provenance).
+
+Data quality shows, from the manifest, how much of every input file was attributed to a
+region and what was not (nothing is dropped silently), and for the report's region where
+suppressed cells widen the bounds. Verantwoording lists what the figures rest on: input
+files with checksums, code version, package versions and the report's parameters.
+"""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+from importlib import metadata
+
+import pandas as pd
+
+from analysis import paths, text
+from analysis.indicators import indicator_meta
+from analysis.report import Block, Html, Markdown, ReportContext
+from analysis.report_sections import CAVEATS
+
+PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "geopandas", "papermill", "nbconvert")
+METHODOLOGY_LINK = "../../docs/methodology.md"  # from reports/<level>/<region>.html
+
+
+def _count_inputs(ctx: ReportContext) -> list[dict]:
+    return [i for i in ctx.data.manifest.get("inputs", []) if i.get("role") == "counts"]
+
+
+def attribution_table(ctx: ReportContext) -> str:
+    """Per count file: known counts, share placed in a province, suppressed cells, unplaced."""
+    header = [
+        "Bestand",
+        "Gegevens",
+        "Bekende aantallen",
+        "Toegewezen aan provincie",
+        "<5-cellen",
+        "Niet geplaatst",
+    ]
+    rows = []
+    for entry in _count_inputs(ctx):
+        unplaced = entry.get("unplaced") or []
+        unplaced_count = sum(int(u.get("count", 0)) for u in unplaced)
+        unplaced_rows = sum(int(u.get("rows", 0)) for u in unplaced)
+        rows.append(
+            [
+                entry.get("path", ""),
+                entry.get("description", entry.get("dataset", "")),
+                text.Cell(text.num(entry.get("counts_total")), "num"),
+                text.Cell(text.pct(entry.get("share_attributed_province")), "num"),
+                text.Cell(text.num(entry.get("suppressed_cells")), "num"),
+                text.Cell(
+                    f"{text.num(unplaced_count)} in {text.num(unplaced_rows)} rijen"
+                    if unplaced
+                    else "0",
+                    "num",
+                ),
+            ]
+        )
+    caption = (
+        "Toewijzing per invoerbestand. Bekende aantallen zijn de som van alle gepubliceerde "
+        "aantallen zonder de <5-cellen; niet-geplaatste aantallen tellen alleen landelijk mee."
+    )
+    return text.table_html(header, rows, caption=caption)
+
+
+def unplaced_table(ctx: ReportContext) -> str | None:
+    """Every reason why counts could not be placed in a region, per file."""
+    rows = [
+        [
+            entry.get("path", ""),
+            u.get("reason", ""),
+            text.Cell(text.num(u.get("rows")), "num"),
+            text.Cell(text.num(u.get("count")), "num"),
+        ]
+        for entry in _count_inputs(ctx)
+        for u in entry.get("unplaced") or []
+    ]
+    if not rows:
+        return None
+    return text.table_html(
+        ["Bestand", "Reden", "Rijen", "Aantal (bekend)"],
+        rows,
+        caption="Niet aan een regio toegewezen aantallen, met de reden",
+    )
+
+
+def suppression_table(ctx: ReportContext) -> str | None:
+    """Indicators of the region whose latest value rests partly on suppressed cells."""
+    table = ctx.data.indicators
+    rows_frame = table[(table["region_code"] == ctx.region.code) & (table["suppressed_cells"] > 0)]
+    if rows_frame.empty:
+        return None
+    latest = rows_frame.sort_values("year").groupby(["indicator", "gender"], sort=False).tail(1)
+    rows = []
+    for _, r in latest.sort_values(["indicator", "gender"]).iterrows():
+        width = (r["share_high"] - r["share_low"]) * 100 if pd.notna(r["share_high"]) else pd.NA
+        rows.append(
+            [
+                indicator_meta(r["indicator"], ctx.config)["naam"],
+                r["gender"],
+                text.schooljaar(r["year"]),
+                text.Cell(text.num(r["suppressed_cells"]), "num"),
+                text.Cell(text.pct_range(r["share"], r["share_low"], r["share_high"]), "num"),
+                text.Cell(text.pp(width, unit=False).lstrip("+"), "num"),
+            ]
+        )
+    return text.table_html(
+        ["Indicator", "Geslacht", "Schooljaar", "<5-cellen", "Waarde (marge)", "Breedte marge"],
+        rows,
+        caption=(
+            f"Waarden voor {ctx.region.name} met <5-cellen (laatste jaar per indicator). Een "
+            "<5-cel telt voor de ondergrens als 1 en voor de bovengrens als 4, in het nadeligste "
+            "geval voor de verhouding; de puntschatting gebruikt 2,5."
+        ),
+    )
+
+
+def caveats(ctx: ReportContext) -> list[str]:
+    """The caveats that apply to this region's figures."""
+    out = [
+        "Alle leerlingen en studenten zijn geteld op de locatie van hun school of instelling, "
+        "niet op hun woonadres (de officiële Monitor Techniekpact telt naar woonregio).",
+        "Een aantal van 1 tot en met 4 is door DUO afgeschermd (<5). Zo'n cel is onbekend, niet "
+        "nul: waarden die erop rusten hebben een marge.",
+    ]
+    present = {
+        indicator_meta(i, ctx.config)["dataset"]
+        for i in ctx.main_indicators()
+        if ctx.series(i)["share"].notna().any()
+    }
+    if "duo_vo_exam" in present:
+        out.append(CAVEATS["vo"])
+    if "duo_vo_pupils" in present:
+        out.append(CAVEATS["vo_pupils"])
+    if "duo_mbo_students" in present:
+        out.append(CAVEATS["mbo"])
+    out.append(CAVEATS["ho"])
+    if ctx.region.level not in ("nederland", "landsdeel", "landsdeel_cbs", "provincie"):
+        out.append(
+            "Voor dit niveau tellen alleen aantallen die aan een gemeente zijn toegewezen; "
+            "aantallen die alleen een provincie hebben, tellen mee voor provincie en landsdeel."
+        )
+    if ctx.data.manifest.get("demo"):
+        out.append("Deze rapportage is gemaakt met synthetische demonstratiegegevens.")
+    return out
+
+
+def quality_section(ctx: ReportContext) -> list[Block]:
+    """Attribution per input file, unplaced counts, suppression for the region, caveats."""
+    blocks: list[Block] = [Html(attribution_table(ctx))]
+    for table in (unplaced_table(ctx), suppression_table(ctx)):
+        if table:
+            blocks.append(Html(table))
+    blocks.append(Markdown("### Kanttekeningen\n\n" + "\n".join(f"- {c}" for c in caveats(ctx))))
+    warnings = ctx.data.manifest.get("warnings") or []
+    if warnings:
+        listed = "\n".join(f"- {w}" for w in warnings[:20])
+        more = f"\n\n…en nog {len(warnings) - 20} meldingen." if len(warnings) > 20 else ""
+        blocks.append(Markdown(f"### Meldingen bij het verwerken\n\n{listed}{more}"))
+    return blocks
+
+
+def code_version(ctx: ReportContext) -> str:
+    """The git commit the processed data were made with (manifest), else the working tree's."""
+    version = ctx.data.manifest.get("code_version")
+    if version and version != "unknown":
+        return str(version)
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=paths.PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "onbekend"
+    return result.stdout.strip() or "onbekend"
+
+
+def package_versions() -> dict[str, str]:
+    """Python and the packages that shape the figures and the report."""
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "niet geïnstalleerd"
+    return out
+
+
+def inputs_table(ctx: ReportContext) -> str:
+    """Every input file with its checksum and source."""
+    rows = [
+        [
+            entry.get("path", ""),
+            entry.get("description", ""),
+            entry.get("publisher") or "",
+            entry.get("url") or "",
+            text.Cell(entry.get("sha256", ""), "hash"),
+        ]
+        for entry in ctx.data.manifest.get("inputs", [])
+    ]
+    return text.table_html(
+        ["Bestand", "Inhoud", "Uitgever", "Herkomst", "sha256"],
+        rows,
+        caption="Invoerbestanden van deze rapportage",
+    )
+
+
+def landsdeel_table(ctx: ReportContext) -> str:
+    """The landsdeel composition used (the report must state it)."""
+    regions = ctx.data.regions
+    provinces = regions[regions["region_level"] == "provincie"]
+    rows = [
+        [landsdeel, ", ".join(group["region"].tolist())]
+        for landsdeel, group in provinces.groupby("landsdeel", sort=True)
+    ]
+    return text.table_html(
+        ["Landsdeel", "Provincies"], rows, caption="Gebruikte indeling in landsdelen"
+    )
+
+
+def provenance_section(ctx: ReportContext) -> list[Block]:
+    """Inputs with checksums, code and package versions, parameters, methodology link."""
+    m = ctx.data.manifest
+    facts = [
+        ["Codeversie (git)", code_version(ctx)],
+        ["Verwerkte gegevens gemaakt op", str(m.get("created", "onbekend"))],
+        ["Synthetische demogegevens", "ja" if m.get("demo") else "nee"],
+        *[[f"Parameter {k}", v or "(leeg: vandaag)"] for k, v in ctx.parameters.items()],
+        *[[f"Versie {k}", v] for k, v in package_versions().items()],
+    ]
+    return [
+        Html(inputs_table(ctx)),
+        Html(landsdeel_table(ctx)),
+        Html(text.table_html(["Gegeven", "Waarde"], facts, caption="Versies en parameters")),
+        Markdown(
+            "De definities van alle indicatoren, de telregels, de behandeling van <5-cellen en "
+            f"de regio-indelingen staan in de [methodologie]({METHODOLOGY_LINK}) "
+            "(`docs/methodology.md` in de repository)."
+        ),
+    ]

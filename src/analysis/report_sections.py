@@ -1,0 +1,399 @@
+"""The main sections of a region report: school levels, gender, peers and the map.
+
+Each function returns a list of blocks (``report.Html``, ``report.Markdown``,
+``plots.Chart``) that the notebook passes to ``report.show``. Sections adapt instead of
+failing: no data for a level, no peers (Nederland), no map geometry each give a short
+Dutch note.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths, plots, text
+from analysis.errors import TechniekpactError
+from analysis.indicator_config import WOMEN_SHARE_SUFFIX
+from analysis.indicators import indicator_meta
+from analysis.report import Block, Html, Markdown, ReportContext, rank_text
+
+SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "vo": ("voortgezet onderwijs", ("havo", "vwo", "vmbo")),
+    "mbo": ("mbo", ("mbo",)),
+    "hbo": ("hbo", ("hbo",)),
+    "wo": ("wo", ("wo",)),
+}
+# The indicators compared across regions (ranked bars), and the one on the map.
+HEADLINE = ("vo_havo_n", "mbo_techniek", "hbo_techniek_instroom", "wo_beta_instroom")
+MAP_INDICATOR = "vo_havo_n"
+# One indicator per school level for the women's-share trend.
+GENDER_TREND = (
+    "vo_havo_nt",
+    "vo_vwo_nt",
+    "vo_vmbo_techniek",
+    "mbo_techniek",
+    "hbo_techniek_instroom",
+    "wo_beta_instroom",
+)
+CAVEATS = {
+    "vo": "Vo-examenkandidaten zijn geteld op de vestiging van de school.",
+    "vo_pupils": (
+        "De leerlingen per leerjaar (havo 4, vwo 4, vmbo 3) komen uit één schooljaar "
+        "(2019/20): hiervoor is geen trend te geven."
+    ),
+    "mbo": (
+        "Het mbo-bestand noemt alleen de vestigingsplaats van de hoofdzetel van de instelling; "
+        "studenten worden dus geteld in de plaats van de hoofdzetel, niet op hun eigen "
+        "leslocatie. Regionale mbo-cijfers zijn daardoor grof."
+    ),
+    "ho": (
+        "Hbo- en wo-studenten zijn geteld in de gemeente waar de opleiding wordt gegeven; "
+        "regio's zonder hogeschool of universiteit hebben geen hbo- of wo-cijfers."
+    ),
+}
+
+
+def _sources(ctx: ReportContext, indicators: list[str]) -> str:
+    bronnen = dict.fromkeys(indicator_meta(i, ctx.config)["bron"] for i in indicators)
+    return "; ".join(bronnen)
+
+
+def _has_share(frame: pd.DataFrame) -> bool:
+    return bool(frame["share"].notna().any())
+
+
+def _landsdeel_code(ctx: ReportContext) -> str | None:
+    regions = ctx.data.regions
+    rows = regions[
+        (regions["region_level"] == "landsdeel") & (regions["region"] == ctx.region.landsdeel)
+    ]
+    return str(rows["region_code"].iloc[0]) if len(rows) else None
+
+
+def peer_codes(ctx: ReportContext) -> list[tuple[str, str]]:
+    """(code, name) of the regions the report compares with: same level and landsdeel.
+
+    Landsdelen compare with the other landsdelen; Nederland has no peers.
+    """
+    r = ctx.region
+    if r.national:
+        return []
+    regions = ctx.data.regions
+    same = regions[(regions["region_level"] == r.level) & (regions["region_code"] != r.code)]
+    if r.landsdeel is not None:
+        same = same[same["landsdeel"] == r.landsdeel]
+    return list(zip(same["region_code"], same["region"], strict=True))
+
+
+def _trend_lines(ctx: ReportContext, indicator: str, *, peers: bool) -> list[plots.Line]:
+    r = ctx.region
+    lines = [plots.Line(r.name, "region", ctx.series(indicator))]
+    if peers:
+        lines += [
+            plots.Line(name, "peer", ctx.series(indicator, region_code=code))
+            for code, name in peer_codes(ctx)
+        ]
+    elif r.landsdeel is not None and (code := _landsdeel_code(ctx)):
+        lines.append(
+            plots.Line(
+                f"Landsdeel {r.landsdeel}", "landsdeel", ctx.series(indicator, region_code=code)
+            )
+        )
+    if not r.national:
+        lines.append(plots.Line("Nederland", "national", ctx.series(indicator, region_code="NL")))
+    return lines
+
+
+def _target(ctx: ReportContext, indicator: str) -> float | None:
+    target = ctx.config.target(indicator, ctx.region.code, ctx.region.name)
+    return target.value if target else None
+
+
+def _section_table(ctx: ReportContext, indicators: list[str], caption: str) -> str:
+    """Latest value per indicator: region, its landsdeel, Nederland, rank, denominator."""
+    der = ctx.data.derived
+    r = ctx.region
+    ld_code = _landsdeel_code(ctx) if r.landsdeel else None
+    header = ["Indicator", "Schooljaar", r.name]
+    if ld_code:
+        header.append(f"Landsdeel {r.landsdeel}")
+    if not r.national:
+        header += ["Nederland", "Positie"]
+    header.append("Aantal (noemer)")
+    rows = []
+    for indicator in indicators:
+        series = ctx.series(indicator)
+        series = series[series["share"].notna()]
+        if series.empty:
+            continue
+        last = series.iloc[-1]
+        year = int(last["year"])
+        row = [
+            indicator_meta(indicator, ctx.config)["naam"],
+            text.schooljaar(year),
+            text.Cell(text.pct_range(last["share"], last["share_low"], last["share_high"]), "num"),
+        ]
+        for code in [c for c in (ld_code, None if r.national else "NL") if c]:
+            other = ctx.series(indicator, region_code=code)
+            other = other[other["year"] == year]
+            value = other.iloc[0] if len(other) else None
+            row.append(
+                text.Cell(
+                    text.pct_range(value["share"], value["share_low"], value["share_high"])
+                    if value is not None
+                    else text.MISSING,
+                    "num",
+                )
+            )
+        if not r.national:
+            d = der[
+                (der["indicator"] == indicator)
+                & (der["region_code"] == r.code)
+                & (der["year"] == year)
+                & (der["gender"] == "totaal")
+            ]
+            row.append(rank_text(d.iloc[0], r.landsdeel) if len(d) else "n.v.t.")
+        row.append(
+            text.Cell(text.count(last["denominator"], last["suppressed_cells"]), "num count")
+        )
+        rows.append(row)
+    return text.table_html(header, rows, caption=caption)
+
+
+def level_section(ctx: ReportContext, section: str) -> list[Block]:
+    """One school level: a table of latest values and trends vs Nederland and vs peers."""
+    label, levels = SECTIONS[section]
+    r = ctx.region
+    main = ctx.main_indicators(levels)
+    present = [i for i in main if _has_share(ctx.series(i))]
+    if not present:
+        return [Markdown(f"Voor {r.name} zijn geen cijfers over het {label} beschikbaar.")]
+    blocks: list[Block] = [
+        Html(_section_table(ctx, present, f"{label.capitalize()} in {r.name}: laatste schooljaar"))
+    ]
+    trend = [i for i in present if ctx.series(i)["share"].notna().sum() >= 2]
+    single = [i for i in present if i not in trend]
+    if single:
+        names = ", ".join(indicator_meta(i, ctx.config)["naam"] for i in single)
+        blocks.append(Markdown(f"Alleen één schooljaar beschikbaar (geen trend): {names}."))
+    if not trend:
+        return blocks
+    source = _sources(ctx, trend)
+    comparison = "Nederland" if r.landsdeel is None else f"landsdeel {r.landsdeel} en Nederland"
+    panels = [
+        plots.Panel(
+            indicator_meta(i, ctx.config)["naam"],
+            _trend_lines(ctx, i, peers=False),
+            _target(ctx, i),
+        )
+        for i in trend
+    ]
+    title = f"{label.capitalize()}: {r.name} vergeleken met {comparison}"
+    if r.national:
+        title = f"{label.capitalize()}: ontwikkeling in Nederland"
+    blocks.append(plots.trend_chart(panels, title=title, source=source))
+    if peer_codes(ctx):
+        peer_panels = [
+            plots.Panel(
+                indicator_meta(i, ctx.config)["naam"],
+                _trend_lines(ctx, i, peers=True),
+                _target(ctx, i),
+            )
+            for i in trend
+        ]
+        where = f"landsdeel {r.landsdeel}" if r.landsdeel else "de andere regio's"
+        blocks.append(
+            plots.trend_chart(
+                peer_panels,
+                title=f"{label.capitalize()}: {r.name} tussen de regio's in {where}",
+                source=source,
+            )
+        )
+    if section == "mbo":
+        blocks.extend(_mbo_breakdown(ctx))
+    return blocks
+
+
+def _mbo_breakdown(ctx: ReportContext) -> list[Block]:
+    subs = [
+        ind.id
+        for ind in ctx.config.indicators.values()
+        if ind.parent == "mbo_techniek" and _has_share(ctx.series(ind.id))
+    ]
+    if not subs:
+        return []
+    caption = f"Mbo in {ctx.region.name} naar kwalificatieniveau en leerweg: laatste schooljaar"
+    return [Html(_section_table(ctx, subs, caption))]
+
+
+def gender_section(ctx: ReportContext) -> list[Block]:
+    """Women's share in bèta-techniek per level (table) and its trend (chart)."""
+    r = ctx.region
+    header = [
+        "Indicator",
+        "Schooljaar",
+        f"Aandeel vrouwen {r.name}",
+        "Aandeel vrouwen Nederland",
+        "Indicator onder vrouwen",
+        "Indicator onder mannen",
+    ]
+    if r.national:
+        header.pop(3)
+    rows = []
+    for indicator in ctx.main_indicators():
+        women = ctx.series(indicator + WOMEN_SHARE_SUFFIX)
+        women = women[women["share"].notna()]
+        if women.empty:
+            continue
+        last = women.iloc[-1]
+        year = int(last["year"])
+        row = [
+            indicator_meta(indicator, ctx.config)["naam"],
+            text.schooljaar(year),
+            text.Cell(text.pct_range(last["share"], last["share_low"], last["share_high"]), "num"),
+        ]
+        if not r.national:
+            nat = ctx.series(indicator + WOMEN_SHARE_SUFFIX, region_code="NL")
+            row.append(text.Cell(text.pct(_value_in(nat, year, "share")), "num"))
+        for gender in ("vrouw", "man"):
+            g = ctx.series(indicator, gender=gender)
+            g = g[g["year"] == year]
+            cell = text.MISSING
+            if len(g):
+                cell = text.pct_range(
+                    g["share"].iloc[0], g["share_low"].iloc[0], g["share_high"].iloc[0]
+                )
+            row.append(text.Cell(cell, "num"))
+        rows.append(row)
+    if not rows:
+        return [Markdown(f"Voor {r.name} zijn geen cijfers naar geslacht beschikbaar.")]
+    caption = (
+        f"Vrouwen en mannen in {r.name}: aandeel vrouwen onder wie in bèta-techniek telt, en de "
+        "indicator berekend onder vrouwen en onder mannen apart"
+    )
+    blocks: list[Block] = [Html(text.table_html(header, rows, caption=caption))]
+    panels = []
+    for indicator in GENDER_TREND:
+        view = indicator + WOMEN_SHARE_SUFFIX
+        if ctx.series(view)["share"].notna().sum() < 2:
+            continue
+        lines = [plots.Line(r.name, "region", ctx.series(view))]
+        if not r.national:
+            lines.append(plots.Line("Nederland", "national", ctx.series(view, region_code="NL")))
+        panels.append(plots.Panel(indicator_meta(indicator, ctx.config)["naam"], lines))
+    if panels:
+        blocks.append(
+            plots.trend_chart(
+                panels,
+                title=f"Aandeel vrouwen in bèta en techniek, {r.name}",
+                source=_sources(ctx, [p for p in GENDER_TREND if ctx.series(p).size]),
+                ylabel="Aandeel vrouwen (%)",
+            )
+        )
+    return blocks
+
+
+def _value_in(frame: pd.DataFrame, year: int, column: str) -> object:
+    rows = frame[frame["year"] == year]
+    return rows[column].iloc[0] if len(rows) else pd.NA
+
+
+def _level_values(ctx: ReportContext, indicator: str, level: str, year: int) -> pd.DataFrame:
+    table = ctx.data.indicators
+    return table[
+        (table["indicator"] == indicator)
+        & (table["region_level"] == level)
+        & (table["year"] == year)
+        & (table["gender"] == "totaal")
+    ]
+
+
+def _comparison_year(ctx: ReportContext, indicator: str) -> int | None:
+    own = ctx.series(indicator)
+    own = own[own["share"].notna()]
+    if len(own):
+        return int(own["year"].iloc[-1])
+    nat = ctx.series(indicator, region_code="NL")
+    nat = nat[nat["share"].notna()]
+    return int(nat["year"].iloc[-1]) if len(nat) else None
+
+
+def peers_section(ctx: ReportContext, raw_dir: Path | None = None) -> list[Block]:
+    """Ranked bars of all regions of the level for the headline indicators, and the map.
+
+    For Nederland the provinces are shown (there are no peers).
+    """
+    r = ctx.region
+    level = "provincie" if r.national else r.level
+    blocks: list[Block] = []
+    if r.national:
+        blocks.append(
+            Markdown(
+                "Nederland heeft geen vergelijkingsregio's; hieronder staan de provincies "
+                "naast elkaar, met het landelijke cijfer als lijn."
+            )
+        )
+    for indicator in HEADLINE:
+        year = _comparison_year(ctx, indicator)
+        if year is None:
+            continue
+        values = _level_values(ctx, indicator, level, year)
+        if not _has_share(values):
+            continue
+        meta = indicator_meta(indicator, ctx.config)
+        national = _value_in(ctx.series(indicator, region_code="NL"), year, "share")
+        blocks.append(
+            plots.ranked_bar_chart(
+                values,
+                title=f"{meta['naam']}, {text.schooljaar(year)}: alle regio's ({level})",
+                source=meta["bron"],
+                highlight=None if r.national else r.name,
+                national=None if text.is_missing(national) else float(national),
+                target=_target(ctx, indicator),
+            )
+        )
+    blocks.extend(map_blocks(ctx, level, raw_dir))
+    return blocks
+
+
+def map_blocks(ctx: ReportContext, level: str, raw_dir: Path | None = None) -> list[Block]:
+    """The choropleth of the map indicator, or a note saying why there is no map."""
+    year = _comparison_year(ctx, MAP_INDICATOR)
+    geometry, problem = boundaries(level, raw_dir or _raw_dir(ctx))
+    if geometry is None or year is None:
+        reason = problem or "geen gegevens voor de kaartindicator"
+        return [Markdown(f"*Kaart niet beschikbaar: {reason}.*")]
+    meta = indicator_meta(MAP_INDICATOR, ctx.config)
+    values = _level_values(ctx, MAP_INDICATOR, level, year)
+    r = ctx.region
+    return [
+        plots.choropleth(
+            geometry,
+            values,
+            title=f"{meta['naam']}, {text.schooljaar(year)}",
+            source=meta["bron"],
+            highlight_code=None if r.national else r.code,
+            highlight_label=r.name,
+        )
+    ]
+
+
+def _raw_dir(ctx: ReportContext) -> Path:
+    raw = ctx.data.manifest.get("raw_dir")
+    return Path(raw) if raw else paths.RAW_DIR
+
+
+def boundaries(level: str, raw_dir: Path) -> tuple[object | None, str | None]:
+    """(GeoDataFrame, None) from ``analysis.geo``, or (None, Dutch reason) when unavailable."""
+    try:
+        from analysis import geo
+    except ImportError:
+        return None, "de kaartmodule (analysis.geo) is niet geïnstalleerd"
+    try:
+        frame = geo.boundaries(level, raw_dir)
+    except (TechniekpactError, OSError, KeyError, ValueError) as exc:
+        return None, f"geen grenzen voor niveau {level} ({exc})"
+    if frame is None or len(frame) == 0:
+        return None, f"geen grenzen voor niveau {level} gevonden in {raw_dir}"
+    return frame, None
