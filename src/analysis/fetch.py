@@ -134,7 +134,6 @@ class Outcome:
     path: str
     status: str  # 'present' | 'fetched' | 'failed'
     detail: str = ""
-    moved_aside: Path | None = None
 
     def line(self) -> str:
         label = {"present": "ok", "fetched": "fetched", "failed": "FAILED"}[self.status]
@@ -334,13 +333,13 @@ def _root_cause(exc: BaseException) -> str:
 # --- the command -----------------------------------------------------------------------
 
 
-def _check_present(entry: RegistryEntry, raw_dir: Path) -> Outcome | None:
-    """'present' when verified; move a wrong file aside (never overwritten silently)."""
+def _check_present(entry: RegistryEntry, raw_dir: Path) -> tuple[bool, str]:
+    """(verified, note): a file with the wrong checksum is moved aside, never overwritten."""
     target = raw_dir / entry.path
     if not target.is_file():
-        return None
+        return False, ""
     if verified(target, entry):
-        return Outcome(entry.path, "present", "already present, verified")
+        return True, "already present, verified"
     why = _mismatch(target, entry).split(" (", 1)[0]
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     aside = raw_dir / QUARANTINE_DIR / f"{entry.path}.{stamp}"
@@ -350,7 +349,7 @@ def _check_present(entry: RegistryEntry, raw_dir: Path) -> Outcome | None:
         n += 1
         aside = aside.with_name(f"{Path(entry.path).name}.{stamp}.{n}")
     os.replace(target, aside)
-    return Outcome(entry.path, "failed", f"{why}; moved aside to {aside.relative_to(raw_dir)}")
+    return False, f"present with {why}; moved aside to {aside.relative_to(raw_dir)}; "
 
 
 @contextlib.contextmanager
@@ -403,13 +402,13 @@ def fetch_all(
     outcomes: list[Outcome] = []
     with _locked(run.raw_dir):
         for entry in entries:
-            outcome = _check_present(entry, run.raw_dir)
-            if outcome is None or outcome.status != "present":
-                aside = outcome
+            present, note = _check_present(entry, run.raw_dir)
+            if present:
+                outcome = Outcome(entry.path, "present", note)
+            else:
                 with _quiet_pooch():
                     outcome = _obtain(entry, run)
-                if aside is not None:
-                    outcome.detail = f"{aside.detail}; {outcome.detail}"
+                outcome.detail = note + outcome.detail
             outcomes.append(outcome)
             echo(outcome.line())
     return outcomes
