@@ -86,15 +86,21 @@ def _custom_members(ref: Reference, config: RegionConfig, region, warnings: list
     """Municipality codes of a custom region; an unknown entry is a ConfigError (real data)."""
     munis = ref.municipalities
     members = set(munis.index[munis["corop_code"].isin(region.corops)])
+    absent = []
     for entry in region.municipalities:
         code, problem = resolve_config_municipality(ref, entry)
         if code is not None:
             members.add(code)
         elif ref.synthetic:
-            # The demo geography has only fictional municipalities; real names cannot match.
-            warnings.append(f"{region.where}.municipalities: {entry!r} not in the demo geography")
+            absent.append(entry)
         else:
             raise ConfigError(config.path, f"{region.where}.municipalities: {problem}")
+    if absent:
+        # The demo geography has only fictional municipalities; real names cannot match.
+        warnings.append(
+            f"{region.where}.municipalities: {len(absent)} of {len(region.municipalities)} "
+            "are not in the demo geography"
+        )
     return sorted(members)
 
 
