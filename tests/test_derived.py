@@ -39,7 +39,7 @@ SHARES = {  # mbo_techniek, gender totaal; target 0.40 (config/indicators.yaml)
     "PV26": {2018: 0.20, 2019: 0.25},
     "CR12": {2017: 0.20, 2018: 0.22, 2019: 0.25},
     "Twente": {2015: 0.100, 2016: 0.101, 2017: 0.102, 2018: 0.103, 2019: 0.104},
-    "Grens": {2019: None},
+    "Grens": {2015: 0.10, 2016: 0.10, 2017: 0.10, 2019: None},
 }
 
 
@@ -121,7 +121,12 @@ def test_gap_and_status(derived) -> None:
     assert pick(derived, "PV26", 2019)["status"] == TOO_FEW_YEARS  # two years only
     # Twente rises 0.1 pp a year: 0.40 would take until about 2315, past the horizon 2050.
     assert pick(derived, "Twente", 2019)["status"] == NOT_ON_TREND
-    assert pick(derived, "Grens", 2019)["status"] == NO_DATA
+    grens = pick(derived, "Grens", 2019)
+    assert grens["status"] == NO_DATA
+    assert pd.isna(grens["trend_pp_per_year"])  # no share of its own in 2019: no trend
+    # 2015-2017 flat at 0.10: slope 0, which never reaches the target.
+    assert pick(derived, "Grens", 2017)["trend_pp_per_year"] == pytest.approx(0.0)
+    assert pick(derived, "Grens", 2017)["status"] == NOT_ON_TREND
     man = pick(derived, "PV25", 2019, "man")
     assert man["status"] == NO_TARGET and pd.isna(man["target"]) and pd.isna(man["gap_pp"])
 

@@ -144,8 +144,8 @@ def _trend(out: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         slope = (n * sxy - sx * sy) / (n * sxx - sx * sx)
         intercept = (sy - slope * sx) / n
-    enough = n >= settings.trend_min_points
-    slope = np.where(enough, slope, np.nan)
+    # No trend without enough years, nor for a year without a share of its own.
+    slope = np.where((n >= settings.trend_min_points) & has, slope, np.nan)
     out["trend_pp_per_year"] = slope * 100
     out["trend_points"] = np.where(has, n, np.nan)
     target = out["target"].to_numpy(dtype="float64", na_value=np.nan)
