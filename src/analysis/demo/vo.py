@@ -97,8 +97,9 @@ def _write_csv(
 ) -> Path:
     """Write a ';'-separated file with the given quirks, atomically.
 
-    ``stray_lines`` inserts that many lines holding only ``""`` (the re-write artefact
-    of some DUO copies) after the header and between rows.
+    ``bom`` writes a UTF-8 BOM and UTF-8 text whatever ``encoding`` says. ``stray_lines``
+    inserts that many lines holding only ``""`` (the re-write artefact of some DUO copies)
+    between rows, the first right after the header.
     """
     buffer = io.StringIO()
     quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_NONE
@@ -114,7 +115,8 @@ def _write_csv(
         writer.writerow(row)
     if len(body) in stray_at:
         buffer.write('""' + line_end)
-    data = buffer.getvalue().encode(encoding)
+    # A BOM only exists in UTF-8: such a copy was re-saved as UTF-8 (as Excel does).
+    data = buffer.getvalue().encode("utf-8" if bom else encoding)
     write_bytes(path, (b"\xef\xbb\xbf" if bom else b"") + data)
     return Path(path)
 
@@ -209,7 +211,7 @@ class ExamRow:
 
     ``candidates`` maps (start year, 'MAN'|'VROUW'|'ONBEKEND'|'TOTAAL') to a count or
     text; a missing gender is 0 and a missing TOTAAL is the sum of the genders. ``passed``
-    defaults to every candidate passing.
+    defaults to every candidate passing; ``pass_rates`` overrides a SLAAGPERC cell.
     """
 
     institution_code: str
@@ -219,6 +221,7 @@ class ExamRow:
     programme: str  # OPLEIDINGSNAAM, e.g. 'HAVO - N&T'
     candidates: Mapping[tuple[int, str], Cell]
     passed: Mapping[tuple[int, str], Cell] | None = None
+    pass_rates: Mapping[tuple[int, str], str] | None = None  # SLAAGPERC text, else computed
 
 
 def _programme_names(level: str, release: str) -> list[str]:
@@ -396,7 +399,9 @@ def write_vo_exam(
             for gender in genders:
                 n = _cell(row.candidates, year, gender, genders)
                 ok = _cell(row.passed, year, gender, genders) if row.passed is not None else n
-                line += [n, ok, _pass_rate(n, ok, release)]
+                rates = row.pass_rates or {}
+                rate = rates.get((year, gender), _pass_rate(n, ok, release))
+                line += [n, ok, rate]
         body.append(line)
     return _write_csv(
         path,

@@ -156,7 +156,7 @@ EXAM_RELEASES = {
     "2013": (
         "BRIN NUMMER",
         "VESTIGINGSNUMMER",
-        r"(\d+)?(,\d+)?%",
+        r"(\d+(,\d+)?|,\d+)%",
         "a percentage like '87,5%' or ',0%'",
     ),
 }
