@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.demo.geography import municipalities
 from analysis.demo.vo import (
     ExamRow,
     LocationRow,
@@ -515,3 +516,27 @@ def test_bad_location_code_is_an_error(tmp_path: Path):
     with pytest.raises(DataError, match="location code") as info:
         read(path)
     assert (info.value.line, info.value.column) == (2, "VESTIGINGSCODE")
+
+
+@pytest.mark.parametrize("write", [write_vo_pupils, write_vo_locations], ids=lambda f: f.__name__)
+def test_pupils_and_locations_survive_bom_crlf_and_stray_lines(tmp_path: Path, write):
+    few = municipalities()[:3]
+    plain = read(write(tmp_path / "a.csv", seed=1, municipalities=few))[1]
+    path = write(
+        tmp_path / "b.csv", seed=1, municipalities=few, bom=True, line_end="\r\n", stray_lines=4
+    )
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b'\r\n""\r\n') >= 3
+    quirky = read(path)[1]
+    assert len(quirky) == len(plain) > 0
+    pd.testing.assert_frame_equal(
+        plain.drop(columns="source_row").reset_index(drop=True),
+        quirky.drop(columns="source_row").reset_index(drop=True),
+    )
+
+
+def test_count_contract_violation_names_the_column(tmp_path: Path):
+    path = write_vo_exam(tmp_path / "x.csv", [havo_row({(1985, "MAN"): 9})], years=[1985])
+    with pytest.raises(DataError, match="count contract") as info:
+        read(path)
+    assert info.value.column == "year"
