@@ -40,7 +40,7 @@ YEARS_BY_DATASET = {
 BASE_SHARE = {"havo": 0.45, "vwo": 0.55, "vmbo": 0.27, "mbo": 0.26, "hbo": 0.24, "wo": 0.33}
 SIZE = {"nederland": 60000, "landsdeel": 12000, "provincie": 5000, "corop": 1500, "regiopact": 900}
 SUPPRESSED_CASE = ("provincie", "Utrecht", "vo_vwo_nt", 2023, "vrouw")
-SMALL_CASE = ("corop", "Twente", "wo_beta_gediplomeerd", 2018, "totaal")
+SMALL_CASE = ("corop", "Utrecht", "wo_beta_gediplomeerd", 2018, "totaal")
 
 
 def _unit(*key: object) -> float:

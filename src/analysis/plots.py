@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 SOURCE_LINE_IN = 0.28  # height reserved under a chart for its source line (inches)
+TITLE_IN = 0.36  # height reserved above a chart for its title (inches)
+LEGEND_ROW_IN = 0.24  # height of one row of the legend under the title (inches)
+LEGEND_COLUMNS = 4
 
 
 @dataclass(eq=False)
@@ -61,15 +64,16 @@ class Chart:
 
 def _new_figure(n_rows: int, n_cols: int, height_per_row: float) -> tuple[Figure, np.ndarray]:
     style.apply_style()
-    height = n_rows * height_per_row + SOURCE_LINE_IN + 0.5
+    height = n_rows * height_per_row + SOURCE_LINE_IN + TITLE_IN + LEGEND_ROW_IN
     fig = Figure(figsize=(style.WIDTH_IN, height), layout="constrained")
-    fig.get_layout_engine().set(rect=(0, SOURCE_LINE_IN / height, 1, 1 - SOURCE_LINE_IN / height))
+    bottom, top = SOURCE_LINE_IN / height, TITLE_IN / height
+    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom - top))
     axes = fig.subplots(n_rows, n_cols, squeeze=False)
     return fig, axes
 
 
 def _finish(fig: Figure, title: str, source: str) -> str:
-    fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+    fig.text(0.01, 0.99, title, ha="left", va="top", fontsize=11, fontweight="bold")
     line = style.source_line(source)
     fig.text(0.01, 0.012, line, fontsize=7, color="#555555", ha="left", va="bottom")
     return line
@@ -172,19 +176,33 @@ def trend_chart(
 
 
 def _legend(fig: Figure, axes: np.ndarray) -> None:
-    """One legend for all panels, below them; a label appears once."""
+    """One legend for all panels, under the title; a label appears once."""
     handles: dict[str, object] = {}
     for ax in axes.flat:
         for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
             if label not in handles and not label.startswith("_"):
                 handles[label] = handle
-    if handles:
-        fig.legend(
-            list(handles.values()),
-            list(handles),
-            loc="outside lower center",
-            ncols=min(4, len(handles)),
-        )
+    _place_legend(fig, list(handles.values()), list(handles))
+
+
+def _place_legend(fig: Figure, handles: list, labels: list[str]) -> None:
+    """Put the legend between title and plots and shrink the layout area to make room.
+
+    Matplotlib's 'outside' legends ignore the layout rectangle and would cover the title.
+    """
+    if not handles:
+        return
+    height = fig.get_figheight()
+    rows = -(-len(handles) // LEGEND_COLUMNS)
+    bottom, top = SOURCE_LINE_IN / height, (TITLE_IN + rows * LEGEND_ROW_IN) / height
+    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom - top))
+    fig.legend(
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 1 - TITLE_IN / height),
+        ncols=min(LEGEND_COLUMNS, len(handles)),
+    )
 
 
 def ranked_bar_chart(
@@ -241,8 +259,7 @@ def ranked_bar_chart(
     ax.set_xlim(0, max([float(high.max()) if len(high) else 0, national or 0, target or 0]) * 1.1)
     if highlight is None:
         handles = handles[1:]
-    if handles:
-        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
+    _place_legend(fig, handles, [h.get_label() for h in handles])
     source_text = _finish(fig, title, source)
     ranked = data.sort_values("share", ascending=False, kind="stable").reset_index(drop=True)
     parts = [f"Staafdiagram. {title}. {len(ranked)} regio's van hoog naar laag"]

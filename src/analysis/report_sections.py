@@ -90,9 +90,10 @@ def _trend_lines(ctx: ReportContext, indicator: str, *, peers: bool) -> list[plo
     r = ctx.region
     lines = [plots.Line(r.name, "region", ctx.series(indicator))]
     if peers:
+        label = f"Andere regio's in {r.landsdeel}" if r.landsdeel else "Andere regio's"
         lines += [
-            plots.Line(name, "peer", ctx.series(indicator, region_code=code))
-            for code, name in peer_codes(ctx)
+            plots.Line(label, "peer", ctx.series(indicator, region_code=code))
+            for code, _name in peer_codes(ctx)
         ]
     elif r.landsdeel is not None and (code := _landsdeel_code(ctx)):
         lines.append(
