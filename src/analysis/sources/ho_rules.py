@@ -97,7 +97,7 @@ def decide_levels(
     if len(decided) == 1:
         (value,) = decided
         return level.fillna(value), [], int(undecided.sum())
-    name = path.name.lower()
+    name = path.stem.lower()
     by_name = {lv for lv, rx in (("hbo", HBO_NAME), ("wo", WO_NAME)) if rx.search(name)}
     if len(by_name) == 1:
         (value,) = by_name
