@@ -179,6 +179,8 @@ def write_institutions(path: Path) -> Path:
                     "GEMEENTENUMMER": m.code,
                     "GEMEENTENAAM": m.name.upper(),
                     "DENOMINATIE": "Openbaar",
+                    # Official spelling here ('Fryslân'), so the file is really Latin-1.
+                    "RPA-GEBIED NAAM": PROVINCES[m.province_code],
                     "COROPGEBIED CODE": m.corop_code[2:],
                     "COROPGEBIED NAAM": _corop(m),
                     # Padded like the real file.
