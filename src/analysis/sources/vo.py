@@ -279,7 +279,7 @@ def read_exam(sniffed: Sniffed, release: str) -> pd.DataFrame:
 def _total_mismatches(totals: dict[tuple[int, str], pd.Series]) -> list[str]:
     """Rows whose published TOTAAL differs from the sum of fully known gender parts.
 
-    Not an error: the 2019+ release has no ONBEKEND column, so pupils of unknown gender
+    Not an error: the 2019+ release has no ONBEKEND column, so candidates of unknown gender
     appear only in TOTAAL. The manifest says how often that happens.
     """
     warnings = []
