@@ -13,7 +13,7 @@ import pytest
 
 from analysis.demo import ho as demo
 from analysis.errors import DataError
-from analysis.sources import ho, ho_rules, identify
+from analysis.sources import cells, ho, ho_rules, identify
 
 HO = "duo/ho"
 # file, level, dataset, SOURCES.md totals (first and last year)
@@ -399,3 +399,13 @@ def test_unknown_ho_release_header(tmp_path: Path) -> None:
     path.write_text("JAAR,INSTELLING,SECTOR,AANTAL_STUDENTEN\n2023,21PC,TECHNIEK,5\n")
     with pytest.raises(DataError, match=r"unrecognised file.*AANTAL_INGESCHREVENEN"):
         identify(path)
+
+
+def test_schema_backstop_names_column_and_line(tmp_path: Path) -> None:
+    path = demo.write_ho_wide(
+        tmp_path / "01.ingeschrevenen-hbo.csv", measure="enrolled", years=[2019], rows=[{}, {}]
+    )
+    frame = read(path)
+    frame.loc[1, "level"] = "xyz"
+    with pytest.raises(DataError, match="line 3, column 'level': value 'xyz'"):
+        cells.validate(frame, path)
