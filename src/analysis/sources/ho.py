@@ -6,10 +6,11 @@
 2. The same wide table as a JSON array of records (a third-party conversion of the hbo
    ingeschrevenen release 2024): ``INSTELLINGSCODE ACTUEEL``, ``ONDERDEEL``, integer codes.
 3. New portal (onderwijsdata.duo.nl, CKAN datasets p01hoinges, p02ho1ejrs, p04hogdipl):
-   long CSV, comma-separated, one row per year, ``-1`` for a suppressed count. Header as
-   documented in the public catalogue cedanl-style metadata "Metagegevenscatalogus: DUO Open
-   Onderwijsdata - HBO" (2026) and seen in third-party loaders: ``STUDIEJAAR`` (``DIPLOMAJAAR``
-   for graduates), ``PROVINCIENAAM, GEMEENTENUMMER, GEMEENTENAAM, SOORT_INSTELLING,
+   long CSV, comma-separated, one row per year, ``-1`` for a suppressed count. No real copy is
+   at hand: the header follows the field list of the public "Metagegevenscatalogus: DUO Open
+   Onderwijsdata - HBO" (A. Leemans, 2026-02-19, found in the public code corpus) and
+   third-party loaders of these files: ``STUDIEJAAR`` (``DIPLOMAJAAR`` for graduates),
+   ``PROVINCIENAAM, GEMEENTENUMMER, GEMEENTENAAM, SOORT_INSTELLING,
    TYPE_HOGER_ONDERWIJS`` (``SOORT_DIPLOMA``), ``INSTELLINGSCODE_ACTUEEL,
    INSTELLINGSNAAM_ACTUEEL, ONDERDEEL, SUBONDERDEEL``, then ``GESLACHT`` (resource "a"),
    ``OPLEIDINGSCODE_ACTUEEL, OPLEIDINGSNAAM_ACTUEEL`` ("b") or ``OPLEIDINGSVORM`` ("c"), and
