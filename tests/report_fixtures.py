@@ -60,19 +60,20 @@ def region_table() -> pd.DataFrame:
         members.setdefault(m.corop_code, []).append(m.code)
         members.setdefault(m.province_code, []).append(m.code)
     every = [m.code for m in geography.municipalities()]
-    rows = [("nederland", "Nederland", "NL", None, None, every)]
+    rows = [("nederland", "Nederland", "NL", None, None, list(geography.PROVINCES), every)]
     for ld, provs in scheme.items():
-        codes = [c for p in provs for c in members[name_code[p]]]
-        rows.append(("landsdeel", ld, f"LD-{ld}", ld, None, codes))
+        pv = [name_code[p] for p in provs]
+        codes = [c for p in pv for c in members[p]]
+        rows.append(("landsdeel", ld, f"LD-{ld}", ld, None, pv, codes))
     for code, name in geography.PROVINCES.items():
-        rows.append(("provincie", name, code, province_landsdeel[name], code, members[code]))
+        ld = province_landsdeel[name]
+        rows.append(("provincie", name, code, ld, code, [code], members[code]))
     for code, (name, prov) in geography.COROPS.items():
         ld = province_landsdeel[geography.PROVINCES[prov]]
-        rows.append(("corop", name, code, ld, prov, members[code]))
-    rows.append(("regiopact", "Twente", "regiopact-twente", "Oost", "PV23", members["CR12"]))
-    rows.append(
-        ("regiopact", "Achterhoek", "regiopact-achterhoek", "Oost", "PV25", members["CR14"])
-    )
+        rows.append(("corop", name, code, ld, prov, [prov], members[code]))
+    for name, corop, prov in (("Twente", "CR12", "PV23"), ("Achterhoek", "CR14", "PV25")):
+        code = f"regiopact-{name.lower()}"
+        rows.append(("regiopact", name, code, "Oost", prov, [prov], members[corop]))
     frame = pd.DataFrame(
         rows,
         columns=[
@@ -81,10 +82,12 @@ def region_table() -> pd.DataFrame:
             "region_code",
             "landsdeel",
             "province_code",
+            "member_provinces",
             "member_municipalities",
         ],
     )
-    return frame.astype({c: "string" for c in frame.columns if c != "member_municipalities"})
+    lists = ("member_provinces", "member_municipalities")
+    return frame.astype({c: "string" for c in frame.columns if c not in lists})
 
 
 def _has_data(level: str, code: str, region_level: str) -> bool:

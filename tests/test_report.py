@@ -194,7 +194,7 @@ def test_gender_table_shows_bounds_of_suppressed_cells(utrecht: report.ReportCon
 
 def test_map_note_without_geometry(utrecht: report.ReportContext, monkeypatch) -> None:
     monkeypatch.setattr(
-        report_sections, "boundaries", lambda level, raw: (None, "geen grenzen gevonden")
+        report_sections, "boundaries", lambda level, raw, table: (None, "geen grenzen gevonden")
     )
     blocks = report_sections.map_blocks(utrecht, "provincie")
     assert blocks == [report.Markdown("*Kaart niet beschikbaar: geen grenzen gevonden.*")]
@@ -208,7 +208,7 @@ def test_map_with_geometry(utrecht: report.ReportContext, monkeypatch) -> None:
         geometry=[box(i, 0, i + 1, 1) for i in range(len(codes))],
         crs="EPSG:4326",
     )
-    monkeypatch.setattr(report_sections, "boundaries", lambda level, raw: (geometry, None))
+    monkeypatch.setattr(report_sections, "boundaries", lambda level, raw, table: (geometry, None))
     (chart,) = report_sections.map_blocks(utrecht, "provincie")
     assert "12 van 12 gebieden" in chart.alt and "Utrecht is rood omlijnd" in chart.alt
 

@@ -274,11 +274,12 @@ def gender_section(ctx: ReportContext) -> list[Block]:
         "indicator berekend onder vrouwen en onder mannen apart"
     )
     blocks: list[Block] = [Html(text.table_html(header, rows, caption=caption))]
-    panels = []
+    panels, used = [], []
     for indicator in GENDER_TREND:
         view = indicator + WOMEN_SHARE_SUFFIX
         if ctx.series(view)["share"].notna().sum() < 2:
             continue
+        used.append(indicator)
         lines = [plots.Line(r.name, "region", ctx.series(view))]
         if not r.national:
             lines.append(plots.Line("Nederland", "national", ctx.series(view, region_code="NL")))
@@ -288,7 +289,7 @@ def gender_section(ctx: ReportContext) -> list[Block]:
             plots.trend_chart(
                 panels,
                 title=f"Aandeel vrouwen in bèta en techniek, {r.name}",
-                source=_sources(ctx, [p for p in GENDER_TREND if ctx.series(p).size]),
+                source=_sources(ctx, used),
                 ylabel="Aandeel vrouwen (%)",
             )
         )
@@ -361,7 +362,7 @@ def peers_section(ctx: ReportContext, raw_dir: Path | None = None) -> list[Block
 def map_blocks(ctx: ReportContext, level: str, raw_dir: Path | None = None) -> list[Block]:
     """The choropleth of the map indicator, or a note saying why there is no map."""
     year = _comparison_year(ctx, MAP_INDICATOR)
-    geometry, problem = boundaries(level, raw_dir or _raw_dir(ctx))
+    geometry, problem = boundaries(level, raw_dir or _raw_dir(ctx), ctx.data.regions)
     if geometry is None or year is None:
         reason = problem or "geen gegevens voor de kaartindicator"
         return [Markdown(f"*Kaart niet beschikbaar: {reason}.*")]
@@ -385,14 +386,16 @@ def _raw_dir(ctx: ReportContext) -> Path:
     return Path(raw) if raw else paths.RAW_DIR
 
 
-def boundaries(level: str, raw_dir: Path) -> tuple[object | None, str | None]:
+def boundaries(
+    level: str, raw_dir: Path, table: pd.DataFrame | None = None
+) -> tuple[object | None, str | None]:
     """(GeoDataFrame, None) from ``analysis.geo``, or (None, Dutch reason) when unavailable."""
     try:
         from analysis import geo
     except ImportError:
         return None, "de kaartmodule (analysis.geo) is niet geïnstalleerd"
     try:
-        frame = geo.boundaries(level, raw_dir)
+        frame = geo.boundaries(level, raw_dir, table)
     except (TechniekpactError, OSError, KeyError, ValueError) as exc:
         return None, f"geen grenzen voor niveau {level} ({exc})"
     if frame is None or len(frame) == 0:
