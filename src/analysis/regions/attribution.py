@@ -10,6 +10,7 @@ so the cost grows with the number of distinct names, not with the number of rows
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.regions.lookup import NameIndex
@@ -55,10 +56,49 @@ def _resolve(
     )
 
 
+REGION_OUTPUT = (
+    "municipality_code",
+    "municipality",
+    "province_code",
+    "province",
+    "landsdeel",
+    "corop_code",
+    "corop",
+    "attribution",
+    "unplaced_reason",
+)
+
+
 def attribute(counts: pd.DataFrame, ref: Reference, source_file: str) -> pd.DataFrame:
-    """``counts`` with ``schema.REGION_COLUMNS`` added; disagreements etc. in ``attrs``."""
-    location, mcode, mname, place = (_hint(counts, c) for c in HINTS)
-    province_raw = _hint(counts, "province_raw")
+    """``counts`` with ``schema.REGION_COLUMNS`` added; disagreements etc. in ``attrs``.
+
+    The work is done once per distinct combination of region hints (a few thousand at
+    most) and spread back to the rows with one ``take`` per column.
+    """
+    hints = pd.DataFrame({c: _hint(counts, c) for c in (*HINTS, "province_raw")})
+    group = hints.groupby(list(hints.columns), dropna=False, sort=False).ngroup().to_numpy()
+    first = np.unique(group, return_index=True)[1]
+    unique = hints.iloc[first].reset_index(drop=True)
+    placed, problems = _place(unique, ref)
+    out = counts.copy()
+    out["source_file"] = pd.Series(source_file, index=counts.index, dtype=_STRING)
+    for column in REGION_OUTPUT:
+        out[column] = placed[column].take(group).set_axis(counts.index)
+    count = counts["count"].fillna(0).to_numpy() if "count" in counts else np.zeros(len(counts))
+    weights = pd.DataFrame(
+        {
+            "rows": np.bincount(group, minlength=len(unique)),
+            "count": np.bincount(group, weights=count, minlength=len(unique)),
+        }
+    )
+    # Replaces the reader's attrs: processing has already taken those from the read frame.
+    out.attrs = _report(unique, placed, problems, weights)
+    return out
+
+
+def _place(hints: pd.DataFrame, ref: Reference) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Region columns and per-step problems for distinct hint combinations."""
+    location, mcode, mname, place, province_raw = (hints[c] for c in hints.columns)
     row_province = province_codes(province_raw)
     known = ref.municipalities.index
 
@@ -73,8 +113,8 @@ def attribute(counts: pd.DataFrame, ref: Reference, source_file: str) -> pd.Data
         ref.places, place, row_province, {}
     )
 
-    municipality = pd.Series(pd.NA, index=counts.index, dtype=_STRING)
-    attribution = pd.Series(pd.NA, index=counts.index, dtype=_STRING)
+    municipality = pd.Series(pd.NA, index=hints.index, dtype=_STRING)
+    attribution = pd.Series(pd.NA, index=hints.index, dtype=_STRING)
     for label, found in (
         ("location_code", by_location),
         ("municipality_code", by_code),
@@ -88,20 +128,21 @@ def attribute(counts: pd.DataFrame, ref: Reference, source_file: str) -> pd.Data
     province_only = municipality.isna() & split_province.fillna(row_province).notna()
     attribution = attribution.mask(province_only, "province").fillna("unplaced")
 
-    munis = ref.municipalities.reindex(municipality)
-    munis.index = counts.index
+    munis = ref.municipalities.reindex(municipality).reset_index(drop=True)
     province = munis["province_code"].mask(province_only, split_province.fillna(row_province))
-    out = counts.copy()
-    out["source_file"] = pd.Series(source_file, index=counts.index, dtype=_STRING)
-    out["municipality_code"] = municipality
-    out["municipality"] = munis["municipality"]
-    out["province_code"] = province.astype(_STRING)
-    out["province"] = province.map(PROVINCES).astype(_STRING)
-    out["landsdeel"] = province.map(ref.landsdelen).astype(_STRING)
-    out["corop_code"] = munis["corop_code"]
-    out["corop"] = munis["corop"]
-    out["attribution"] = attribution
-
+    placed = pd.DataFrame(
+        {
+            "municipality_code": municipality,
+            "municipality": munis["municipality"],
+            "province_code": province.astype(_STRING),
+            "province": province.map(PROVINCES).astype(_STRING),
+            "landsdeel": province.map(ref.landsdelen).astype(_STRING),
+            "corop_code": munis["corop_code"],
+            "corop": munis["corop"],
+            "attribution": attribution,
+            "row_province": row_province,
+        }
+    )
     problems = pd.DataFrame(
         {
             "location": ("location code " + location + " is not in the vo locations file").where(
@@ -117,11 +158,10 @@ def attribute(counts: pd.DataFrame, ref: Reference, source_file: str) -> pd.Data
             ),
         }
     )
-    unplaced = attribution == "unplaced"
-    out["unplaced_reason"] = _reasons(problems, unplaced)
-    # Replaces the reader's attrs: processing has already taken those from the read frame.
-    out.attrs = _report(out, counts, problems, row_province, province_raw, name_notes | place_notes)
-    return out
+    placed["unplaced_reason"] = _reasons(problems, attribution == "unplaced")
+    placed.attrs["notes"] = name_notes | place_notes
+    placed.attrs["province_raw"] = province_raw
+    return placed, problems
 
 
 def _reasons(problems: pd.DataFrame, rows: pd.Series) -> pd.Series:
@@ -140,52 +180,36 @@ def _reasons(problems: pd.DataFrame, rows: pd.Series) -> pd.Series:
 
 
 def _report(
-    out: pd.DataFrame,
-    counts: pd.DataFrame,
-    problems: pd.DataFrame,
-    row_province: pd.Series,
-    province_raw: pd.Series,
-    notes: set[str],
+    hints: pd.DataFrame, placed: pd.DataFrame, problems: pd.DataFrame, weights: pd.DataFrame
 ) -> dict:
-    """Warnings and structured findings for the manifest."""
-    count = counts["count"].fillna(0) if "count" in counts else pd.Series(0, index=counts.index)
-    warnings = sorted(notes)
-    unknown = sorted(province_raw[province_raw.notna() & row_province.isna()].unique())
+    """Warnings and structured findings for the manifest (rows and counts per finding)."""
+    warnings = sorted(placed.attrs["notes"])
+    province_raw = hints["province_raw"]
+    unknown = sorted(province_raw[problems["province"].notna()].unique())
     if unknown:
         warnings.append(f"province spellings not recognised (not used): {unknown}")
     differs = (
-        row_province.notna()
-        & out["municipality_code"].notna()
-        & (row_province != out["province_code"]).fillna(False)
+        placed["row_province"].notna()
+        & placed["municipality_code"].notna()
+        & (placed["row_province"] != placed["province_code"]).fillna(False)
     )
     disagreements = []
     if differs.any():
-        frame = pd.DataFrame(
-            {
-                "province_raw": province_raw[differs],
-                "municipality_code": out["municipality_code"][differs],
-                "municipality": out["municipality"][differs],
-                "province": out["province"][differs],
-                "count": count[differs],
-            }
-        )
-        grouped = frame.groupby(["province_raw", "municipality_code", "municipality", "province"])
-        summary = grouped["count"].agg(["size", "sum"]).reset_index()
+        keys = ["province_raw", "municipality_code", "municipality", "province"]
+        frame = pd.concat([hints[["province_raw"]], placed[keys[1:]], weights], axis=1)[differs]
+        summary = frame.groupby(keys, as_index=False)[["rows", "count"]].sum()
         disagreements = [
-            {
-                **{k: str(r[k]) for k in frame.columns[:4]},
-                "rows": int(r["size"]),
-                "count": int(r["sum"]),
-            }
+            {**{k: str(r[k]) for k in keys}, "rows": int(r["rows"]), "count": int(r["count"])}
             for _, r in summary.iterrows()
         ]
         warnings.append(
-            f"{int(differs.sum())} rows give a province that differs from their municipality's; "
-            "the municipality's province was used"
+            f"{int(summary['rows'].sum())} rows give a province that differs from their "
+            "municipality's; the municipality's province was used"
         )
-    only = out["attribution"] == "province"
+    only = placed["attribution"] == "province"
     if only.any():
         why = problems[only].bfill(axis=1).iloc[:, 0].fillna("no municipality or place given")
-        for reason, rows in why.value_counts().head(10).items():
-            warnings.append(f"{rows} rows placed in their province only: {reason}")
+        rows = weights.loc[only, "rows"].groupby(why).sum().sort_values(ascending=False)
+        for reason, n in rows.head(10).items():
+            warnings.append(f"{n} rows placed in their province only: {reason}")
     return {"province_disagreements": disagreements, "warnings": warnings}

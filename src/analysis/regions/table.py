@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis.errors import ConfigError
 from analysis.regions.config import RegionConfig
@@ -110,17 +111,49 @@ def region_rows(store: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     ``row`` is the position in ``store`` (its index for the RangeIndex store). Every row
     counts for Nederland; a row placed at province level only counts for its province and
     landsdelen, not for COROP or custom regions; unplaced rows count only nationally.
+    Membership is worked out once per distinct (province, municipality, COROP) and then
+    spread to the rows, so the cost is that of writing the output.
     """
-    position = pd.Series(np.arange(len(store)), index=store.index)
-    province = store["province_code"].astype("string")
-    municipality = store["municipality_code"].astype("string")
-    parts = [
-        pd.DataFrame({"row": position.to_numpy(), "region_level": "nederland", "region_code": "NL"})
-    ]
+    keys = pd.DataFrame(
+        {c: store[c].astype("string") for c in ("province_code", "municipality_code", "corop_code")}
+    )
+    group = keys.groupby(list(keys.columns), dropna=False, sort=False).ngroup().to_numpy()
+    first = np.unique(group, return_index=True)[1]
+    member = _membership(keys.iloc[first].reset_index(drop=True), table)
+    # Expand (combination -> regions) to (row -> regions) with index arithmetic.
+    order = np.argsort(group, kind="stable")
+    size = np.bincount(group, minlength=len(first))
+    start = np.concatenate([[0], np.cumsum(size)[:-1]])
+    combo = member["combo"].to_numpy()
+    repeat = size[combo]
+    out_start = np.concatenate([[0], np.cumsum(repeat)[:-1]])
+    within = np.arange(repeat.sum()) - np.repeat(out_start, repeat)
+    rows = order[np.repeat(start[combo], repeat) + within]
+    return pd.DataFrame(
+        {
+            "row": rows.astype("int64"),
+            "region_level": _repeat(member["region_level"], repeat),
+            "region_code": _repeat(member["region_code"], repeat),
+        }
+    )
 
-    def by_key(keys: pd.Series, mapping: pd.DataFrame) -> pd.DataFrame:
-        frame = pd.DataFrame({"row": position.to_numpy(), "key": keys.to_numpy()}).dropna()
-        return frame.merge(mapping, on="key")[["row", "region_level", "region_code"]]
+
+def _repeat(values: pd.Series, repeat: np.ndarray) -> pd.Series:
+    """``np.repeat`` for a short string column, built in Arrow (millions of output rows)."""
+    codes, categories = pd.factorize(values)
+    indices = pa.array(np.repeat(codes.astype(np.int32), repeat))
+    taken = pa.array(categories.to_numpy(dtype=object)).take(indices)
+    return pd.Series(pd.arrays.ArrowStringArray(taken))
+
+
+def _membership(keys: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """(combo, region_level, region_code) for distinct (province, municipality, COROP)."""
+    combo = pd.Series(np.arange(len(keys)))
+    parts = [pd.DataFrame({"combo": combo, "region_level": "nederland", "region_code": "NL"})]
+
+    def by_key(values: pd.Series, mapping: pd.DataFrame) -> pd.DataFrame:
+        frame = pd.DataFrame({"combo": combo, "key": values}).dropna()
+        return frame.merge(mapping, on="key")[["combo", "region_level", "region_code"]]
 
     members = table[["region_level", "region_code", "member_provinces", "member_municipalities"]]
     landsdeel_levels = [
@@ -128,8 +161,8 @@ def region_rows(store: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     ]
     pv = members[members["region_level"].isin([*landsdeel_levels, "provincie"])]
     pv = pv.explode("member_provinces").rename(columns={"member_provinces": "key"})
-    parts.append(by_key(province, pv[["key", "region_level", "region_code"]]))
-    corop = store["corop_code"].astype("string").where(municipality.notna())
+    parts.append(by_key(keys["province_code"], pv[["key", "region_level", "region_code"]]))
+    corop = keys["corop_code"].where(keys["municipality_code"].notna())
     cr = members[members["region_level"] == "corop"].assign(key=lambda t: t["region_code"])
     parts.append(by_key(corop, cr[["key", "region_level", "region_code"]]))
     builtin = {"nederland", "provincie", "corop", *landsdeel_levels}
@@ -137,9 +170,9 @@ def region_rows(store: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     custom = custom.explode("member_municipalities").rename(
         columns={"member_municipalities": "key"}
     )
-    parts.append(by_key(municipality, custom[["key", "region_level", "region_code"]].dropna()))
-    out = pd.concat(parts, ignore_index=True)
-    out["row"] = out["row"].astype("int64")
-    for column in ("region_level", "region_code"):
-        out[column] = out[column].astype("string")
-    return out.sort_values(["row", "region_level", "region_code"], ignore_index=True)
+    parts.append(
+        by_key(keys["municipality_code"], custom[["key", "region_level", "region_code"]].dropna())
+    )
+    return pd.concat(parts, ignore_index=True).astype(
+        {"region_level": "string", "region_code": "string"}
+    )
