@@ -1,0 +1,258 @@
+"""A report worker process: executes the notebook for one region and renders its HTML.
+
+Each worker imports papermill and builds its HTML exporter once, and keeps one warm
+kernel: after a successful report the kernel's namespace is reset (``%reset -f``, figures
+closed, execution counter back to 1) and the next region runs in it, so the notebook's
+imports are paid once per worker instead of once per region. After a failure, or every
+``MAX_RUNS_PER_KERNEL`` reports, the kernel is replaced by a fresh one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from multiprocessing.util import Finalize
+from pathlib import Path
+
+MAX_RUNS_PER_KERNEL = 25
+CELL_TIMEOUT_S = 600
+ENGINE_NAME = "techniekpact-warm-kernel"
+# Runs in the reused kernel between two reports; a fixed string, never built from data.
+RESET_CODE = """\
+get_ipython().run_line_magic("reset", "-f")
+import sys as _tp_sys
+if "matplotlib.pyplot" in _tp_sys.modules:
+    _tp_sys.modules["matplotlib.pyplot"].close("all")
+del _tp_sys
+get_ipython().execution_count = 1
+"""
+
+_STATE: dict = {}
+
+
+@dataclass
+class Task:
+    """What a worker needs for one report (all plain data: it crosses a process boundary)."""
+
+    label: str
+    parameters: dict[str, str]
+    title: str
+    demo: bool
+    html_target: str
+    notebook_target: str
+    failed_target: str
+
+
+@dataclass
+class Outcome:
+    """What came of one report; ``error`` is None on success."""
+
+    label: str
+    seconds: float = 0.0
+    error: str | None = None
+    cell_index: int | None = None
+    defects: list[str] = field(default_factory=list)
+    kernel_run: int = 0
+
+
+def init_worker(notebook: str, reuse_kernels: bool) -> None:
+    """Pool initializer: heavy imports and the exporter, once per worker process."""
+    import nbformat
+    from papermill.engines import papermill_engines
+
+    from analysis.reports.render import HtmlRenderer
+
+    papermill_engines.register(ENGINE_NAME, _warm_kernel_engine())
+
+    _STATE["notebook"] = nbformat.read(notebook, as_version=4)
+    _STATE["notebook_dir"] = str(Path(notebook).resolve().parent)
+    _STATE["renderer"] = HtmlRenderer()
+    _STATE["reuse"] = reuse_kernels
+    _STATE["kernel"] = None
+    _STATE["runs"] = 0
+    # Pool workers leave through os._exit(): atexit would not run, multiprocessing finalizers do.
+    Finalize(None, _shutdown_kernel, exitpriority=10)
+
+
+def run_report(task: Task) -> Outcome:
+    """Execute and render one report; never raises (failures come back as an Outcome)."""
+    started = time.perf_counter()
+    outcome = Outcome(task.label)
+    try:
+        nb, outcome.kernel_run = _execute(task, outcome)
+        if outcome.error is None:
+            outcome.defects = stderr_defects(nb)
+        if outcome.error is None and not outcome.defects:
+            html = _STATE["renderer"].render(nb, title=task.title, demo=task.demo)
+            from analysis.atomic import write_text
+
+            write_text(task.html_target, html)
+            _install(running_path(task.notebook_target), task.notebook_target)
+            Path(task.failed_target).unlink(missing_ok=True)
+        else:
+            _install(running_path(task.notebook_target), task.failed_target)
+            if outcome.error is None:
+                outcome.error = "; ".join(outcome.defects)
+            _shutdown_kernel()
+    except Exception as exc:  # a worker must report, not die: the batch goes on
+        outcome.error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
+        _shutdown_kernel()
+    finally:
+        Path(running_path(task.notebook_target)).unlink(missing_ok=True)
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _execute(task: Task, outcome: Outcome):
+    """Run the notebook with papermill in this worker's kernel; returns (notebook, run number)."""
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    km = _kernel()
+    running = running_path(task.notebook_target)
+    Path(running).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(
+            _STATE["notebook"],
+            running,
+            parameters=task.parameters,
+            engine_name=ENGINE_NAME,
+            km=km,
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+            log_output=False,
+            execution_timeout=CELL_TIMEOUT_S,
+        )
+    except PapermillExecutionError as exc:
+        outcome.cell_index = exc.cell_index
+        outcome.error = f"{cell_name(exc.cell_index, exc.source)}: {exc.ename}: {exc.evalue}"
+    return nbformat.read(running, as_version=4), _STATE["runs"]
+
+
+def cell_name(index: int, source: str) -> str:
+    """'cell 4 ('first line of its code')': the index papermill reports, and what the cell is."""
+    lines = [line for line in source.splitlines() if line.strip()]
+    first = lines[0].strip() if lines else ""
+    return f"cell {index} ({first[:60]!r})"
+
+
+def running_path(target: str) -> str:
+    """Where papermill writes while executing (hidden, ends in .ipynb as papermill expects)."""
+    path = Path(target)
+    return str(path.with_name(f".{path.stem}.running.ipynb"))
+
+
+def _warm_kernel_engine():
+    """papermill's nbclient engine, run in the worker's own kernel, closing its client after."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, logger
+
+    class WarmKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
+            kwargs.pop("input_path", None)
+            client = PapermillNotebookClient(
+                nb_man,
+                kernel_name=kernel_name,
+                startup_timeout=start_timeout,
+                timeout=execution_timeout,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                **kwargs,
+            )
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+
+    return WarmKernelEngine
+
+
+def stderr_defects(nb) -> list[str]:
+    """Every stderr stream or error output of an executed notebook, as 'cell N: text'."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                text = output.get("text", "").strip()[:300]
+                found.append(f"{cell_name(index, cell.source)} wrote to stderr: {text}")
+            elif output.get("output_type") == "error":
+                error = f"{output.get('ename')}: {output.get('evalue')}"
+                found.append(f"{cell_name(index, cell.source)}: {error}")
+    return found
+
+
+def _kernel():
+    """This worker's kernel: the warm one after a reset, or a fresh one."""
+    from jupyter_client import KernelManager
+
+    km = _STATE["kernel"]
+    reusable = km is not None and _STATE["reuse"] and _STATE["runs"] < MAX_RUNS_PER_KERNEL
+    if reusable and km.is_alive() and _reset(km):
+        _STATE["runs"] += 1
+        return km
+    _shutdown_kernel()
+    kernel_name = _STATE["notebook"].metadata.get("kernelspec", {}).get("name", "python3")
+    # IPC sockets in a private temp dir: no TCP ports, and no "unencrypted TCP" warning.
+    if "ipc_dir" not in _STATE:
+        _STATE["ipc_dir"] = tempfile.mkdtemp(prefix="techniekpact-kernel-")
+        Finalize(None, shutil.rmtree, args=(_STATE["ipc_dir"], True), exitpriority=5)
+    km = KernelManager(
+        kernel_name=kernel_name, transport="ipc", ip=os.path.join(_STATE["ipc_dir"], "k")
+    )
+    km.start_kernel(cwd=_STATE["notebook_dir"])
+    _STATE["kernel"] = km
+    _STATE["runs"] = 1
+    return km
+
+
+def _reset(km) -> bool:
+    """Clear the kernel's namespace; False when the kernel does not answer cleanly."""
+    client = km.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=30)
+        reply = client.execute_interactive(
+            RESET_CODE, silent=True, store_history=False, timeout=60, output_hook=lambda m: None
+        )
+        return reply["content"]["status"] == "ok"
+    except Exception:  # a kernel that cannot be reset is replaced, never reused
+        return False
+    finally:
+        client.stop_channels()
+
+
+def _shutdown_kernel() -> None:
+    km = _STATE.get("kernel")
+    _STATE["kernel"] = None
+    if km is not None:
+        with contextlib.suppress(Exception):  # already gone: nothing to clean up
+            km.shutdown_kernel(now=True)
+
+
+def _install(source: str, target: str) -> None:
+    """Move a finished file into place atomically (same folder, fsync first)."""
+    if not os.path.exists(source):
+        return
+    with open(source, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(source, target)

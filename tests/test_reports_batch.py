@@ -1,0 +1,397 @@
+"""The report batch on a stand-in notebook: outputs, failures, incremental runs, safety, lock."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from filelock import FileLock
+from pypdf import PdfReader
+from reports_standin import REGIONS, make_notebook, make_processed, write_manifest
+
+from analysis import cli
+from analysis.reports import batch, pdf, plan
+from analysis.reports.render import external_resources
+
+FIXED_CODE = {"git_commit": "test", "source_sha256": "test"}
+A4_POINTS = (595.28, 841.89)
+needs_chromium = pytest.mark.skipif(pdf.chromium_path() is None, reason="no Chromium installed")
+
+
+@pytest.fixture
+def fixed_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Teammates edit and commit code all the time; the key's code part is pinned here."""
+    monkeypatch.setattr(plan, "code_fingerprint", lambda: dict(FIXED_CODE))
+
+
+def run(capture: bool = True, **kwargs) -> tuple[int, str, str]:
+    """run_batch with defaults; returns (exit status, stdout, stderr)."""
+    args = {"level": "provincie", "regions": [], "formats": ["html"], "jobs": 1, "force": False}
+    args.update(kwargs)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = batch.run_batch(**args)
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One batch over three provinces, HTML + PDF, one worker; Zeeland's notebook raises."""
+    if pdf.chromium_path() is None:
+        pytest.skip("no Chromium installed")
+    root = tmp_path_factory.mktemp("built")
+    notebook = make_notebook(root / "nb" / "report.ipynb", fail_for=("Zeeland",))
+    processed = make_processed(root / "processed")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(plan, "code_fingerprint", lambda: dict(FIXED_CODE))
+        status, out, err = run(
+            regions=["Utrecht", "Fryslân", "Zeeland"],
+            formats=["html", "pdf"],
+            notebook=notebook,
+            processed_dir=processed,
+            reports_dir=root / "reports",
+            generated_on="2025-02-03",
+        )
+    return {"status": status, "out": out, "err": err, "reports": root / "reports"}
+
+
+@needs_chromium
+@pytest.mark.parametrize("region", ["Utrecht", "Fryslân"])
+def test_html_report_is_self_contained_without_code(built: dict, region: str) -> None:
+    page = (built["reports"] / "provincie" / f"{plan.slugify(region)}.html").read_text()
+    assert html.escape(region) in page
+    assert "Traceback" not in page
+    assert '<div class="jp-InputArea' not in page and "In [" not in page and "In&nbsp;[" not in page
+    assert "_tp_leak" not in page and "pd.read_parquet" not in page  # no notebook code
+    assert "<script" not in page and external_resources(page) == []
+    assert "DEMO — synthetische gegevens" in page  # the manifest says demo: true
+    assert "2025-02-03" in page  # generated_on reached the notebook as a parameter
+    toc = re.search(r'<nav class="toc".*?</nav>', page, re.S).group(0)
+    assert re.findall(r'href="#([^"]+)"', toc) == [
+        "Kiezen-voor-techniek",
+        "Hoger-onderwijs",
+        "Datakwaliteit",
+    ]
+    for anchor in ("Kiezen-voor-techniek", "Hoger-onderwijs", "Datakwaliteit"):
+        assert f'id="{anchor}"' in page
+
+
+@needs_chromium
+def test_pdf_is_a4_with_running_header_page_numbers_and_bookmarks(built: dict) -> None:
+    reader = PdfReader(built["reports"] / "provincie" / "utrecht.pdf")
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Utrecht" in text
+    pages = len(reader.pages)
+    assert pages >= 2
+    assert text.count("Techniekpact-monitor · Utrecht (provincie)") == pages  # on every page
+    assert f"Pagina 1 van {pages}" in text and f"Pagina {pages} van {pages}" in text
+    assert "DEMO — synthetische gegevens" in text
+    # The cover has a page to itself: page 1 holds no section text.
+    assert "Kiezen voor techniek" not in reader.pages[0].extract_text()
+    for page in reader.pages:
+        assert float(page.mediabox.width) == pytest.approx(A4_POINTS[0], abs=1.5)
+        assert float(page.mediabox.height) == pytest.approx(A4_POINTS[1], abs=1.5)
+
+    def titles(outline: list, depth: int = 0) -> list[tuple[int, str]]:
+        found = []
+        for item in outline:
+            if isinstance(item, list):
+                found += titles(item, depth + 1)
+            else:
+                found.append((depth, item.title))
+        return found
+
+    bookmarks = titles(reader.outline)
+    names = [title for _, title in bookmarks]
+    assert "Kiezen voor techniek" in names and "Datakwaliteit" in names
+    depth = dict((title, d) for d, title in bookmarks)
+    assert depth["Hoger onderwijs"] == depth["Kiezen voor techniek"] + 1
+
+
+@needs_chromium
+def test_a_failing_region_is_named_and_the_others_complete(built: dict) -> None:
+    assert built["status"] == 1
+    err = built["err"]
+    assert "provincie/Zeeland" in err
+    assert "cell 2 ('import html, json, os')" in err
+    assert "ValueError: stand-in failure for Zeeland" in err
+    folder = built["reports"] / "provincie"
+    assert not (folder / "zeeland.html").exists() and not (folder / "zeeland.pdf").exists()
+    assert not (folder / "zeeland.key.json").exists()  # so the next run retries it
+    failed = nbformat.read(folder / "zeeland.failed.ipynb", as_version=4)
+    assert any(o.get("ename") == "ValueError" for c in failed.cells for o in c.get("outputs", []))
+    for slug in ("utrecht", "fryslan"):
+        for suffix in (".html", ".pdf", ".ipynb", ".key.json"):
+            assert (folder / f"{slug}{suffix}").is_file()
+
+
+@needs_chromium
+def test_warm_kernel_is_reused_without_leaking_state(built: dict) -> None:
+    """Both reports ran in one kernel (same pid) and the notebook's leak check passed."""
+    folder = built["reports"] / "provincie"
+    pids = {
+        re.search(r"kernel-(\d+)", (folder / f"{s}.html").read_text()).group(1)
+        for s in ("utrecht", "fryslan")
+    }
+    assert len(pids) == 1
+
+
+@needs_chromium
+def test_executed_notebook_is_kept_with_injected_parameters(built: dict) -> None:
+    nb = nbformat.read(built["reports"] / "provincie" / "fryslan.ipynb", as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1
+    namespace: dict = {}
+    exec(injected[0].source, namespace)  # papermill wrote data literals; read them back
+    assert namespace["region"] == "Fryslân" and namespace["region_level"] == "provincie"
+
+
+@needs_chromium
+def test_index_lists_regions_with_headline_figures_and_links(built: dict) -> None:
+    page = (built["reports"] / "index.html").read_text()
+    assert '<a href="provincie/utrecht.html">HTML</a>' in page
+    assert '<a href="provincie/utrecht.pdf">PDF</a>' in page
+    assert "provincie/zeeland.html" not in page  # it failed: no link to a missing file
+    # make_processed: hbo numerator 20 + 10 per year after 2021, denominator 100 -> 2022: 30%.
+    row = re.search(r"<tr>.*?>Utrecht<.*?</tr>", page, re.S).group(0)
+    assert "30,0% <small>(2022/23)</small>" in row
+    assert "DEMO — synthetische gegevens" in page
+    assert external_resources(page) == []
+
+
+def test_rerun_skips_unchanged_and_rebuilds_on_notebook_or_data_change(
+    tmp_path: Path, fixed_code: None
+) -> None:
+    notebook = make_notebook(tmp_path / "nb" / "report.ipynb")
+    processed = make_processed(tmp_path / "processed")
+    reports = tmp_path / "reports"
+    common = {"regions": ["Utrecht"], "notebook": notebook, "processed_dir": processed}
+    target = reports / "provincie" / "utrecht.html"
+
+    assert run(reports_dir=reports, **common)[0] == 0
+    first = target.stat().st_mtime_ns
+    status, out, _ = run(reports_dir=reports, **common)
+    assert status == 0 and "1 report(s) unchanged, skipped" in out
+    assert target.stat().st_mtime_ns == first
+
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("## Nieuwe sectie"))
+    nbformat.write(nb, notebook)
+    status, out, _ = run(reports_dir=reports, **common)
+    assert status == 0 and "1 built" in out and "Nieuwe sectie" in target.read_text()
+    second = target.stat().st_mtime_ns
+    assert second != first
+
+    write_manifest(processed, demo=True, extra="new data")  # other output checksums
+    status, out, _ = run(reports_dir=reports, **common)
+    assert status == 0 and "1 built" in out and target.stat().st_mtime_ns != second
+
+
+def test_no_change_run_imports_nothing_heavy(tmp_path: Path, fixed_code: None) -> None:
+    notebook = make_notebook(tmp_path / "nb" / "report.ipynb")
+    processed = make_processed(tmp_path / "processed")
+    reports = tmp_path / "reports"
+    common = {"regions": ["Utrecht"], "notebook": notebook, "processed_dir": processed}
+    assert run(reports_dir=reports, **common)[0] == 0
+    script = f"""
+import sys
+from analysis.reports import batch, plan
+plan.code_fingerprint = lambda: {FIXED_CODE!r}
+status = batch.run_batch("provincie", ["Utrecht"], ["html"], 1, {str(processed)!r},
+                         {str(reports)!r}, False, notebook={str(notebook)!r})
+heavy = sorted({{m.split(".")[0] for m in sys.modules}} & {{"papermill", "nbconvert", "pandas",
+               "playwright", "nbclient", "matplotlib"}})
+print("STATUS", status, "HEAVY", heavy)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert "STATUS 0 HEAVY []" in result.stdout, result.stdout + result.stderr
+    assert "1 report(s) unchanged" in result.stdout
+
+
+def test_a_notebook_writing_to_stderr_fails_its_region(tmp_path: Path, fixed_code: None) -> None:
+    notebook = make_notebook(tmp_path / "nb" / "report.ipynb", stderr_for=("Fryslân",))
+    status, _, err = run(
+        regions=["Utrecht", "Fryslân"],
+        notebook=notebook,
+        processed_dir=make_processed(tmp_path / "processed"),
+        reports_dir=tmp_path / "reports",
+    )
+    assert status == 1
+    assert "provincie/Fryslân" in err and "wrote to stderr" in err
+    assert "a warning the notebook should not print" in err
+    assert "provincie/Utrecht" not in err
+    assert (tmp_path / "reports" / "provincie" / "utrecht.html").is_file()
+    assert not (tmp_path / "reports" / "provincie" / "fryslan.html").exists()
+
+
+def test_without_chromium_html_is_built_and_pdf_failure_reported(
+    tmp_path: Path, fixed_code: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf, "chromium_path", lambda: None)
+    status, _, err = run(
+        regions=["Utrecht"],
+        formats=["html", "pdf"],
+        notebook=make_notebook(tmp_path / "nb" / "report.ipynb"),
+        processed_dir=make_processed(tmp_path / "processed"),
+        reports_dir=tmp_path / "reports",
+    )
+    assert status == 1
+    assert "provincie/Utrecht: PDF not made: Chromium not found" in err
+    assert (tmp_path / "reports" / "provincie" / "utrecht.html").is_file()
+    assert not (tmp_path / "reports" / "provincie" / "utrecht.key.json").exists()
+
+
+def test_region_names_that_look_like_code_or_paths_stay_data(
+    tmp_path: Path, fixed_code: None
+) -> None:
+    hostile = [name for level, name, _, _ in REGIONS if level == "regiopact"]
+    notebook = make_notebook(tmp_path / "nb" / "report.ipynb")
+    reports = tmp_path / "reports"
+    status, _, err = run(
+        level="regiopact",
+        notebook=notebook,
+        processed_dir=make_processed(tmp_path / "processed"),
+        reports_dir=reports,
+    )
+    assert status == 0, err
+    written = sorted(p.name for p in (reports / "regiopact").glob("*.html"))
+    assert written == sorted(f"{plan.slugify(n)}.html" for n in hostile)
+    assert written == ["etc-passwd.html", "import-os-os-system-touch-pwned.html"]
+    for name in hostile:
+        page = (reports / "regiopact" / f"{plan.slugify(name)}.html").read_text()
+        shown = re.search(r'<p class="region">(.*?)</p>', page).group(1)
+        assert html.unescape(shown) == name and "<" not in shown
+    every_file = [p.resolve() for p in tmp_path.rglob("*")]
+    assert all(p.is_relative_to(tmp_path.resolve()) for p in every_file)
+    assert not any(p.name == "pwned" for p in every_file)
+    assert not (Path.cwd() / "pwned").exists()
+
+
+def test_unknown_region_lists_close_matches_and_hostile_names_are_rejected(
+    tmp_path: Path,
+) -> None:
+    notebook = make_notebook(tmp_path / "nb" / "report.ipynb")
+    processed = make_processed(tmp_path / "processed")
+    reports = tmp_path / "reports"
+    common = {"notebook": notebook, "processed_dir": processed, "reports_dir": reports}
+    with pytest.raises(plan.ReportRequestError, match=r"unknown region 'Utrect'.*'Utrecht'"):
+        run(regions=["Utrect"], **common)
+    with pytest.raises(plan.ReportRequestError, match=r"unknown region level 'provincies'"):
+        run(level="provincies", regions=["Utrecht"], **common)
+    for name in ["\"); import os; os.system('x')#", "../../etc/passwd"]:
+        with pytest.raises(plan.ReportRequestError, match="unknown region"):
+            run(regions=[name], **common)
+    assert not reports.exists()  # rejected before anything was written
+
+
+def test_a_second_concurrent_batch_gets_a_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    notebook = make_notebook(tmp_path / "nb" / "report.ipynb")
+    processed = make_processed(tmp_path / "processed")
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from filelock import FileLock; "
+            f"l = FileLock({str(reports / '.lock')!r}); l.acquire(); print('held', flush=True); "
+            "sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(
+            batch.ReportsBusyError, match="locked by another `techniekpact reports`"
+        ):
+            run(
+                regions=["Utrecht"], notebook=notebook, processed_dir=processed, reports_dir=reports
+            )
+        status = cli.main(
+            [
+                "reports",
+                "--level",
+                "provincie",
+                "--region",
+                "Utrecht",
+                "--format",
+                "html",
+                "--processed-dir",
+                str(processed),
+                "--reports-dir",
+                str(reports),
+            ]
+        )
+        assert status == 2
+        assert "locked by another" in capsys.readouterr().err
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert not (reports / "provincie").exists()
+    FileLock(reports / ".lock", timeout=0).acquire()  # released once the holder is gone
+
+
+def test_slugs_are_safe_file_names() -> None:
+    assert plan.slugify("Fryslân") == "fryslan"
+    assert plan.slugify("Noord-Holland") == "noord-holland"
+    assert plan.slugify("../../etc/passwd") == "etc-passwd"
+    assert re.fullmatch(r"region-[0-9a-f]{10}", plan.slugify("???"))
+
+
+def test_two_regions_with_one_slug_are_an_error() -> None:
+    regions = [plan.Region("corop", "Den Haag"), plan.Region("corop", "Den-Haag")]
+    with pytest.raises(plan.ReportRequestError, match="would both be written as 'den-haag'"):
+        plan.make_jobs(regions, ("html",))
+
+
+def test_formats_are_validated() -> None:
+    assert plan.parse_formats(["pdf", "html"]) == ("html", "pdf")
+    with pytest.raises(plan.ReportRequestError, match="docx"):
+        plan.parse_formats(["html", "docx"])
+
+
+def test_code_fingerprint_follows_source_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "tpl").mkdir()
+    module = tmp_path / "pkg" / "m.py"
+    module.write_text("x = 1\n")
+    (tmp_path / "tpl" / "report.css").write_text("p {}\n")
+    monkeypatch.setattr(plan, "PACKAGE_DIR", tmp_path / "pkg")
+    monkeypatch.setattr(plan, "TEMPLATES_DIR", tmp_path / "tpl")
+    before = plan.code_fingerprint()["source_sha256"]
+    assert plan.code_fingerprint()["source_sha256"] == before
+    module.write_text("x = 2\n")
+    after_code = plan.code_fingerprint()["source_sha256"]
+    (tmp_path / "tpl" / "report.css").write_text("p { color: red }\n")
+    after_css = plan.code_fingerprint()["source_sha256"]
+    assert len({before, after_code, after_css}) == 3
+
+
+def test_key_file_is_invalid_when_an_output_went_missing(tmp_path: Path) -> None:
+    job = plan.make_jobs([plan.Region("provincie", "Utrecht")], ("html",))[0]
+    job.key = "k"
+    for suffix in (".html", ".ipynb"):
+        path = job.path(tmp_path, suffix)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x")
+    job.path(tmp_path, ".key.json").write_text(plan.key_record(job, tmp_path, "now"))
+    assert plan.is_current(job, tmp_path)
+    job.path(tmp_path, ".html").unlink()
+    assert not plan.is_current(job, tmp_path)
+    assert json.loads(job.path(tmp_path, ".key.json").read_text())["key"] == "k"
