@@ -585,3 +585,31 @@ def test_real_attribution_share_per_file(
         # The file's own province agrees with the one derived from the municipality/place.
         own = regions.province_codes(hints["province_raw"])
         assert (own == out["province_code"]).mean() >= 0.995
+
+
+def test_real_region_table(shared_data: Path, real_ref: regions.Reference) -> None:
+    table = regions.region_table(real_ref, regions.load_config(paths.REGIONS_CONFIG))
+    assert not real_ref.synthetic and table.attrs["warnings"] == []
+    sizes = table["region_level"].value_counts().to_dict()
+    assert sizes == {
+        "nederland": 1,
+        "landsdeel": 5,
+        "landsdeel_cbs": 4,
+        "provincie": 12,
+        "corop": 40,
+        "regiopact": 5,
+    }
+    # Twente (= COROP 12) has exactly the municipalities the CBS file puts in COROP 12.
+    text = (shared_data / "cbs/woonplaats_gemeente_corop_2024.csv").read_text("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    twente = sorted({r["Gemeentecode"] for r in rows if r["COROP-gebiedcode"] == "12"})
+    by_code = table.set_index("region_code")
+    assert by_code.loc["regiopact-twente", "member_municipalities"] == twente
+    zwolle = by_code.loc["regiopact-regio-zwolle", "member_municipalities"]
+    assert len(zwolle) == 19 and "0193" in zwolle  # every listed municipality, Zwolle itself
+    assert (
+        sum(
+            len(m) for m in table.loc[table["region_level"] == "provincie", "member_municipalities"]
+        )
+        == 342
+    )

@@ -105,14 +105,22 @@ def build_reference(frames: dict[str, pd.DataFrame], config: RegionConfig) -> Re
         for code, name in zip(frame["municipality_code"], frame["municipality"], strict=True):
             if code in province_of:
                 names.add(name, code)
-    merged, split, split_names, historic_names = _historic(province_of, issues)
+    synthetic = bool(province_of) and all(int(c) >= SYNTHETIC_CODES_FROM for c in province_of)
+    merged, split, split_names, historic_names = _historic(province_of)
     for name, code in historic_names.values():
         names.add(name, code)
     for key, code in historic.ALIASES.items():
         if code in province_of:
             names.add(key, code)
-        else:
-            issues.append(f"alias {key!r} points to unknown municipality {code}")
+    # The historic facts name real successors; the demo geography has none of them.
+    unknown = sorted(
+        {new for _, new, _ in historic.MERGED.values()} | set(historic.ALIASES.values())
+    )
+    unknown = [code for code in unknown if code not in province_of]
+    if unknown and not synthetic:
+        issues.append(
+            f"successors of former municipalities / aliases not in the CBS file: {unknown}"
+        )
     place_index = NameIndex("place", province_of, base_of)
     for name, code in zip(places["place"], places["municipality_code"], strict=True):
         place_index.add(name, code)
@@ -137,7 +145,7 @@ def build_reference(frames: dict[str, pd.DataFrame], config: RegionConfig) -> Re
         ),
         landsdelen=config.default_scheme.of_province(),
         issues=tuple(issues),
-        synthetic=bool(len(munis)) and all(int(c) >= SYNTHETIC_CODES_FROM for c in munis.index),
+        synthetic=synthetic,
         historic_names=historic_names,
     )
 
@@ -160,7 +168,7 @@ def _check_provinces(munis: pd.DataFrame, frames: list[pd.DataFrame]) -> list[st
 
 
 def _historic(
-    province_of: dict[str, str], issues: list[str]
+    province_of: dict[str, str],
 ) -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
     """The historic tables restricted to successors that exist in this reference."""
     merged, names = {}, {}
@@ -168,10 +176,6 @@ def _historic(
         if new in province_of:
             merged[old] = new
             names[name_key(name)] = (name, new)
-        elif province_of:
-            issues.append(
-                f"former municipality {old} {name}: successor {new} is not in the CBS file"
-            )
     split, split_names = {}, {}
     for old, (name, successors, _) in historic.SPLIT.items():
         provinces = {province_of.get(s) for s in successors}
