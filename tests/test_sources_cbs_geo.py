@@ -115,7 +115,7 @@ def test_real_geometry_attribute_tables(
 
 
 def test_real_boundaries_match_region_codes(shared_data: Path) -> None:
-    table = geo._table_from_raw(shared_data)
+    table = geo.table_from_raw(shared_data)
     for level in ("provincie", "corop", "landsdeel", "landsdeel_cbs", "regiopact", "nederland"):
         shapes = geo.boundaries(level, shared_data, table)
         expected = set(table.loc[table["region_level"] == level, "region_code"])
@@ -235,7 +235,7 @@ def test_demo_writers_are_deterministic(tmp_path: Path, demo_dir: Path) -> None:
 
 
 def test_demo_boundaries_draw_every_region(demo_dir: Path) -> None:
-    table = geo._table_from_raw(demo_dir)
+    table = geo.table_from_raw(demo_dir)
     rd = "EPSG:28992"  # RD New: areas in m2
     provinces = geo.boundaries("provincie", demo_dir, table).set_index("region_code").to_crs(rd)
     # Dissolved landsdelen cover exactly their provinces: areas add up (up to the vertices

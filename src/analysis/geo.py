@@ -82,7 +82,7 @@ def boundaries(level: str, raw_dir: Path, table: pd.DataFrame | None = None) -> 
     ``table`` is the region table; it is built from the raw dir when not given.
     """
     if table is None:
-        table = _table_from_raw(Path(raw_dir))
+        table = table_from_raw(Path(raw_dir))
     regions = table[table["region_level"] == level]
     if regions.empty:
         known = sorted(table["region_level"].unique())
@@ -123,7 +123,7 @@ def _provinces(files: dict[str, Path], raw_dir: Path) -> gpd.GeoDataFrame:
     raise DataError(raw_dir, "no province geometry file found", expected="CBS/PDOK GeoJSON")
 
 
-def _table_from_raw(raw_dir: Path) -> pd.DataFrame:
+def table_from_raw(raw_dir: Path) -> pd.DataFrame:
     """The region table from the reference files under ``raw_dir`` and the region config."""
     from analysis import regions
 
