@@ -271,3 +271,21 @@ def _check_walkthrough(executed: dict, processed: Path) -> None:
         f"{with_share} regio's van hoog naar laag" in html
     ), f"expected the ranked chart of {with_share} COROP regions"
     assert f"{year}/{(year + 1) % 100:02d}" in html
+
+
+def test_large_file_guard_names_only_files_over_the_limit(tmp_path: Path) -> None:
+    big, small = tmp_path / "big.csv", tmp_path / "small.csv"
+    big.write_bytes(b"x" * (501 * 1024))
+    small.write_bytes(b"x" * (500 * 1024))
+    script = REPO / "scripts" / "check_large_files.py"
+    result = subprocess.run(
+        [str(REPO / ".venv/bin/python"), str(script), "--max-kb", "500", str(big), str(small)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{big}: 501 kB is over the 500 kB limit (raw data goes in data/raw via `make data`; "
+        "notebooks are committed without outputs)"
+    ]
