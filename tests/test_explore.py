@@ -45,7 +45,11 @@ STORE = _store(
 
 def test_coverage_counts_cells_suppressed_cells_and_known_counts() -> None:
     out = explore.coverage_table(STORE).set_index("level")
-    assert out.loc["hbo", ["eerste_jaar", "laatste_jaar", "jaren"]].tolist() == [2018, 2019, 2]
+    assert out.loc["hbo", ["eerste_jaar", "laatste_jaar", "jaren"]].tolist() == [
+        "2018/19",
+        "2019/20",
+        2,
+    ]
     assert out.loc["hbo", ["cellen", "afgeschermd", "som_bekende_aantallen"]].tolist() == [
         4,
         2,

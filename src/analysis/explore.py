@@ -91,7 +91,11 @@ def sources_table(manifest: dict) -> pd.DataFrame:
 
 
 def coverage_table(store: pd.DataFrame) -> pd.DataFrame:
-    """Per dataset, school level and measure: years, cells, suppressed cells, regions."""
+    """Per dataset, school level and measure: school years, cells, suppressed cells, regions.
+
+    The first and last school year are labels ('2019/20'), so no table prints a year as a
+    number with a thousands separator.
+    """
     known = store["count"].where(~store["suppressed"].astype(bool), pd.NA)
     frame = store.assign(known=known)
     grouped = frame.groupby(["dataset", "level", "measure"], observed=True, dropna=False)
@@ -105,12 +109,15 @@ def coverage_table(store: pd.DataFrame) -> pd.DataFrame:
         provincies=("province", "nunique"),
         corop=("corop", "nunique"),
     )
-    return out.reset_index().astype({"afgeschermd": "int64", "som_bekende_aantallen": "int64"})
+    out = out.reset_index().astype({"afgeschermd": "int64", "som_bekende_aantallen": "int64"})
+    for column in ("eerste_jaar", "laatste_jaar"):
+        out[column] = out[column].map(text.schooljaar).astype("string")
+    return out
 
 
 COVERAGE_HEADER = {
-    "eerste_jaar": "Eerste jaar",
-    "laatste_jaar": "Laatste jaar",
+    "eerste_jaar": "Eerste schooljaar",
+    "laatste_jaar": "Laatste schooljaar",
     "jaren": "Jaren",
     "cellen": "Cellen",
     "afgeschermd": "Afgeschermd (<5)",
