@@ -27,6 +27,7 @@ from analysis.report import (
 )
 
 NATIONAL_CODE = "NL"
+OTHER_REGIONS = "Andere regio's"
 
 
 @dataclass(frozen=True)
@@ -344,8 +345,11 @@ def women_trend_chart(
         view = indicator + WOMEN_SHARE_SUFFIX
         if series(data, view, NATIONAL_CODE)["share"].notna().sum() < 2:
             continue
+        # Peers share one label, so the legend has one grey entry, not one per region.
         lines = [
-            plots.Line(name, "region" if name == region else "peer", series(data, view, code))
+            plots.Line(name, "region", series(data, view, code))
+            if name == region
+            else plots.Line(OTHER_REGIONS, "peer", series(data, view, code))
             for code, name in zip(level["region_code"], level["region"], strict=True)
         ]
         lines.append(plots.Line("Nederland", "national", series(data, view, NATIONAL_CODE)))
