@@ -1,0 +1,143 @@
+"""Benchmark: the provincial reports (HTML + PDF), batch vs the naive route. Asserts nothing.
+
+Prints, in one run on the same regions:
+- batch: ``analysis.reports.batch.run_batch`` (warm-kernel workers, in-process HTML, one
+  Chromium), forced to rebuild everything;
+- naive: per region, serially, the three command-line tools (``papermill``,
+  ``jupyter nbconvert --to html --no-input``, ``chromium --headless --print-to-pdf``);
+- the ratio, and a floor: one kernel run of an empty notebook per report, divided by jobs.
+
+Needs the processed store (``techniekpact process``) and notebooks/region_report.ipynb.
+
+    .venv/bin/python benchmarks/bench_reports.py [--processed-dir DIR] [--jobs N] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from analysis import paths
+from analysis.reports import batch, pdf, plan
+
+BIN = Path(sys.executable).parent
+
+
+def naive(region: plan.Region, notebook: Path, processed: Path, out: Path, today: str) -> None:
+    """One report the obvious way: three command-line tools, each starting from scratch."""
+    slug = plan.slugify(region.name)
+    executed, html_file, pdf_file = (out / f"{slug}{s}" for s in (".ipynb", ".html", ".pdf"))
+    params = {
+        "region_level": region.level,
+        "region": region.name,
+        "processed_dir": str(processed),
+        "generated_on": today,
+    }
+    command = [str(BIN / "papermill"), str(notebook), str(executed), "--no-progress-bar"]
+    for name, value in params.items():
+        command += ["-p", name, value]
+    subprocess.run(command, check=True, capture_output=True, cwd=notebook.parent)
+    subprocess.run(
+        [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            str(pdf.chromium_path()),
+            "--headless",
+            *pdf.CHROMIUM_ARGS,
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf_file}",
+            html_file.resolve().as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
+def empty_kernel_run() -> float:
+    """Seconds for papermill (already imported) to run a one-cell notebook in a new kernel."""
+    import nbformat
+    import papermill
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("pass")]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        papermill.execute_notebook(nb, None, progress_bar=False, kernel_name="python3")
+        runs.append(time.perf_counter() - started)
+    return sorted(runs)[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--processed-dir", type=Path, default=paths.PROCESSED_DIR)
+    parser.add_argument("--notebook", type=Path, default=batch.DEFAULT_NOTEBOOK)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--limit", type=int, default=12, help="number of provinces (default 12)")
+    args = parser.parse_args()
+    processed = args.processed_dir.resolve()
+    if not (processed / paths.MANIFEST_FILE).is_file() or not args.notebook.is_file():
+        print(
+            f"needs a processed store in {processed} (run `techniekpact process`) and the "
+            f"report notebook {args.notebook}",
+            file=sys.stderr,
+        )
+        return 2
+    if pdf.chromium_path() is None:
+        print("needs Chromium for the PDFs (make system-deps)", file=sys.stderr)
+        return 2
+    regions = plan.select_regions(plan.read_regions(processed), "provincie", [])[: args.limit]
+    names = [r.name for r in regions]
+    today = date.today().isoformat()
+    print(
+        f"{len(regions)} provincial reports, HTML + PDF, jobs={args.jobs}, {os.cpu_count()} cores"
+    )
+
+    with tempfile.TemporaryDirectory(prefix="bench-reports-") as tmp:
+        started = time.perf_counter()
+        status = batch.run_batch(
+            "provincie",
+            names,
+            ["html", "pdf"],
+            args.jobs,
+            processed,
+            Path(tmp) / "batch",
+            True,
+            notebook=args.notebook,
+            generated_on=today,
+        )
+        batch_s = time.perf_counter() - started
+
+        out = Path(tmp) / "naive"
+        out.mkdir()
+        started = time.perf_counter()
+        for region in regions:
+            naive(region, args.notebook.resolve(), processed, out, today)
+        naive_s = time.perf_counter() - started
+
+    floor_s = empty_kernel_run() * len(regions) / args.jobs
+    n = len(regions)
+    print(f"batch (exit {status}):   {batch_s:7.1f} s   ({batch_s / n:5.2f} s per report)")
+    print(f"naive, serial CLIs: {naive_s:7.1f} s   ({naive_s / n:5.2f} s per report)")
+    print(f"speed-up:           {naive_s / batch_s:7.1f} x   (target: at least 6 x)")
+    floor_note = f"(empty-notebook kernel run x {n} / {args.jobs} jobs)"
+    print(f"floor:              {floor_s:7.1f} s   {floor_note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
