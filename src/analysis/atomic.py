@@ -25,6 +25,7 @@ def atomic_path(target: str | Path, suffix: str = "") -> Iterator[Path]:
     )
     os.close(fd)
     tmp = Path(tmp_name)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; outputs get the usual mode
     try:
         yield tmp
         _fsync_file(tmp)
@@ -35,7 +36,9 @@ def atomic_path(target: str | Path, suffix: str = "") -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def atomic_open(target: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
+def atomic_open(
+    target: str | Path, mode: str = "w", encoding: str | None = "utf-8"
+) -> Iterator[IO]:
     """Open a file for writing that appears at ``target`` only when closed without error."""
     if "b" in mode:
         encoding = None
@@ -71,6 +74,12 @@ def atomic_dir(target: str | Path) -> Iterator[Path]:
         shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_file(path: Path) -> None:

@@ -7,6 +7,7 @@ failed run leaves the previous processed store intact.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -42,13 +43,36 @@ def read_all(
         except (ValueError, KeyError, UnicodeError) as exc:  # a reader bug must still name the file
             errors.append(f"{path}: could not be read ({type(exc).__name__}: {exc})")
             continue
-        result.format, result.dataset, result.role = fmt.id, fmt.dataset, fmt.role
+        # Some formats learn the dataset only from the content (e.g. ho enrolled vs first-years).
+        result.format, result.role = fmt.id, fmt.role
+        result.dataset = frame.attrs.get("dataset", fmt.dataset)
         result.description = fmt.description
+        _add_provenance(result)
         result.rows_read = len(frame)
         result.warnings.extend(frame.attrs.get("warnings", []))
         result.notes = {k: v for k, v in frame.attrs.items() if k != "warnings"}
         done.append((result, fmt, frame))
     return done, errors
+
+
+def _add_provenance(result: FileResult) -> None:
+    """Publisher, URL, licence and vintage from the download registry, matched by checksum."""
+    entry = _registry_by_sha().get(result.sha256)
+    if entry is None:
+        result.warnings.append(
+            "not in the download registry (config/sources.yaml): provenance unknown, "
+            "checksum not verified against a published one"
+        )
+        return
+    result.publisher, result.licence, result.vintage = entry.publisher, entry.licence, entry.vintage
+    result.url = (entry.urls or (entry.page,))[0]
+
+
+@functools.cache
+def _registry_by_sha() -> dict:
+    from analysis.fetch import load_registry
+
+    return {entry.sha256: entry for entry in load_registry()}
 
 
 def _summarise_counts(result: FileResult, frame: pd.DataFrame) -> None:
@@ -94,7 +118,7 @@ def build_processed(
         return False
     try:
         config = regions.load_config()
-        reference_frames = {fmt.dataset: frame for _, fmt, frame in done if fmt.role == "reference"}
+        reference_frames = {r.path: frame for r, fmt, frame in done if fmt.role == "reference"}
         reference = regions.build_reference(reference_frames, config)
         parts = []
         for result, fmt, frame in done:
@@ -102,6 +126,9 @@ def build_processed(
                 continue
             attributed = regions.attribute(frame, reference, result.path)
             result.warnings.extend(attributed.attrs.get("warnings", []))
+            disagreements = attributed.attrs.get("province_disagreements", [])
+            if disagreements:
+                result.notes["province_disagreements"] = disagreements
             _summarise_counts(result, attributed)
             parts.append(attributed)
         if not parts:
@@ -123,7 +150,9 @@ def build_processed(
         return False
 
     global_warnings = [
-        f"{result.path}: {warning}" for result, _, _ in done for warning in result.warnings
+        *(f"regions: {issue}" for issue in reference.issues),
+        *(f"region table: {warning}" for warning in table.attrs.get("warnings", [])),
+        *(f"{result.path}: {warning}" for result, _, _ in done for warning in result.warnings),
     ]
     outputs = {
         "store": (paths.STORE_FILE, store),

@@ -36,6 +36,10 @@ class FileResult:
     dataset: str = ""
     role: str = ""
     description: str = ""
+    publisher: str = ""  # from the download registry, matched by sha256
+    url: str = ""
+    licence: str = ""
+    vintage: str = ""
     rows_read: int = 0
     cells: int = 0
     suppressed_cells: int = 0
@@ -138,6 +142,9 @@ def run_process(
     raw_dir = Path(raw_dir)
     processed_dir = Path(processed_dir)
     files = input_files(raw_dir) if raw_dir.is_dir() else []
+    from analysis.demo import is_demo_dir
+
+    demo = demo or is_demo_dir(raw_dir)  # a demo folder passed explicitly stays demo
     if demo or not files:
         if not demo:
             _warn(
