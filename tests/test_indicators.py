@@ -656,16 +656,12 @@ def test_engine_matches_plain_sums(cells) -> None:
 
 
 @pytest.mark.realdata
-def test_real_hbo_instroom_matches_raw_csv(shared_data) -> None:
+def test_real_hbo_instroom_matches_raw_csv(shared_data, real_processed) -> None:
     import csv
-    import json
 
     from analysis import paths
 
-    manifest = paths.PROCESSED_DIR / paths.MANIFEST_FILE
-    table_file = paths.PROCESSED_DIR / paths.INDICATORS_FILE
-    if not table_file.is_file() or json.loads(manifest.read_text()).get("demo", True):
-        pytest.skip(f"no real processed indicators in {paths.PROCESSED_DIR} (run process first)")
+    table_file = real_processed / paths.INDICATORS_FILE
     raw = shared_data / "duo" / "ho" / "hbo_eerstejaars_domein_hbo_2015-2019.csv"
     with open(raw, encoding="utf-8", newline="") as handle:
         records = [r for r in csv.reader(handle, delimiter=";") if len(r) >= 18]

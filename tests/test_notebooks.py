@@ -21,11 +21,9 @@ import nbformat
 import papermill
 import pytest
 import yaml
-from filelock import FileLock
 from papermill.exceptions import PapermillExecutionError
 
 from analysis import paths
-from analysis.pipeline import run_process
 
 REPO = paths.PROJECT_ROOT
 PRE_COMMIT_CONFIG = REPO / ".pre-commit-config.yaml"
@@ -153,42 +151,6 @@ def test_nbstripout_hook_would_change_nothing() -> None:
 
 
 # --- execution ---------------------------------------------------------------------------------
-
-
-def _build_once(tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str, build):
-    """Build a processed folder once per test session, also across xdist workers."""
-    root = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        root = root.parent  # shared by the workers of this session only
-    target = root / name / "processed"
-    with FileLock(str(root / f"{name}.lock")):
-        if not (target / paths.MANIFEST_FILE).is_file():
-            status = build(target)
-            assert status == 0, f"building the {name} processed folder failed (exit {status})"
-    return target
-
-
-@pytest.fixture(scope="session")
-def demo_processed(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
-    import analysis.demo
-
-    if not hasattr(analysis.demo, "ensure_demo"):
-        pytest.skip("the demo generator (analysis.demo.ensure_demo) is not in this checkout yet")
-    return _build_once(
-        tmp_path_factory,
-        worker_id,
-        "demo",
-        lambda target: run_process(target.parent / "raw", target, demo=True),
-    )
-
-
-@pytest.fixture(scope="session")
-def real_processed(
-    tmp_path_factory: pytest.TempPathFactory, worker_id: str, shared_data: Path
-) -> Path:
-    return _build_once(
-        tmp_path_factory, worker_id, "real", lambda target: run_process(shared_data, target)
-    )
 
 
 def execute(notebook: Path, processed: Path, parameters: dict, out_dir: Path) -> dict:
