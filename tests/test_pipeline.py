@@ -106,7 +106,8 @@ def test_unchanged_inputs_do_no_work_and_a_changed_file_rebuilds(
     mbo = next(small_raw.rglob("mbo_*.csv"))
     mbo.write_bytes(mbo.read_bytes().replace(b";3;", b";4;", 1))
     assert run_process(small_raw, processed) == 0
-    assert "changed; rebuilding" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "raw data newer than the processed store" in out and mbo.name in out
     assert _snapshot(processed)["store.parquet"] != before["store.parquet"]
 
 

@@ -86,6 +86,11 @@ def _summarise_counts(result: FileResult, frame: pd.DataFrame) -> None:
     result.share_attributed_province = (
         result.counts_attributed_province / result.counts_total if result.counts_total else None
     )
+    if result.cells and result.suppressed_cells == result.cells:
+        result.warnings.append(
+            f"every one of its {result.cells:,} count cells is suppressed ('<5'): no count is "
+            "known, so its shares are bounds only"
+        )
     unplaced = frame[~placed]
     if len(unplaced):
         grouped = (
@@ -171,7 +176,11 @@ def build_processed(
         "warnings": global_warnings,
         "outputs": {},
     }
-    _install(processed_dir, outputs, manifest)
+    try:
+        _install(processed_dir, outputs, manifest)
+    except OSError as exc:  # a full disk, a read-only or vanished folder: say so, keep the old
+        _report_errors([f"{processed_dir}: the outputs could not be written: {exc}"], processed_dir)
+        return False
     _print_summary(done, demo)
     return True
 
@@ -181,6 +190,9 @@ def _install(
 ) -> None:
     """Write every output to a staging dir, then move each into place; the manifest last."""
     processed_dir.mkdir(parents=True, exist_ok=True)
+    # Left by a run that was killed (SIGKILL, power loss); the caller holds the process lock.
+    for stale in processed_dir.glob(".staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=processed_dir))
     try:
         for name, (filename, frame) in outputs.items():

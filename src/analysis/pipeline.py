@@ -8,21 +8,25 @@ are unchanged does no work.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from analysis import paths
+from analysis.errors import TechniekpactError
 
 MANIFEST_VERSION = 1
 # Documentation and bookkeeping files that may sit among the raw files; never data.
 IGNORED_SUFFIXES = {".md", ".txt", ".rst", ".pdf"}
 DEMO_MARKER = "DEMO-SYNTHETIC-DATA.txt"
+LOCK_FILE = ".lock"
 
 
 @dataclass
@@ -159,27 +163,72 @@ def run_process(
         demo = True
     checksums = {str(p.relative_to(raw_dir)): sha256_file(p) for p in files}
     key = _input_key(checksums, demo)
-    previous = read_manifest(processed_dir)
-    if (
-        not force
-        and previous is not None
-        and previous.get("input_key") == key
-        and _outputs_intact(processed_dir, previous)
-    ):
-        print(
-            f"techniekpact process: nothing to do — {len(files)} input files, configuration and "
-            f"code unchanged since {previous.get('created')} "
-            f"({time.perf_counter() - started:.2f} s)."
-        )
-        return 0
-    if previous is not None and previous.get("input_key") != key:
-        print("techniekpact process: inputs, configuration or code changed; rebuilding.")
+    with _process_lock(processed_dir):
+        previous = read_manifest(processed_dir)
+        reason = _rebuild_reason(processed_dir, previous, checksums, key)
+        if not force and reason is None:
+            print(
+                f"techniekpact process: nothing to do — {len(files)} input files, configuration "
+                f"and code unchanged since {previous.get('created')} "
+                f"({time.perf_counter() - started:.2f} s)."
+            )
+            return 0
+        if reason is not None:
+            print(f"techniekpact process: {reason}; rebuilding.")
 
-    from analysis.build import build_processed
+        from analysis.build import build_processed
 
-    ok = build_processed(raw_dir, processed_dir, files, checksums, key=key, demo=demo)
+        ok = build_processed(raw_dir, processed_dir, files, checksums, key=key, demo=demo)
     print(f"techniekpact process: finished in {time.perf_counter() - started:.1f} s.")
     return 0 if ok else 1
+
+
+class ProcessBusyError(TechniekpactError):
+    """Another ``techniekpact process`` is writing to the same processed folder."""
+
+
+@contextlib.contextmanager
+def _process_lock(processed_dir: Path) -> Iterator[None]:
+    """An exclusive lock on the processed folder, so two runs never mix their outputs."""
+    from filelock import FileLock, Timeout
+
+    processed_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(processed_dir / LOCK_FILE, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise ProcessBusyError(
+            f"{processed_dir} is locked by another `techniekpact process` run "
+            f"({processed_dir / LOCK_FILE}); wait for it to finish and try again"
+        ) from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _rebuild_reason(
+    processed_dir: Path, previous: dict | None, checksums: dict[str, str], key: str
+) -> str | None:
+    """Why the store must be (re)built, in words; None when it is current and intact."""
+    if previous is None:
+        return f"no processed store in {processed_dir} yet"
+    if previous.get("input_key") != key:
+        before = {e.get("path"): e.get("sha256") for e in previous.get("inputs", [])}
+        changed = sorted(p for p in checksums if p in before and before[p] != checksums[p])
+        added = sorted(set(checksums) - set(before))
+        removed = sorted(set(before) - set(checksums))
+        parts = [
+            f"{label}: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}"
+            for label, names in (("changed", changed), ("new", added), ("gone", removed))
+            if names
+        ]
+        if not parts:
+            return "configuration or code changed since the store was built"
+        return "raw data newer than the processed store (" + "; ".join(parts) + ")"
+    if not _outputs_intact(processed_dir, previous):
+        return f"the processed store in {processed_dir} is incomplete (an output is missing)"
+    return None
 
 
 def _warn(message: str) -> None:

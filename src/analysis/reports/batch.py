@@ -56,6 +56,7 @@ def run_batch(
     reports_dir.mkdir(parents=True, exist_ok=True)
     lock = _acquire_lock(reports_dir)
     try:
+        _remove_leftovers(reports_dir)
         stale = [j for j in report_jobs if force or not plan.is_current(j, reports_dir)]
         skipped = len(report_jobs) - len(stale)
         if skipped:
@@ -103,6 +104,23 @@ def _acquire_lock(reports_dir: Path):
             f"({reports_dir / LOCK_FILE}); wait for it to finish and try again"
         ) from exc
     return lock
+
+
+def _remove_leftovers(reports_dir: Path) -> None:
+    """Delete temp files of a batch that was killed; safe because this batch holds the lock."""
+    leftovers = [
+        p
+        for pattern in (".*.tmp", "*/.*.tmp", "*/.*.running.ipynb")
+        for p in reports_dir.glob(pattern)
+        if p.is_file()
+    ]
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    if leftovers:
+        print(
+            f"techniekpact reports: removed {len(leftovers)} unfinished file(s) of an "
+            "interrupted earlier run."
+        )
 
 
 def _build(
@@ -190,12 +208,20 @@ def _start_printer():
 
 def _finish(job, outcome, printer, printer_error, reports_dir: Path, demo: bool) -> str | None:
     """Print the PDF of a rendered report and write its key; returns a failure message."""
-    from analysis.atomic import write_text
-    from analysis.reports.pdf import PdfError
-
     if outcome.error is not None:
         audit = job.path(reports_dir, ".failed.ipynb")
         return f"{job.label}: {outcome.error.strip()} (executed notebook: {audit})"
+    try:
+        return _print_and_seal(job, printer, printer_error, reports_dir, demo)
+    except OSError as exc:  # e.g. a full disk: this report fails, the earlier outputs stay
+        return f"{job.label}: outputs could not be written: {exc}"
+
+
+def _print_and_seal(job, printer, printer_error, reports_dir: Path, demo: bool) -> str | None:
+    """The PDF (when asked for), then the key file that marks the report as complete."""
+    from analysis.atomic import write_text
+    from analysis.reports.pdf import PdfError
+
     html = job.path(reports_dir, ".html")
     if "pdf" in job.formats:
         if printer is None:

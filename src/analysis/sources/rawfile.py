@@ -95,7 +95,9 @@ def read_rows(sniffed: Sniffed) -> pd.DataFrame:
 
     Lines that hold only ``""`` or nothing (a re-write artefact in some DUO copies) are
     skipped. A row with a different number of fields than the header is an error that
-    names the line: it means a truncated or corrupted file.
+    names the line: it means a truncated or corrupted file. A row repeated verbatim is an
+    error naming both lines: no real DUO/CBS release has one, and counting it twice would
+    inflate every total silently.
     """
     path = sniffed.path
     text, _ = decode(path, path.read_bytes())
@@ -103,6 +105,7 @@ def read_rows(sniffed: Sniffed) -> pd.DataFrame:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniffed.delimiter)
     rows: list[list[str]] = []
     lines: list[int] = []
+    seen: dict[tuple[str, ...], int] = {}
     try:
         next(reader)
         for fields in reader:
@@ -115,6 +118,10 @@ def read_rows(sniffed: Sniffed) -> pd.DataFrame:
                     line=reader.line_num,
                     expected=f"{width} fields as in the header (truncated or corrupted file?)",
                 )
+            key = tuple(fields)
+            if key in seen:
+                raise _duplicate(path, seen[key], reader.line_num, "line")
+            seen[key] = reader.line_num
             rows.append(fields)
             lines.append(reader.line_num)
     except csv.Error as exc:
@@ -125,12 +132,31 @@ def read_rows(sniffed: Sniffed) -> pd.DataFrame:
 
 
 def read_records(sniffed: Sniffed) -> pd.DataFrame:
-    """Read a JSON array of records as text cells, with ``source_row`` = record number."""
+    """Read a JSON array of records as text cells, with ``source_row`` = record number.
+
+    A record repeated verbatim is an error naming both record numbers (see ``read_rows``).
+    """
     records = json.loads(sniffed.path.read_bytes().decode(sniffed.encoding))
+    seen: dict[str, int] = {}
+    for number, record in enumerate(records, start=1):
+        key = json.dumps(record, sort_keys=True, ensure_ascii=False)
+        if key in seen:
+            raise _duplicate(sniffed.path, seen[key], number, "record")
+        seen[key] = number
     frame = pd.DataFrame.from_records(records)
     frame = frame.astype("string")
     frame["source_row"] = pd.array(range(1, len(frame) + 1), dtype="Int64")
     return frame
+
+
+def _duplicate(path: Path, first: int, again: int, unit: str) -> DataError:
+    """The error for a row that repeats an earlier one verbatim."""
+    return DataError(
+        path,
+        f"{unit} {again} repeats {unit} {first} exactly (duplicate row)",
+        line=again if unit == "line" else None,
+        expected="each row once; remove the duplicate or download the file again",
+    )
 
 
 def require_columns(sniffed: Sniffed, columns: list[str] | tuple[str, ...]) -> None:
