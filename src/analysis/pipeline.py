@@ -118,9 +118,13 @@ def _input_key(checksums: dict[str, str], demo: bool) -> str:
 
 
 def _outputs_intact(processed_dir: Path, manifest: dict) -> bool:
+    """Every output the manifest lists is there with its checksum (a run killed while moving
+    outputs into place leaves new files beside the old manifest: that is not intact)."""
     for entry in manifest.get("outputs", {}).values():
         target = processed_dir / entry["path"]
         if not target.is_file() or target.stat().st_size != entry["bytes"]:
+            return False
+        if sha256_file(target) != entry.get("sha256"):
             return False
     return bool(manifest.get("outputs"))
 
@@ -227,7 +231,10 @@ def _rebuild_reason(
             return "configuration or code changed since the store was built"
         return "raw data newer than the processed store (" + "; ".join(parts) + ")"
     if not _outputs_intact(processed_dir, previous):
-        return f"the processed store in {processed_dir} is incomplete (an output is missing)"
+        return (
+            f"the processed store in {processed_dir} is incomplete or inconsistent (an output is "
+            "missing or does not match the manifest)"
+        )
     return None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,8 @@ import pandas as pd
 
 from analysis.errors import DataError
 
+# A UTF-8 encoded letter such as 'â' (C3 A2); in Latin-1 text these byte pairs do not occur.
+_UTF8_SEQUENCE = re.compile(rb"[\xc3-\xc5][\x80-\xbf]")
 _EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # xlsx (zip) and legacy xls (OLE2)
 
 
@@ -35,17 +38,37 @@ class Sniffed:
 def decode(path: Path, data: bytes) -> tuple[str, str]:
     """Decode raw bytes; UTF-8 (with or without BOM) first, then Latin-1 (old DUO releases)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start + 3) + 1
+            raise DataError(
+                path,
+                "starts with a UTF-8 BOM but holds bytes that are not UTF-8",
+                line=line,
+                expected="one encoding for the whole file",
+            ) from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataError(
             path, "UTF-16 text is not a DUO/CBS release format", expected="UTF-8 or Latin-1"
         )
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        bad_at = exc.start
     if b"\x00" in data:
         raise DataError(path, "binary content (NUL bytes)", expected="a text CSV or JSON file")
+    utf8_sequence = _UTF8_SEQUENCE.search(data)
+    if utf8_sequence is not None:  # read as Latin-1, every UTF-8 'â' would become 'Ã¢'
+        utf8_line, bad_line = (
+            data.count(b"\n", 0, at) + 1 for at in (utf8_sequence.start(), bad_at)
+        )
+        raise DataError(
+            path,
+            f"mixed encodings: UTF-8 text (line {utf8_line}) and bytes that are not UTF-8 "
+            f"(line {bad_line})",
+            expected="one encoding for the whole file, UTF-8 or Latin-1",
+        )
     return data.decode("latin-1"), "latin-1"
 
 
