@@ -7,6 +7,7 @@ Playwright's own browser download is not used: the system Chromium is.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import shutil
@@ -84,12 +85,17 @@ class PdfPrinter:
 
         self._playwright = sync_playwright().start()
         try:
-            self._browser = self._playwright.chromium.launch(
-                executable_path=str(self.executable), args=CHROMIUM_ARGS, headless=True
-            )
+            self._launch()
         except Error as exc:
             self._playwright.stop()
             raise PdfError(f"Chromium at {self.executable} did not start: {exc}") from exc
+        return self
+
+    def _launch(self) -> None:
+        """Start Chromium and the offline browser context every report is printed in."""
+        self._browser = self._playwright.chromium.launch(
+            executable_path=str(self.executable), args=CHROMIUM_ARGS, headless=True
+        )
         self._context = self._browser.new_context(offline=True)
         # A report must be self-contained: refuse every request that leaves the file.
         self._context.route(
@@ -100,7 +106,21 @@ class PdfPrinter:
                 else route.abort()
             ),
         )
-        return self
+
+    def _new_page(self):
+        """A fresh page; when Chromium died (killed, crashed) it is started again, once."""
+        from playwright.sync_api import Error
+
+        try:
+            return self._context.new_page()
+        except Error:
+            with contextlib.suppress(Error):
+                self._browser.close()
+        try:
+            self._launch()
+            return self._context.new_page()
+        except Error as exc:
+            raise PdfError(f"Chromium stopped and could not be started again: {exc}") from exc
 
     def print_pdf(self, source: Path, target: Path, *, title: str, demo: bool) -> None:
         """Print ``source`` (an HTML report) to ``target`` atomically: A4, header, page numbers."""
@@ -108,7 +128,7 @@ class PdfPrinter:
 
         if self._context is None:
             raise PdfError("PdfPrinter used outside its `with` block")
-        page = self._context.new_page()
+        page = self._new_page()
         try:
             page.goto(Path(source).resolve().as_uri(), wait_until="load")
             page.evaluate("document.documentElement.classList.add('tp-pdf')")
@@ -129,7 +149,8 @@ class PdfPrinter:
         except Error as exc:
             raise PdfError(f"printing {source} to PDF failed: {exc}") from exc
         finally:
-            page.close()
+            with contextlib.suppress(Error):  # the browser may have died with the page
+                page.close()
 
     def __exit__(
         self,
@@ -138,6 +159,9 @@ class PdfPrinter:
         tb: TracebackType | None,
     ) -> None:
         if self._browser is not None:
-            self._browser.close()
+            from playwright.sync_api import Error
+
+            with contextlib.suppress(Error):  # a browser that was killed is already closed
+                self._browser.close()
         if self._playwright is not None:
             self._playwright.stop()
