@@ -17,7 +17,7 @@ from filelock import FileLock
 from pypdf import PdfReader
 from reports_standin import REGIONS, make_notebook, make_processed, write_manifest
 
-from analysis import cli
+from analysis import cli, provenance
 from analysis.reports import batch, pdf, plan
 from analysis.reports.render import external_resources
 
@@ -372,7 +372,7 @@ def test_code_fingerprint_follows_source_changes(
     module = tmp_path / "pkg" / "m.py"
     module.write_text("x = 1\n")
     (tmp_path / "tpl" / "report.css").write_text("p {}\n")
-    monkeypatch.setattr(plan, "PACKAGE_DIR", tmp_path / "pkg")
+    monkeypatch.setattr(provenance, "PACKAGE_DIR", tmp_path / "pkg")
     monkeypatch.setattr(plan, "TEMPLATES_DIR", tmp_path / "tpl")
     before = plan.code_fingerprint()["source_sha256"]
     assert plan.code_fingerprint()["source_sha256"] == before

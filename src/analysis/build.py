@@ -21,7 +21,8 @@ import pandera.errors
 
 from analysis import paths, schema
 from analysis.errors import DataError, TechniekpactError
-from analysis.pipeline import MANIFEST_VERSION, FileResult, code_version, sha256_file, utc_now
+from analysis.pipeline import MANIFEST_VERSION, FileResult, utc_now
+from analysis.provenance import code_version, sha256_file
 from analysis.sources import SourceFormat, identify
 
 

@@ -12,7 +12,6 @@ even after a kill. Hidden paths are ignored by ``techniekpact process``.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
 import re
@@ -31,6 +30,7 @@ import yaml
 from analysis import paths
 from analysis.atomic import atomic_path
 from analysis.errors import ConfigError, TechniekpactError
+from analysis.provenance import sha256_file
 
 REGISTRY_FILE = paths.CONFIG_DIR / "sources.yaml"
 STAGING_DIR = ".fetch-tmp"  # under the raw dir; hidden, so processing never reads it
@@ -111,12 +111,6 @@ def _entry(path: Path, number: int, raw: Any) -> RegistryEntry:
         urls=tuple(urls),
         **{key: str(raw.get(key) or "").strip() for key in _TEXT_FIELDS},
     )
-
-
-def sha256_file(path: Path) -> str:
-    """Checksum of a file, streamed."""
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def verified(path: Path, entry: RegistryEntry) -> bool:

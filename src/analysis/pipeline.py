@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.errors import TechniekpactError
+from analysis.provenance import sha256_file, source_fingerprint
 
 MANIFEST_VERSION = 1
 # Documentation and bookkeeping files that may sit among the raw files; never data.
@@ -55,15 +55,6 @@ class FileResult:
     notes: dict = field(default_factory=dict)
 
 
-def sha256_file(path: Path) -> str:
-    """Checksum of a file, streamed."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def input_files(raw_dir: Path) -> list[Path]:
     """Every data file under ``raw_dir``, recursively, in a stable order."""
     return sorted(
@@ -76,42 +67,9 @@ def input_files(raw_dir: Path) -> list[Path]:
     )
 
 
-def code_version() -> str:
-    """The git commit of the code (with '-dirty' for uncommitted changes), or 'unknown'."""
-    try:
-        sha = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=paths.PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=5,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "src", "config"],
-            cwd=paths.PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=5,
-        ).stdout.strip()
-        return sha + ("-dirty" if dirty else "")
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
-def code_fingerprint() -> str:
-    """A hash of the code and configuration that shape the outputs (for the no-change check)."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")) + sorted(paths.CONFIG_DIR.glob("*.yaml")):
-        digest.update(str(path.name).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def _input_key(checksums: dict[str, str], demo: bool) -> str:
     payload = json.dumps(
-        {"inputs": checksums, "code": code_fingerprint(), "demo": demo, "v": MANIFEST_VERSION},
+        {"inputs": checksums, "code": source_fingerprint(), "demo": demo, "v": MANIFEST_VERSION},
         sort_keys=True,
     )
     return hashlib.sha256(payload.encode()).hexdigest()

@@ -10,17 +10,16 @@ import difflib
 import hashlib
 import json
 import re
-import subprocess
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis import paths
 from analysis.errors import TechniekpactError
+from analysis.provenance import git_commit, sha256_file, source_fingerprint
 
 FORMATS = ("html", "pdf")
 KEY_VERSION = 1
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
@@ -154,15 +153,6 @@ def make_jobs(regions: list[Region], formats: tuple[str, ...]) -> list[ReportJob
     return jobs
 
 
-def sha256_file(path: Path) -> str:
-    """Checksum of a file, streamed."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def read_manifest(processed_dir: Path) -> dict:
     """The processed store's manifest; reports cannot be built without one."""
     source = processed_dir / paths.MANIFEST_FILE
@@ -186,31 +176,8 @@ def data_fingerprint(processed_dir: Path, manifest: dict) -> dict[str, str]:
 
 def code_fingerprint() -> dict[str, str]:
     """The code version: git commit and a hash of the package, templates and configuration."""
-    digest = hashlib.sha256()
-    files = sorted(PACKAGE_DIR.rglob("*.py")) + sorted(
-        p for p in TEMPLATES_DIR.rglob("*") if p.is_file()
-    )
-    files += sorted(paths.CONFIG_DIR.glob("*.yaml"))
-    for path in files:
-        if "__pycache__" in path.parts:
-            continue
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return {"git_commit": _git_commit(), "source_sha256": digest.hexdigest()}
-
-
-def _git_commit() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=paths.PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=5,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
+    templates = (p for p in TEMPLATES_DIR.rglob("*") if p.is_file())
+    return {"git_commit": git_commit(), "source_sha256": source_fingerprint(templates)}
 
 
 def assign_keys(
