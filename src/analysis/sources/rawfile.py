@@ -38,8 +38,8 @@ class Sniffed:
 def decode(path: Path, data: bytes) -> tuple[str, str]:
     """Decode raw bytes; UTF-8 (with or without BOM) first, then Latin-1 (old DUO releases)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
+        try:  # a doubled BOM (a file re-saved as UTF-8 twice) carries no data either
+            return data[3:].decode("utf-8").lstrip("\ufeff"), "utf-8-sig"
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start + 3) + 1
             raise DataError(
