@@ -25,6 +25,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -58,11 +59,13 @@ class Tally:
     leftovers: list[str] = field(default_factory=list)
     records_lost: int = 0
 
-    def check(self, ok: bool, what: str) -> None:
+    def check(self, ok: bool, what: str, detail: str = "") -> None:
         self.checks += 1
         print(f"    [{'ok' if ok else 'FAIL'}] {what}", flush=True)
         if not ok:
             self.failed_checks.append(what)
+            if detail:
+                print(textwrap.indent(detail[-3000:], "      | "), flush=True)
 
 
 class Soak:
@@ -310,10 +313,9 @@ class Soak:
         out, err = proc.communicate(timeout=1800)
         self.tally.reports_built += _built(out)
         self.tally.check(
-            proc.returncode == 1
-            and "No space left on device" in err
-            and "Traceback (most recent call last)" not in err.split("FAILED:")[0],
-            "the batch exits 1 and says the disk is full",
+            proc.returncode == 1 and "No space left on device" in err and " built, " in out,
+            "the batch finishes, exits 1 and says the disk is full",
+            detail=err,
         )
         self.verify_reports("on the full disk", complete=False)
         filler.unlink()
