@@ -363,7 +363,8 @@ def test_empty_file(tmp_path: Path) -> None:
 
 
 def test_truncated_mid_row_names_the_line(tmp_path: Path) -> None:
-    path = demo.write_ho_wide(tmp_path / "x.csv", measure="enrolled", years=[2019], rows=[{}] * 3)
+    rows = [{"2019": n} for n in (1, 2, 3)]  # distinct: a repeated row is an error of its own
+    path = demo.write_ho_wide(tmp_path / "x.csv", measure="enrolled", years=[2019], rows=rows)
     data = path.read_bytes()
     path.write_bytes(data[: data.rindex(b"\n", 0, len(data) - 1) + 30])
     with pytest.raises(DataError, match="line 4"):
@@ -403,7 +404,10 @@ def test_unknown_ho_release_header(tmp_path: Path) -> None:
 
 def test_schema_backstop_names_column_and_line(tmp_path: Path) -> None:
     path = demo.write_ho_wide(
-        tmp_path / "01.ingeschrevenen-hbo.csv", measure="enrolled", years=[2019], rows=[{}, {}]
+        tmp_path / "01.ingeschrevenen-hbo.csv",
+        measure="enrolled",
+        years=[2019],
+        rows=[{"2019": 1}, {"2019": 2}],
     )
     frame = read(path)
     frame.loc[1, "level"] = "xyz"

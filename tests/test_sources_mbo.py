@@ -185,7 +185,9 @@ def test_empty_file(tmp_path: Path) -> None:
 
 
 def test_truncated_mid_row_names_the_line(tmp_path: Path) -> None:
-    path = write_mbo_students(tmp_path / "m.csv", years=[2015], rows=[{"MAN2015": 1}] * 3)
+    path = write_mbo_students(
+        tmp_path / "m.csv", years=[2015], rows=[{"MAN2015": n} for n in (1, 2, 3)]
+    )
     data = path.read_bytes()
     path.write_bytes(data[: data.rindex(b"\r\n9M01") + 20])  # cut inside the last row
     with pytest.raises(DataError, match=r"line 4"):
