@@ -751,6 +751,7 @@ def test_full_disk_while_sealing_a_report_keeps_the_earlier_one(
     assert leftovers(site["reports_dir"]) == []
 
 
+@pytest.mark.slow
 def test_full_disk_mid_batch_on_a_small_filesystem(
     tmp_path: Path, fixed_code: None, small_fs
 ) -> None:
@@ -781,6 +782,7 @@ def test_full_disk_mid_batch_on_a_small_filesystem(
     assert "2 built" in out and "1 report(s) unchanged" in out  # Utrecht's outputs survived
 
 
+@pytest.mark.slow
 def test_batch_killed_mid_way_then_rerun_finishes_the_rest(tmp_path: Path) -> None:
     """SIGKILL the whole batch (workers and kernels too) after its first report; rerun."""
     notebook = make_notebook(tmp_path / "nb" / "report.ipynb")
