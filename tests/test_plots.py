@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
-import struct
+from xml.etree import ElementTree
 
 import geopandas as gpd
 import pandas as pd
@@ -47,8 +47,9 @@ def test_trend_chart_labels_source_target_and_alt() -> None:
     assert ax.get_xlabel() == "Schooljaar"
     assert ax.get_ylabel() == "Aandeel (%)"
     assert "Hbo in Utrecht" in _texts(chart.fig)
-    assert "Bron: DUO, Eerstejaars hbo; bewerking Techniekpact-monitor" in _texts(chart.fig)
+    # The source line is the figure caption (text in the page), not drawn a second time.
     assert chart.source == "Bron: DUO, Eerstejaars hbo; bewerking Techniekpact-monitor"
+    assert not any(t.startswith("Bron:") for t in _texts(chart.fig))
     dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
     assert len(dashed) == 1 and list(dashed[0].get_ydata()) == [0.4, 0.4]
     assert to_hex(dashed[0].get_color()) == style.TARGET_STYLE["color"].lower()
@@ -136,28 +137,39 @@ def test_choropleth_outlines_region_and_marks_missing() -> None:
     assert "van 30,0% tot 50,0%" in chart.alt
     assert "Tweede is rood omlijnd (50,0%)" in chart.alt
     assert "gearceerd grijs: geen gegevens" in chart.alt
-    assert "Bron: DUO; bewerking Techniekpact-monitor" in _texts(chart.fig)
+    assert chart.source == "Bron: DUO; bewerking Techniekpact-monitor"
+    legend = [t.get_text() for t in chart.fig.legends[0].get_texts()]
+    assert legend == ["Tweede", "Geen gegevens"]
 
 
-def _png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    return struct.unpack(">II", data[16:24])
-
-
-def test_figure_html_embeds_a_200_dpi_png_with_escaped_alt() -> None:
+def test_figure_html_embeds_a_self_contained_svg_with_escaped_alt() -> None:
     chart = plots.trend_chart(
         [plots.Panel("P", [plots.Line("R", "region", _points([0.1, 0.2]))])],
         title="T",
         source="DUO",
     )
     out = plots.figure_html(chart.fig, 'Alt met "quotes" & <tags>', chart.source)
-    assert out.startswith('<figure class="chart"><img src="data:image/png;base64,')
+    assert out.startswith('<figure class="chart"><img src="data:image/svg+xml;base64,')
     assert 'alt="Alt met &quot;quotes&quot; &amp; &lt;tags&gt;"' in out
     assert f'width="{round(style.WIDTH_IN * style.SCREEN_DPI)}"' in out
     assert "<figcaption>Bron: DUO; bewerking Techniekpact-monitor</figcaption>" in out
-    payload = re.search(r"base64,([^\"]+)\"", out).group(1)
-    width, _height = _png_size(base64.b64decode(payload))
-    assert width == round(style.WIDTH_IN * style.DPI)
+    payload = base64.b64decode(re.search(r"base64,([^\"]+)\"", out).group(1))
+    root = ElementTree.fromstring(payload)
+    assert root.get("width") == f"{style.WIDTH_IN * 72:g}pt"
+    # no external references: everything the image needs is inside it
+    assert not re.search(rb'(?:href|src)="(?!#|data:)', payload)
+    assert plots.figure_svg(chart.fig) == plots.figure_svg(chart.fig)  # reproducible bytes
+
+
+def test_panel_titles_wrap_within_their_panel() -> None:
+    long = "Havo-examenkandidaten met N&T-profiel en nog een heel lange toevoeging"
+    panels = [plots.Panel(long, [plots.Line("R", "region", _points([0.1, 0.2]))])] * 2
+    chart = plots.trend_chart(panels, title="T", source="DUO")
+    ax = chart.fig.axes[0]
+    title = ax.get_title(loc="left")
+    assert "\n" in title and title.replace("\n", " ") == long
+    width_in = ax.get_position().width * chart.fig.get_figwidth()
+    assert all(plots.text_width_in(line, 9, "bold") <= width_in for line in title.split("\n"))
 
 
 def test_figure_html_requires_alt_text() -> None:

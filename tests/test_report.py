@@ -14,7 +14,7 @@ from report_fixtures import SMALL_CASE, SUPPRESSED_CASE, make_processed
 from shapely.geometry import box
 from test_text import _NUMBER, allowed_numbers
 
-from analysis import paths, plots, report, report_quality, report_sections, text
+from analysis import paths, plots, report, report_quality, report_sections, style, text
 from analysis.indicator_config import WOMEN_SHARE_SUFFIX
 
 NOTEBOOK = paths.NOTEBOOKS_DIR / "region_report.ipynb"
@@ -71,9 +71,16 @@ def test_processed_data_is_read_once(processed: Path) -> None:
 def test_cover(utrecht: report.ReportContext) -> None:
     cover = report.cover_html(utrecht)
     assert cover.startswith('<section class="cover">')
-    for fact in ("Utrecht", "provincie", "Noordvleugel", "2 januari 2026", "2023/24"):
-        assert f"<dd>{fact}</dd>" in cover
-    assert '<div class="demo-banner">' in cover
+    title = re.search(r"<h1[^>]*>(.*?)</h1>", cover).group(1)
+    assert re.sub(r"<[^>]+>", "", title) == "Kiezen voor bèta en techniek in\u00a0Utrecht"
+    for label, fact in (
+        ("Niveau", "provincie"),
+        ("Landsdeel", "Noordvleugel"),
+        ("Meest recente schooljaar", "2023/24"),
+        ("Gemaakt op", "2 januari 2026"),
+    ):
+        assert f'<th scope="row">{label}</th><td>{fact}</td>' in cover
+    assert '<div class="demo-banner" role="note">' in cover
 
 
 def test_cover_without_demo_has_no_banner(tmp_path: Path) -> None:
@@ -117,19 +124,27 @@ def test_scorecard_frame_matches_the_tables(utrecht: report.ReportContext) -> No
 def test_scorecard_html_rows_and_formatting(utrecht: report.ReportContext) -> None:
     out = report.scorecard_html(utrecht)
     frame = report.scorecard_frame(utrecht)
-    assert out.count("<tr>") == len(frame) + 1
+    scorecard, targets = out.split("</table>")[:2]
+    assert scorecard.count("<tr>") == len(frame) + 1
+    assert "Plaats in Noordvleugel" in scorecard and "Plaats onder de provincies" in scorecard
+    assert 'class="num count"' not in scorecard  # shares only; counts are in the sections
     mbo = frame[frame.indicator == "mbo_techniek"].iloc[0]
-    assert html.escape(text.pct(mbo["share"])) in out
-    assert "40% in 2020" in out
-    assert text.pp(-mbo["gap_pp"]) in out
+    assert html.escape(text.pct(mbo["share"])) in scorecard
+    place = f"{int(mbo['rank_landsdeel'])} van {int(mbo['regions_in_landsdeel'])}"
+    assert f'<td class="num">{place}</td>' in scorecard
+    assert targets.count("<tr>") == int(frame["target"].notna().sum()) + 1
+    assert "40% in 2020" in targets
+    assert text.pp(-mbo["gap_pp"]) in targets
 
 
-def test_scorecard_prints_small_suppressed_denominator_as_below_five(processed: Path) -> None:
+def test_section_table_prints_small_suppressed_denominator_as_below_five(
+    processed: Path,
+) -> None:
     level, region, indicator, _year, _gender = SMALL_CASE
     ctx = report.context(processed, level, region, "2026-01-02")
     frame = report.scorecard_frame(ctx)
     assert frame.set_index("indicator").loc[indicator, "denominator"] == 2.5
-    out = report.scorecard_html(ctx)
+    out = report_sections.level_section(ctx, "wo")[0].html
     cells = re.findall(r'<td class="num count">([^<]*)</td>', out)
     assert "&lt;5" in cells
     assert "2,5" not in cells and "3" not in cells
@@ -157,9 +172,9 @@ def test_kernboodschappen_numbers_equal_table_values(
 def test_level_section_with_trend_and_peer_charts(utrecht: report.ReportContext) -> None:
     blocks = report_sections.level_section(utrecht, "vo")
     charts = [b for b in blocks if isinstance(b, plots.Chart)]
-    assert len(charts) == 2  # vs Nederland/landsdeel, vs peers
+    assert len(charts) == 1  # region, landsdeel, Nederland and the peers in one chart
     assert "Landsdeel Noordvleugel" in charts[0].alt and "Nederland" in charts[0].alt
-    assert "2 andere regio's in grijs" in charts[1].alt  # Noord-Holland, Flevoland
+    assert "2 andere regio's in grijs" in charts[0].alt  # Noord-Holland, Flevoland
     notes = [b.markdown for b in blocks if isinstance(b, report.Markdown)]
     assert any("Havo 4-leerlingen met N-profiel" in n for n in notes)  # one year: no trend
 
@@ -178,7 +193,31 @@ def test_nederland_adapts_peers_and_rank(processed: Path) -> None:
     bars = [b for b in blocks if isinstance(b, plots.Chart) and b.alt.startswith("Staaf")]
     assert bars and all("12 regio's" in b.alt and "staat op plaats" not in b.alt for b in bars)
     level_blocks = report_sections.level_section(ctx, "mbo")
-    assert sum(isinstance(b, plots.Chart) for b in level_blocks) == 1  # no peer chart
+    (chart,) = [b for b in level_blocks if isinstance(b, plots.Chart)]
+    assert "andere regio's in grijs" not in chart.alt  # no peers
+
+
+def test_ranked_bars_are_drawn_once_per_level_and_highlight_each_region(
+    processed: Path,
+) -> None:
+    report_sections._BAR_CACHE.clear()
+    charts = {}
+    for region in ("Utrecht", "Zeeland"):
+        ctx = report.context(processed, "provincie", region, "2026-01-02")
+        blocks = report_sections.peers_section(ctx)
+        charts[region] = next(b for b in blocks if isinstance(b, plots.Chart) and b.svg)
+    drawn = len(report_sections._BAR_CACHE)
+    assert drawn == len(report_sections.HEADLINE)  # the second region drew nothing new
+    utrecht, zeeland = (charts[r].svg.decode() for r in ("Utrecht", "Zeeland"))
+    blue = style.HIGHLIGHT.lower()
+    for svg, own, other in ((utrecht, "Utrecht", "Zeeland"), (zeeland, "Zeeland", "Utrecht")):
+        own_bar = re.search(rf'<g id="tp-bar-{own.encode().hex()}">\s*<path [^>]*>', svg)
+        other_bar = re.search(rf'<g id="tp-bar-{other.encode().hex()}">\s*<path [^>]*>', svg)
+        assert f"fill: {blue}" in own_bar.group(0)
+        assert f"fill: {blue}" not in other_bar.group(0)
+        assert svg.count(f"fill: {blue}") == 1  # one bar (the legend key is a line)
+        assert f">{own}</text>" in svg
+        assert f"{own} staat op plaats" in charts[own].alt
 
 
 def test_gender_table_shows_bounds_of_suppressed_cells(utrecht: report.ReportContext) -> None:
@@ -193,6 +232,7 @@ def test_gender_table_shows_bounds_of_suppressed_cells(utrecht: report.ReportCon
 
 
 def test_map_note_without_geometry(utrecht: report.ReportContext, monkeypatch) -> None:
+    monkeypatch.setattr(report_sections, "_MAP_CACHE", {})
     monkeypatch.setattr(
         report_sections, "boundaries", lambda level, raw, table: (None, "geen grenzen gevonden")
     )
@@ -208,6 +248,7 @@ def test_map_with_geometry(utrecht: report.ReportContext, monkeypatch) -> None:
         geometry=[box(i, 0, i + 1, 1) for i in range(len(codes))],
         crs="EPSG:4326",
     )
+    monkeypatch.setattr(report_sections, "_MAP_CACHE", {})
     monkeypatch.setattr(report_sections, "boundaries", lambda level, raw, table: (geometry, None))
     (chart,) = report_sections.map_blocks(utrecht, "provincie")
     assert "12 van 12 gebieden" in chart.alt and "Utrecht is rood omlijnd" in chart.alt
@@ -226,7 +267,8 @@ def test_quality_section_from_manifest(utrecht: report.ReportContext) -> None:
     row = utrecht.series(indicator, gender=gender)
     row = row[row.year == year].iloc[0]
     bounds = text.pct_range(row["share"], row["share_low"], row["share_high"])
-    assert f"<td>{gender}</td><td>{text.schooljaar(year)}</td>" in html_out
+    label = report_quality.GENDER_LABELS[gender]
+    assert f"<td>{label}</td><td>{text.schooljaar(year)}</td>" in html_out
     assert html.escape(bounds) in html_out
     caveats = "".join(b.markdown for b in blocks if isinstance(b, report.Markdown))
     assert "hoofdzetel" in caveats  # mbo caveat: region has mbo data
@@ -236,7 +278,9 @@ def test_quality_section_from_manifest(utrecht: report.ReportContext) -> None:
 def test_provenance_lists_checksums_versions_parameters(utrecht: report.ReportContext) -> None:
     blocks = report_quality.provenance_section(utrecht)
     out = "".join(b.html for b in blocks if isinstance(b, report.Html))
-    assert "a" * 64 in out and "c" * 64 in out
+    inputs = report_quality.inputs_table(utrecht)
+    assert f'<td class="hash" title="{"a" * 64}">{"a" * 12}</td>' in inputs
+    assert f"<li><code>{'c' * 64}</code>" in report_quality.checksums_html(utrecht)
     assert "0123456789abcdef0123456789abcdef01234567" in out
     assert "Parameter region" in out and "Utrecht" in out
     assert "Versie pandas" in out
@@ -305,10 +349,11 @@ def test_notebook_runs_end_to_end(processed: Path, tmp_path: Path, level: str, r
             counts += _COUNT_CELL.findall(page)
     page = "".join(html_parts)
     assert page.count('<section class="cover">') == 1
-    assert f"Kiezen voor bèta en techniek in {region}" in page
+    title = re.search(r'<h1 class="cover-title">(.*?)</h1>', page).group(1)
+    assert re.sub(r"<[^>]+>", "", title) == f"Kiezen voor bèta en techniek in\u00a0{region}"
     assert page.count('<figure class="chart">') >= 5
     assert all(
-        re.search(r'<img src="data:image/png;base64,[^"]+" alt="[^"]+"', f)
+        re.search(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="[^"]+"', f)
         for f in page.split('<figure class="chart">')[1:]
     )
     assert "Kernboodschappen" in headings and "Verantwoording" in headings

@@ -4,6 +4,10 @@ Charts are built on ``matplotlib.figure.Figure`` objects, not pyplot, so that no
 backend ever displays a figure on its own: ``show`` is the one way out, and it always
 carries alt text and the source line. Every chart function returns a ``Chart`` (figure,
 alt text, source), so the alt text is written from the same numbers that are drawn.
+
+Layout is computed here in inches from measured text (no constrained layout): a report
+draws a dozen charts per region, and a layout solver would draw each of them twice more.
+Charts are embedded as SVG: vector in the PDF, and cheaper to make than a sharp PNG.
 """
 
 from __future__ import annotations
@@ -11,15 +15,20 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.textpath import TextToPath
 from matplotlib.ticker import MaxNLocator
 
 from analysis import style, text
@@ -28,10 +37,20 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
 
-SOURCE_LINE_IN = 0.28  # height reserved under a chart for its source line (inches)
-TITLE_IN = 0.36  # height reserved above a chart for its title (inches)
-LEGEND_ROW_IN = 0.24  # height of one row of the legend under the title (inches)
+TITLE_IN = 0.34  # height reserved above a chart for its title (inches)
+LEGEND_ROW_IN = 0.22  # height of one row of the legend under the title (inches)
 LEGEND_COLUMNS = 4
+PANEL_TITLE_LINE_IN = 0.19  # one line of a panel title (9 pt bold)
+X_AXIS_IN = 0.46  # x tick labels and x-axis label under a panel
+Y_AXIS_IN = 0.58  # y tick labels (percentages) and the rotated y-axis label
+RIGHT_IN = 0.12
+BOTTOM_IN = 0.08
+TICK_PAD_IN = 0.1
+# SVG keeps charts sharp at any zoom and in print. Text stays text (searchable in the PDF,
+# half the drawing time of glyph paths); where DejaVu Sans is missing the viewer's fallback
+# sans-serif is narrower, so labels still fit. A fixed hash salt keeps the file identical
+# between runs on the same data.
+SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "techniekpact", "svg.image_inline": True}
 
 
 @dataclass(eq=False)
@@ -54,50 +73,121 @@ class Panel:
 
 @dataclass(eq=False)
 class Chart:
-    """A finished chart: the figure, its alt text and its source line."""
+    """A finished chart: the figure (or its SVG, when made from a cached template), its alt
+    text and its source line."""
 
-    fig: Figure
+    fig: Figure | None
     alt: str
     source: str
     caption: str = ""
+    svg: bytes | None = None
 
 
-def _new_figure(n_rows: int, n_cols: int, height_per_row: float) -> tuple[Figure, np.ndarray]:
+_TEXT = TextToPath()
+
+
+def text_width_in(label: str, size: float, weight: str = "normal") -> float:
+    """Width of ``label`` in the house font at ``size`` points, in inches (no renderer)."""
+    if not label:
+        return 0.0
+    props = FontProperties(family=style.FONT, size=size, weight=weight)
+    width, _h, _d = _TEXT.get_text_width_height_descent(label, props, ismath=False)
+    return width / 72
+
+
+def wrap_to_width(label: str, width_in: float, size: float, weight: str = "normal") -> str:
+    """Break ``label`` on spaces into lines no wider than ``width_in`` (where possible)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and text_width_in(f"{lines[-1]} {word}", size, weight) <= width_in:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def _new_figure(height: float) -> Figure:
     style.apply_style()
-    height = n_rows * height_per_row + SOURCE_LINE_IN + TITLE_IN + LEGEND_ROW_IN
-    fig = Figure(figsize=(style.WIDTH_IN, height), layout="constrained")
-    bottom, top = SOURCE_LINE_IN / height, TITLE_IN / height
-    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom - top))
-    axes = fig.subplots(n_rows, n_cols, squeeze=False)
-    return fig, axes
+    return Figure(figsize=(style.WIDTH_IN, height))
 
 
-def _finish(fig: Figure, title: str, source: str) -> str:
-    fig.text(0.01, 0.99, title, ha="left", va="top", fontsize=11, fontweight="bold")
-    line = style.source_line(source)
-    fig.text(0.01, 0.012, line, fontsize=7, color="#555555", ha="left", va="bottom")
-    return line
+def _title(fig: Figure, title: str) -> None:
+    """The chart title, top left, wrapped to the figure width."""
+    wrapped = wrap_to_width(title, style.WIDTH_IN - 0.2, 11, "bold")
+    fig.text(
+        0.1 / style.WIDTH_IN,
+        1 - 0.06 / fig.get_figheight(),
+        wrapped,
+        ha="left",
+        va="top",
+        fontsize=11,
+        fontweight="bold",
+    )
+
+
+def _title_in(title: str) -> float:
+    lines = wrap_to_width(title, style.WIDTH_IN - 0.2, 11, "bold").count("\n") + 1
+    return TITLE_IN + (lines - 1) * 0.2
+
+
+def _legend_layout(labels: list[str]) -> tuple[int, int]:
+    """(columns, rows) of a legend of ``labels`` across the figure width."""
+    if not labels:
+        return 0, 0
+    column = max(text_width_in(label, 8) for label in labels) + 0.55  # handle and spacing
+    columns = max(1, min(len(labels), LEGEND_COLUMNS, int((style.WIDTH_IN - 0.2) // column)))
+    return columns, -(-len(labels) // columns)
+
+
+def _legend(fig: Figure, handles: list, labels: list[str], top_in: float) -> None:
+    """The legend across the figure, its top edge ``top_in`` inches under the top."""
+    if not handles:
+        return
+    columns, _rows = _legend_layout(labels)
+    fig.legend(
+        handles,
+        labels,
+        loc="upper left",
+        bbox_to_anchor=(0.05 / style.WIDTH_IN, 1 - top_in / fig.get_figheight()),
+        ncols=columns,
+        borderaxespad=0,
+        handlelength=2.2,
+        columnspacing=1.2,
+    )
+
+
+def _legend_handles(axes: Sequence[Axes]) -> tuple[list, list[str]]:
+    """One legend for all panels; a label appears once."""
+    handles: dict[str, object] = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            if label not in handles and not label.startswith("_"):
+                handles[label] = handle
+    return list(handles.values()), list(handles)
 
 
 def _clean(points: pd.DataFrame) -> pd.DataFrame:
-    frame = points[["year", "share", "share_low", "share_high"]].astype("Float64")
-    return frame[frame["share"].notna()].sort_values("year").astype("float64")
+    """Year and shares as floats, rows without a share dropped, by year."""
+    cols = ["year", "share", "share_low", "share_high"]
+    values = {c: points[c].to_numpy(dtype="float64", na_value=np.nan) for c in cols}
+    frame = pd.DataFrame(values)
+    return frame[~np.isnan(values["share"])].sort_values("year")
 
 
-def _draw_line(ax: Axes, line: Line) -> None:
-    pts = _clean(line.points)
+def _draw_line(ax: Axes, line: Line, pts: pd.DataFrame) -> None:
     if pts.empty:
         return
     kw = dict(style.ROLE_STYLE[line.role])
     if len(pts) == 1:
         kw.setdefault("marker", "o")
-    ax.plot(pts["year"], pts["share"], label=line.label, **kw)
-    uncertain = (pts["share_high"] - pts["share_low"]).fillna(0) > 1e-9
-    if uncertain.any() and line.role != "peer":
+    ax.plot(pts["year"].to_numpy(), pts["share"].to_numpy(), label=line.label, **kw)
+    low = pts["share_low"].fillna(pts["share"]).to_numpy()
+    high = pts["share_high"].fillna(pts["share"]).to_numpy()
+    if line.role != "peer" and ((high - low) > 1e-9).any():
         ax.fill_between(
-            pts["year"],
-            pts["share_low"].fillna(pts["share"]),
-            pts["share_high"].fillna(pts["share"]),
+            pts["year"].to_numpy(),
+            low,
+            high,
             color=kw["color"],
             alpha=style.BAND_ALPHA,
             linewidth=0,
@@ -105,17 +195,19 @@ def _draw_line(ax: Axes, line: Line) -> None:
         )
 
 
-def _format_trend_axes(ax: Axes, ylabel: str, top: float) -> None:
+def _format_trend_axes(ax: Axes, ylabel: str, top: float, years: tuple[float, float]) -> None:
     ax.set_ylim(0, max(top * 1.15, 0.05))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
     ax.yaxis.set_major_formatter(style.percent_axis_formatter())
+    first, last = years
+    ax.set_xlim(first - 0.3, last + 0.3)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     ax.xaxis.set_major_formatter(style.schooljaar_formatter())
     ax.set_xlabel(style.YEAR_LABEL)
     ax.set_ylabel(ylabel)
 
 
-def _describe_line(line: Line) -> str:
-    pts = _clean(line.points)
+def _describe_line(line: Line, pts: pd.DataFrame) -> str:
     if pts.empty:
         return f"{line.label}: geen gegevens"
     first, last = pts.iloc[0], pts.iloc[-1]
@@ -144,65 +236,174 @@ def trend_chart(
         raise ValueError("trend_chart needs at least one panel")
     n_cols = n_cols or (1 if len(panels) == 1 else 2)
     n_rows = -(-len(panels) // n_cols)
-    fig, axes = _new_figure(n_rows, n_cols, style.PANEL_HEIGHT_IN)
+    gap_in = Y_AXIS_IN + 0.2
+    ax_width = (style.WIDTH_IN - Y_AXIS_IN - RIGHT_IN - (n_cols - 1) * gap_in) / n_cols
+    titles = [wrap_to_width(p.title, ax_width, 9, "bold") for p in panels]
+    title_in = max(t.count("\n") + 1 for t in titles) * PANEL_TITLE_LINE_IN + 0.08
+    ax_height = style.PANEL_HEIGHT_IN - X_AXIS_IN - title_in
+    fig = _new_figure(1.0)
+    grid = fig.add_gridspec(n_rows, n_cols)
+    axes = [fig.add_subplot(grid[i // n_cols, i % n_cols]) for i in range(len(panels))]
     described = []
-    for ax, panel in zip(axes.flat, panels, strict=False):
+    for ax, panel, panel_title in zip(axes, panels, titles, strict=True):
         top = 0.0
+        years: list[float] = []
+        listed = []
         for line in panel.lines:
-            _draw_line(ax, line)
             pts = _clean(line.points)
+            _draw_line(ax, line, pts)
             if not pts.empty:
-                top = max(top, float(pts[["share", "share_high"]].max().max()))
+                top = max(top, float(np.nanmax(pts[["share", "share_high"]].to_numpy())))
+                years += [float(pts["year"].iloc[0]), float(pts["year"].iloc[-1])]
+            if line.role != "peer":
+                listed.append(_describe_line(line, pts))
         if panel.target is not None:
             ax.axhline(
                 panel.target, label=f"Doel {text.pct(panel.target, 0)}", **style.TARGET_STYLE
             )
             top = max(top, panel.target)
-        ax.set_title(panel.title, fontsize=9)
-        _format_trend_axes(ax, ylabel, top)
-        listed = [_describe_line(line) for line in panel.lines if line.role != "peer"]
+        ax.set_title(panel_title, fontsize=9, loc="left")
+        _format_trend_axes(ax, ylabel, top, (min(years, default=0), max(years, default=1)))
         peers = sum(1 for line in panel.lines if line.role == "peer")
         if peers:
             listed.append(f"ter vergelijking {peers} andere regio's in grijs")
         if panel.target is not None:
             listed.append(f"doel {text.pct(panel.target, 0)} als stippellijn")
         described.append(f"{panel.title}: " + "; ".join(listed) + ".")
-    for ax in axes.flat[len(panels) :]:
-        ax.set_visible(False)
-    _legend(fig, axes)
-    source_text = _finish(fig, title, source)
-    alt = f"Lijngrafiek. {title}. " + " ".join(described)
-    return Chart(fig, alt, source_text)
-
-
-def _legend(fig: Figure, axes: np.ndarray) -> None:
-    """One legend for all panels, under the title; a label appears once."""
-    handles: dict[str, object] = {}
-    for ax in axes.flat:
-        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
-            if label not in handles and not label.startswith("_"):
-                handles[label] = handle
-    _place_legend(fig, list(handles.values()), list(handles))
-
-
-def _place_legend(fig: Figure, handles: list, labels: list[str]) -> None:
-    """Put the legend between title and plots and shrink the layout area to make room.
-
-    Matplotlib's 'outside' legends ignore the layout rectangle and would cover the title.
-    """
-    if not handles:
-        return
-    height = fig.get_figheight()
-    rows = -(-len(handles) // LEGEND_COLUMNS)
-    bottom, top = SOURCE_LINE_IN / height, (TITLE_IN + rows * LEGEND_ROW_IN) / height
-    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom - top))
-    fig.legend(
-        handles,
-        labels,
-        loc="upper center",
-        bbox_to_anchor=(0.5, 1 - TITLE_IN / height),
-        ncols=min(LEGEND_COLUMNS, len(handles)),
+    handles, labels = _legend_handles(axes)
+    head_in = _title_in(title) + _legend_layout(labels)[1] * LEGEND_ROW_IN + title_in
+    height = head_in + n_rows * (ax_height + title_in + X_AXIS_IN) - title_in + BOTTOM_IN
+    fig.set_size_inches(style.WIDTH_IN, height)
+    grid.update(
+        left=Y_AXIS_IN / style.WIDTH_IN,
+        right=1 - RIGHT_IN / style.WIDTH_IN,
+        top=1 - head_in / height,
+        bottom=(X_AXIS_IN + BOTTOM_IN) / height,
+        wspace=gap_in / ax_width,
+        hspace=(X_AXIS_IN + title_in) / ax_height,
     )
+    for i, ax in enumerate(axes):  # GridSpec.update does not move existing axes
+        ax.set_position(grid[i // n_cols, i % n_cols].get_position(fig))
+    _title(fig, title)
+    _legend(fig, handles, labels, _title_in(title))
+    alt = f"Lijngrafiek. {title}. " + " ".join(described)
+    return Chart(fig, alt, style.source_line(source))
+
+
+def _ranked_data(values: pd.DataFrame) -> pd.DataFrame:
+    """region, share, share_low, share_high as floats; no-share rows dropped; lowest first."""
+    data = pd.DataFrame(
+        {
+            "region": values["region"].astype(str).to_numpy(),
+            **{
+                c: values[c].to_numpy(dtype="float64", na_value=np.nan)
+                for c in ("share", "share_low", "share_high")
+            },
+        }
+    )
+    data = data[data["share"].notna()].sort_values("share", ascending=True, kind="stable")
+    return data.reset_index(drop=True)
+
+
+def _bar_gid(region: str) -> str:
+    """An XML id for a region's bar, from any region name."""
+    return "tp-bar-" + region.encode("utf-8").hex()
+
+
+HIGHLIGHT_LABEL_GID = "tp-highlight-label"
+
+
+def _ranked_figure(
+    data: pd.DataFrame,
+    *,
+    title: str,
+    highlight: str | None,
+    highlight_label: str | None,
+    national: float | None,
+    target: float | None,
+    xlabel: str,
+) -> Figure:
+    """The bars; every bar carries an SVG id, so a cached drawing can be re-highlighted."""
+    share = data["share"].to_numpy()
+    low = data["share_low"].fillna(data["share"]).to_numpy()
+    high = data["share_high"].fillna(data["share"]).to_numpy()
+    handles = []
+    if highlight_label is not None:
+        handles.append(Line2D([], [], color=style.HIGHLIGHT, linewidth=6, label=highlight_label))
+    if national is not None:
+        handles.append(
+            Line2D([], [], **style.ROLE_STYLE["national"], label=f"Nederland {text.pct(national)}")
+        )
+    if target is not None:
+        handles.append(Line2D([], [], **style.TARGET_STYLE, label=f"Doel {text.pct(target, 0)}"))
+    labels = [h.get_label() for h in handles]
+    bars_in = max(0.9, 0.19 * len(data) + 0.2)
+    head_in = _title_in(title) + _legend_layout(labels)[1] * LEGEND_ROW_IN + 0.1
+    height = head_in + bars_in + X_AXIS_IN + BOTTOM_IN
+    left_in = max((text_width_in(r, 8) for r in data["region"]), default=0.3) + TICK_PAD_IN + 0.2
+    fig = _new_figure(height)
+    ax = fig.add_axes(
+        (
+            left_in / style.WIDTH_IN,
+            (X_AXIS_IN + BOTTOM_IN) / height,
+            1 - (left_in + RIGHT_IN + 0.15) / style.WIDTH_IN,
+            bars_in / height,
+        )
+    )
+    colours = [style.HIGHLIGHT if r == highlight else style.CONTEXT for r in data["region"]]
+    y = np.arange(len(data))
+    bars = ax.barh(y, share, color=colours, height=0.7)
+    for bar, region in zip(bars, data["region"], strict=True):
+        bar.set_gid(_bar_gid(region))
+    wide = (high - low) > 1e-9
+    if wide.any():
+        ax.errorbar(
+            share[wide],
+            y[wide],
+            xerr=[(share - low)[wide], (high - share)[wide]],
+            fmt="none",
+            ecolor="#333333",
+            elinewidth=0.8,
+            capsize=2,
+        )
+    if national is not None:
+        ax.axvline(national, **style.ROLE_STYLE["national"] | {"zorder": 5})
+    if target is not None:
+        ax.axvline(target, **style.TARGET_STYLE | {"zorder": 5})
+    ax.set_yticks(y, data["region"].tolist())
+    ax.set_ylim(-0.6, len(data) - 0.4)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.xaxis.set_major_formatter(style.percent_axis_formatter())
+    ax.set_xlabel(xlabel)
+    ax.set_xlim(0, max([float(high.max()) if len(high) else 0, national or 0, target or 0]) * 1.1)
+    _title(fig, title)
+    _legend(fig, handles, labels, _title_in(title))
+    if highlight_label is not None:
+        fig.legends[0].get_texts()[0].set_gid(HIGHLIGHT_LABEL_GID)
+    return fig
+
+
+def ranked_alt(
+    values: pd.DataFrame, *, title: str, highlight: str | None, national: float | None
+) -> str:
+    """The alt text of a ranked bar chart: count, highest, lowest, the region's place."""
+    ranked = _ranked_data(values).iloc[::-1].reset_index(drop=True)
+    parts = [f"Staafdiagram. {title}. {len(ranked)} regio's van hoog naar laag"]
+    if len(ranked):
+        top, bottom = ranked.iloc[0], ranked.iloc[-1]
+        parts.append(
+            f"hoogste {top['region']} ({text.pct(top['share'])}), "
+            f"laagste {bottom['region']} ({text.pct(bottom['share'])})"
+        )
+    if highlight is not None and (ranked["region"] == highlight).any():
+        pos = int(ranked.index[ranked["region"] == highlight][-1])
+        share = ranked.loc[pos, "share"]
+        parts.append(f"{highlight} staat op plaats {pos + 1} met {text.pct(share)}")
+    if national is not None:
+        parts.append(f"Nederland {text.pct(national)}")
+    return ". ".join(parts) + "."
 
 
 def ranked_bar_chart(
@@ -220,62 +421,76 @@ def ranked_bar_chart(
     ``values`` has region, share, share_low, share_high. Bounds show as error bars where
     suppressed cells make a value uncertain; the national value is a black line.
     """
-    data = values[values["share"].notna()].astype({"share": "float64"})
-    data = data.sort_values("share", ascending=True, kind="stable")
-    height = max(1.6, 0.2 * len(data) + 0.8)
-    fig, axes = _new_figure(1, 1, height)
-    ax = axes[0, 0]
-    colours = [style.HIGHLIGHT if r == highlight else style.CONTEXT for r in data["region"]]
-    y = np.arange(len(data))
-    ax.barh(y, data["share"], color=colours, height=0.7)
-    low = data["share_low"].astype("Float64").fillna(data["share"]).astype("float64")
-    high = data["share_high"].astype("Float64").fillna(data["share"]).astype("float64")
-    wide = (high - low) > 1e-9
-    if wide.any():
-        ax.errorbar(
-            data["share"][wide],
-            y[wide.to_numpy()],
-            xerr=[(data["share"] - low)[wide], (high - data["share"])[wide]],
-            fmt="none",
-            ecolor="#333333",
-            elinewidth=0.8,
-            capsize=2,
+    fig = _ranked_figure(
+        _ranked_data(values),
+        title=title,
+        highlight=highlight,
+        highlight_label=highlight,
+        national=national,
+        target=target,
+        xlabel=xlabel,
+    )
+    alt = ranked_alt(values, title=title, highlight=highlight, national=national)
+    return Chart(fig, alt, style.source_line(source))
+
+
+@dataclass(frozen=True)
+class RankedTemplate:
+    """A ranked bar chart drawn once for all regions of a level; ``chart`` highlights one.
+
+    Drawing is the expensive part of a chart; re-colouring one bar of the SVG is not. The
+    legend slot is drawn with the longest region name, so every name fits in it.
+    """
+
+    svg: str
+    values: pd.DataFrame
+    title: str
+    source: str
+    national: float | None
+
+    @classmethod
+    def draw(
+        cls,
+        values: pd.DataFrame,
+        *,
+        title: str,
+        source: str,
+        national: float | None = None,
+        target: float | None = None,
+    ) -> RankedTemplate:
+        data = _ranked_data(values)
+        longest = max(data["region"], key=lambda r: text_width_in(r, 8), default="")
+        fig = _ranked_figure(
+            data,
+            title=title,
+            highlight=None,
+            highlight_label=longest,
+            national=national,
+            target=target,
+            xlabel=style.SHARE_LABEL,
         )
-    handles = [Line2D([], [], color=style.HIGHLIGHT, linewidth=6, label=highlight or "")]
-    if national is not None:
-        ax.axvline(national, **style.ROLE_STYLE["national"] | {"zorder": 5})
-        handles.append(
-            Line2D([], [], **style.ROLE_STYLE["national"], label=f"Nederland {text.pct(national)}")
+        svg = figure_svg(fig).decode("utf-8")
+        _close(fig)
+        return cls(svg, values, title, style.source_line(source), national)
+
+    def chart(self, highlight: str) -> Chart:
+        """The chart with ``highlight``'s bar in blue and its name in the legend."""
+        svg = _set_group_text(self.svg, HIGHLIGHT_LABEL_GID, highlight)
+        bar = re.compile(
+            rf'(<g id="{_bar_gid(highlight)}">\s*<path [^>]*fill: ){style.CONTEXT.lower()}'
         )
-    if target is not None:
-        ax.axvline(target, **style.TARGET_STYLE | {"zorder": 5})
-        handles.append(Line2D([], [], **style.TARGET_STYLE, label=f"Doel {text.pct(target, 0)}"))
-    ax.set_yticks(y, data["region"])
-    ax.tick_params(axis="y", length=0)
-    ax.grid(axis="y", visible=False)
-    ax.grid(axis="x", visible=True)
-    ax.xaxis.set_major_formatter(style.percent_axis_formatter())
-    ax.set_xlabel(xlabel)
-    ax.set_xlim(0, max([float(high.max()) if len(high) else 0, national or 0, target or 0]) * 1.1)
-    if highlight is None:
-        handles = handles[1:]
-    _place_legend(fig, handles, [h.get_label() for h in handles])
-    source_text = _finish(fig, title, source)
-    ranked = data.sort_values("share", ascending=False, kind="stable").reset_index(drop=True)
-    parts = [f"Staafdiagram. {title}. {len(ranked)} regio's van hoog naar laag"]
-    if len(ranked):
-        top, bottom = ranked.iloc[0], ranked.iloc[-1]
-        parts.append(
-            f"hoogste {top['region']} ({text.pct(top['share'])}), "
-            f"laagste {bottom['region']} ({text.pct(bottom['share'])})"
-        )
-    if highlight is not None and (ranked["region"] == highlight).any():
-        pos = int(ranked.index[ranked["region"] == highlight][0])
-        share = ranked.loc[pos, "share"]
-        parts.append(f"{highlight} staat op plaats {pos + 1} met {text.pct(share)}")
-    if national is not None:
-        parts.append(f"Nederland {text.pct(national)}")
-    return Chart(fig, ". ".join(parts) + ".", source_text)
+        svg = bar.sub(lambda m: m.group(1) + style.HIGHLIGHT.lower(), svg, count=1)
+        alt = ranked_alt(self.values, title=self.title, highlight=highlight, national=self.national)
+        return Chart(None, alt, self.source, svg=svg.encode("utf-8"))
+
+
+def _set_group_text(svg: str, gid: str, value: str) -> str:
+    """Replace the text of the ``<text>`` inside the SVG group ``gid`` (escaped)."""
+    pattern = re.compile(rf'(<g id="{gid}">\s*<text\b[^>]*>)[^<]*(</text>)')
+    return pattern.sub(lambda m: m.group(1) + html.escape(value) + m.group(2), svg, count=1)
+
+
+MAP_HEIGHT_IN = 5.0
 
 
 def choropleth(
@@ -290,14 +505,48 @@ def choropleth(
     """A map of ``values`` (region_code, share) on ``geometry`` (region_code, geometry).
 
     Regions without a value are light grey and hatched (no data, not zero); the report's own
-    region is outlined.
+    region is outlined. The legend names both.
     """
-    merged = geometry.merge(
-        values[["region_code", "share"]].astype({"share": "float64"}), on="region_code", how="left"
-    )
-    fig, axes = _new_figure(1, 1, 5.2)
-    ax = axes[0, 0]
+    shares = values[["region_code", "share"]].astype({"share": "float64"})
+    merged = geometry.merge(shares, on="region_code", how="left")
     has = merged["share"].notna()
+    outlined = merged[merged["region_code"] == highlight_code]
+    handles: list = []
+    if len(outlined):
+        label = highlight_label or str(highlight_code)
+        handles.append(
+            Line2D([], [], color=style.OKABE_ITO["vermillion"], linewidth=2.2, label=label)
+        )
+    if (~has).any():
+        handles.append(
+            Patch(
+                facecolor=style.MISSING_FILL,
+                edgecolor="#9a9a9a",
+                hatch="///",
+                label="Geen gegevens",
+            )
+        )
+    labels = [h.get_label() for h in handles]
+    head_in = _title_in(title) + _legend_layout(labels)[1] * LEGEND_ROW_IN + 0.1
+    height = head_in + MAP_HEIGHT_IN + BOTTOM_IN
+    fig = _new_figure(height)
+    # Geographic coordinates: one degree east is cos(latitude) of a degree north.
+    x0, y0, x1, y1 = merged.total_bounds
+    aspect = (x1 - x0) * np.cos(np.radians((y0 + y1) / 2)) / max(y1 - y0, 1e-9)
+    map_w = min(MAP_HEIGHT_IN * aspect, style.WIDTH_IN - 1.6)
+    left_in = (style.WIDTH_IN - map_w - 1.3) / 2
+    bottom = BOTTOM_IN / height
+    ax = fig.add_axes(
+        (left_in / style.WIDTH_IN, bottom, map_w / style.WIDTH_IN, MAP_HEIGHT_IN / height)
+    )
+    cax = fig.add_axes(
+        (
+            (left_in + map_w + 0.25) / style.WIDTH_IN,
+            bottom + 0.2 * MAP_HEIGHT_IN / height,
+            0.16 / style.WIDTH_IN,
+            0.6 * MAP_HEIGHT_IN / height,
+        )
+    )
     if (~has).any():
         merged[~has].plot(
             ax=ax, color=style.MISSING_FILL, edgecolor="white", hatch="///", linewidth=0.4
@@ -306,49 +555,69 @@ def choropleth(
         merged[has].plot(
             column="share",
             ax=ax,
+            cax=cax,
             cmap=style.MAP_CMAP,
             edgecolor="white",
             linewidth=0.4,
             legend=True,
-            legend_kwds={
-                "label": style.SHARE_LABEL,
-                "format": style.percent_axis_formatter(),
-                "shrink": 0.6,
-            },
+            legend_kwds={"label": style.SHARE_LABEL, "format": style.percent_axis_formatter()},
         )
-    outlined = merged[merged["region_code"] == highlight_code]
+    else:
+        cax.set_visible(False)
     if len(outlined):
         outlined.boundary.plot(ax=ax, color=style.OKABE_ITO["vermillion"], linewidth=2.2)
     ax.set_axis_off()
-    source_text = _finish(fig, title, source)
+    _title(fig, title)
+    _legend(fig, handles, labels, _title_in(title))
     parts = [f"Kaart. {title}. {int(has.sum())} van {len(merged)} gebieden hebben een waarde"]
     if has.any():
-        shares = merged.loc[has, "share"]
-        parts.append(f"van {text.pct(shares.min())} tot {text.pct(shares.max())}")
+        in_map = merged.loc[has, "share"]
+        parts.append(f"van {text.pct(in_map.min())} tot {text.pct(in_map.max())}")
     if len(outlined):
         label = highlight_label or highlight_code
-        share = outlined["share"].iloc[0]
-        parts.append(f"{label} is rood omlijnd ({text.pct(share)})")
+        parts.append(f"{label} is rood omlijnd ({text.pct(outlined['share'].iloc[0])})")
     if (~has).any():
         parts.append("gearceerd grijs: geen gegevens")
-    return Chart(fig, ". ".join(parts) + ".", source_text)
+    return Chart(fig, ". ".join(parts) + ".", style.source_line(source))
 
 
-def figure_html(fig: Figure, alt: str, source: str, caption: str = "") -> str:
-    """The ``<figure class="chart">`` block: an embedded 200 dpi PNG with alt text and source."""
+def figure_svg(fig: Figure) -> bytes:
+    """The figure as a self-contained SVG, identical between runs on the same data."""
+    buffer = io.BytesIO()
+    with mpl.rc_context(SVG_RC):
+        fig.savefig(buffer, format="svg", facecolor="white", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def figure_html(
+    fig: Figure | None, alt: str, source: str, caption: str = "", svg: bytes | None = None
+) -> str:
+    """The ``<figure class="chart">`` block: an embedded SVG with alt text and source line."""
     if not alt.strip():
         raise ValueError("a chart needs alt text")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=style.DPI, facecolor="white")
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    width = round(fig.get_figwidth() * style.SCREEN_DPI)
+    if svg is None:
+        if fig is None:
+            raise ValueError("figure_html needs a figure or its SVG")
+        svg = figure_svg(fig)
+    data = base64.b64encode(svg).decode("ascii")
+    width_pt, height_pt = _svg_size(svg)
+    width = round(width_pt / 72 * style.SCREEN_DPI)
+    height = round(height_pt / 72 * style.SCREEN_DPI)
     source_text = style.source_line(source)
     caption_html = f"{html.escape(caption)} " if caption else ""
     return (
-        f'<figure class="chart"><img src="data:image/png;base64,{data}" '
-        f'alt="{html.escape(alt, quote=True)}" width="{width}">'
+        f'<figure class="chart"><img src="data:image/svg+xml;base64,{data}" '
+        f'alt="{html.escape(alt, quote=True)}" width="{width}" height="{height}">'
         f"<figcaption>{caption_html}{html.escape(source_text)}</figcaption></figure>"
     )
+
+
+def _svg_size(svg: bytes) -> tuple[float, float]:
+    """(width, height) in points from the root element of a matplotlib SVG."""
+    match = re.search(rb'<svg[^>]*\bwidth="([\d.]+)pt"[^>]*\bheight="([\d.]+)pt"', svg)
+    if match is None:
+        raise ValueError("not a matplotlib SVG: no width/height in points")
+    return float(match.group(1)), float(match.group(2))
 
 
 def show(fig: Figure | Chart, alt: str | None = None, source: str | None = None) -> None:
@@ -358,16 +627,17 @@ def show(fig: Figure | Chart, alt: str | None = None, source: str | None = None)
     """
     from IPython.display import display
 
-    caption = ""
+    caption, svg = "", None
     if isinstance(fig, Chart):
         alt = alt or fig.alt
         source = source or fig.source
-        caption = fig.caption
+        caption, svg = fig.caption, fig.svg
         fig = fig.fig
     if alt is None or source is None:
         raise ValueError("show() needs alt text and a source line")
-    display({"text/html": figure_html(fig, alt, source, caption)}, raw=True)
-    _close(fig)
+    display({"text/html": figure_html(fig, alt, source, caption, svg=svg)}, raw=True)
+    if fig is not None:
+        _close(fig)
 
 
 def _close(fig: Figure) -> None:

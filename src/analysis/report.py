@@ -10,10 +10,11 @@ clean outputs and nothing reaches stdout or stderr.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import html
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,13 @@ LEVEL_LABELS = {
     "provincie": "provincie",
     "corop": "COROP-gebied",
     "regiopact": "regionaal techniekpact",
+}
+LEVEL_PLURALS = {
+    "landsdeel": "landsdelen",
+    "landsdeel_cbs": "landsdelen (CBS)",
+    "provincie": "provincies",
+    "corop": "COROP-gebieden",
+    "regiopact": "regionale techniekpacten",
 }
 MONTHS = [
     "januari",
@@ -82,13 +90,48 @@ Block = Html | Markdown | plots.Chart
 
 @dataclass(frozen=True)
 class ProcessedData:
-    """The tables of one processed folder, read once per kernel."""
+    """The tables of one processed folder, read once per kernel (and kept between regions)."""
 
     path: Path
     indicators: pd.DataFrame
     derived: pd.DataFrame
     regions: pd.DataFrame
     manifest: dict
+    manifest_sha256: str = ""
+    # (indicator, gender, region_code) -> that series' rows by year; built on first use.
+    _series: dict = field(default_factory=dict, repr=False, compare=False)
+    _frames: dict = field(default_factory=dict, repr=False, compare=False)
+    # (indicator, region_code) -> derived rows of gender totaal; built on first use.
+    _derived: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def series(self, indicator: str, gender: str, region_code: str) -> pd.DataFrame:
+        """One indicator x gender x region, by year: a dict lookup instead of a table scan."""
+        if not self._series:
+            table = self.indicators.sort_values("year", kind="stable").reset_index(drop=True)
+            groups = table.groupby(["indicator", "gender", "region_code"], sort=False).indices
+            self._series.update({tuple(map(str, k)): idx for k, idx in groups.items()})
+            self._series[None] = table
+        key = (indicator, gender, region_code)
+        frame = self._frames.get(key)
+        if frame is None:  # taken once, then shared by the sections and the next regions
+            positions = self._series.get(key)
+            table = self._series[None]
+            frame = table.take(positions) if positions is not None else table.iloc[0:0]
+            self._frames[key] = frame
+        return frame
+
+    def derived_row(self, indicator: str, region_code: str, year: int) -> pd.Series | None:
+        """The derived measures (gender totaal) of one indicator, region and year, if any."""
+        if not self._derived:
+            table = self.derived[self.derived["gender"] == "totaal"].reset_index(drop=True)
+            groups = table.groupby(["indicator", "region_code", "year"], sort=False).indices
+            self._derived.update({tuple(map(str, k)): idx for k, idx in groups.items()})
+            self._derived[None] = table
+        positions = self._derived.get((indicator, region_code, str(year)))
+        if positions is None:
+            return None
+        rows = self._derived[None].take(positions)
+        return rows.iloc[0] if len(rows) else None
 
 
 @dataclass(frozen=True)
@@ -119,13 +162,7 @@ class ReportContext:
         self, indicator: str, *, gender: str = "totaal", region_code: str | None = None
     ) -> pd.DataFrame:
         """One region's rows of one indicator and gender, by year (the report's region)."""
-        table = self.data.indicators
-        rows = table[
-            (table["indicator"] == indicator)
-            & (table["gender"] == gender)
-            & (table["region_code"] == (region_code or self.region.code))
-        ]
-        return rows.sort_values("year")
+        return self.data.series(indicator, gender, region_code or self.region.code)
 
     def main_indicators(self, levels: Iterable[str] | None = None) -> list[str]:
         """Configured indicators without a parent, in file order (optionally per school level)."""
@@ -162,8 +199,9 @@ def load_processed(processed_dir: str | Path) -> ProcessedData:
 @lru_cache(maxsize=4)
 def _load(folder: Path, _stamp: tuple) -> ProcessedData:
     manifest_path = folder / paths.MANIFEST_FILE
+    raw = manifest_path.read_bytes()
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest = json.loads(raw.decode("utf-8"))
     except ValueError as exc:
         raise ReportParameterError(f"{manifest_path}: not valid JSON ({exc})") from exc
     return ProcessedData(
@@ -172,6 +210,7 @@ def _load(folder: Path, _stamp: tuple) -> ProcessedData:
         derived=pd.read_parquet(folder / paths.DERIVED_FILE),
         regions=pd.read_parquet(folder / paths.REGIONS_FILE),
         manifest=manifest,
+        manifest_sha256=hashlib.sha256(raw).hexdigest(),
     )
 
 
@@ -253,30 +292,46 @@ def latest_year(ctx: ReportContext) -> int | None:
     return int(rows["year"].max()) if len(rows) else None
 
 
+def level_plural(level: str) -> str:
+    """'provincies', 'COROP-gebieden': the regions of a level, for column headers."""
+    return LEVEL_PLURALS.get(level, f"regio's ({level_label(level)})")
+
+
 def cover_html(ctx: ReportContext) -> str:
-    """The title page: ``<section class="cover">`` with the facts the contract names."""
+    """The title page: ``<section class="cover">`` with title, region, facts and a short intro."""
     r = ctx.region
     esc = html.escape
     facts = [
-        ("Regio", r.name),
         ("Niveau", level_label(r.level)),
         ("Landsdeel", r.landsdeel or "n.v.t."),
         ("Meest recente schooljaar", text.schooljaar(latest_year(ctx))),
         ("Gemaakt op", dutch_date(ctx.generated_on)),
     ]
-    rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts)
+    rows = "".join(f'<tr><th scope="row">{esc(k)}</th><td>{esc(v)}</td></tr>' for k, v in facts)
     banner = (
-        f'<div class="demo-banner">{esc(DEMO_BANNER)}</div>'
+        f'<div class="demo-banner" role="note">{esc(DEMO_BANNER)}</div>'
         if ctx.data.manifest.get("demo")
         else ""
     )
+    where = "Nederland" if r.national else r.name
     return (
         '<section class="cover">'
         '<p class="cover-kicker">Techniekpact-monitor · voortgangsrapportage</p>'
-        f"<h1>Kiezen voor bèta en techniek in {esc(r.name)}</h1>"
-        f'<dl class="cover-facts">{rows}</dl>{banner}'
-        '<p class="cover-note">Leerlingen en studenten zijn geteld op de vestiging van hun '
-        "school of instelling, niet op hun woonadres.</p></section>"
+        # One line of text in the h1 (the region on its own line by CSS), so that the PDF
+        # bookmark reads "Kiezen voor bèta en techniek in Utrecht".
+        f'<h1 class="cover-title">Kiezen voor bèta en techniek '
+        f'<span class="cover-region">in {esc(r.name)}</span></h1>'
+        f"{banner}"
+        f'<table class="cover-facts">{rows}</table>'
+        '<div class="cover-intro">'
+        f"<p>Hoeveel jongeren in {esc(where)} kiezen voor een opleiding in bèta of techniek? "
+        "Deze rapportage volgt dat per schoolsoort, van vmbo tot wo, over de jaren, en "
+        "vergelijkt met Nederland, met de andere regio's en met het doel van het Nationaal "
+        "Techniekpact: 4 op de 10 jongeren kiezen bèta of techniek (40% van de instroom).</p>"
+        "<p>De cijfers komen van DUO en CBS. Leerlingen en studenten zijn geteld op de "
+        "vestiging van hun school of instelling, niet op hun woonadres. Waar DUO kleine "
+        "aantallen (1 tot en met 4) afschermt, staat bij een cijfer de marge waarbinnen het "
+        "ligt.</p></div></section>"
     )
 
 
@@ -286,8 +341,6 @@ def scorecard_frame(ctx: ReportContext) -> pd.DataFrame:
     Also the women's share of the numerator (region and national) in that year. This frame
     is the only source of the scorecard and of the key messages.
     """
-    ind = ctx.data.indicators
-    der = ctx.data.derived
     rows = []
     for indicator in ctx.main_indicators():
         series = ctx.series(indicator)
@@ -296,17 +349,11 @@ def scorecard_frame(ctx: ReportContext) -> pd.DataFrame:
             continue
         latest = series.iloc[-1]
         year = int(latest["year"])
-        d = der[
-            (der["indicator"] == indicator)
-            & (der["region_code"] == ctx.region.code)
-            & (der["year"] == year)
-            & (der["gender"] == "totaal")
-        ]
-        women = ind[
-            (ind["indicator"] == indicator + WOMEN_SHARE_SUFFIX)
-            & (ind["year"] == year)
-            & (ind["gender"] == "totaal")
-        ].set_index("region_code")["share"]
+        d = ctx.data.derived_row(indicator, ctx.region.code, year)
+        women = {
+            code: _share_in(ctx.series(indicator + WOMEN_SHARE_SUFFIX, region_code=code), year)
+            for code in (ctx.region.code, "NL")
+        }
         meta = indicator_meta(indicator, ctx.config)
         row = {
             "indicator": indicator,
@@ -333,10 +380,15 @@ def scorecard_frame(ctx: ReportContext) -> pd.DataFrame:
             "projected_year",
             "status",
         ]
-        values = d.iloc[0] if len(d) else pd.Series(pd.NA, index=derived_cols)
+        values = d if d is not None else pd.Series(pd.NA, index=derived_cols)
         row.update({c: values[c] for c in derived_cols})
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _share_in(series: pd.DataFrame, year: int) -> object:
+    rows = series[series["year"] == year]
+    return rows["share"].iloc[0] if len(rows) else pd.NA
 
 
 def kernboodschappen(ctx: ReportContext) -> list[str]:
@@ -354,73 +406,101 @@ def kernboodschappen_block(ctx: ReportContext) -> Markdown:
     return Markdown("\n".join(f"- {m}" for m in kernboodschappen(ctx)))
 
 
-def rank_text(row: pd.Series | dict, landsdeel: str | None) -> str:
-    """'2 van 5 in Oost; 4 van 12' (within the landsdeel, then the level)."""
-    parts = []
-    if landsdeel and not text.is_missing(row["rank_landsdeel"]):
-        parts.append(
-            f"{int(row['rank_landsdeel'])} van {int(row['regions_in_landsdeel'])} in {landsdeel}"
-        )
-    if not text.is_missing(row["rank_level"]):
-        parts.append(f"{int(row['rank_level'])} van {int(row['regions_in_level'])}")
-    return "; ".join(parts) or "n.v.t."
+def place(row: pd.Series | dict, scope: str) -> str:
+    """'2 van 5' for ``scope`` 'landsdeel' or 'level'; the missing-value mark when unranked."""
+    rank, total = row[f"rank_{scope}"], row[f"regions_in_{scope}"]
+    if text.is_missing(rank) or text.is_missing(total):
+        return text.MISSING
+    return f"{int(rank)} van {int(total)}"
+
+
+_OUTLOOK = {
+    "doel bereikt": "bereikt",
+    "niet bij huidige trend": "niet bij huidige trend",
+    "te weinig jaren voor een trend": "te weinig jaren voor een trend",
+    "geen gegevens": text.MISSING,
+}
 
 
 def target_text(row: pd.Series | dict) -> tuple[str, str, str]:
-    """(target, gap, projected) cells of the scorecard."""
+    """(target, gap, outlook) cells: '40% in 2020', '−12,3 procentpunt', 'in 2031'."""
     if text.is_missing(row["target"]):
         return "geen doel", "", ""
     goal = text.pct(row["target"], 0)
     if not text.is_missing(row["target_year"]):
         goal += f" in {int(row['target_year'])}"
-    projected = (
-        str(int(row["projected_year"]))
-        if not text.is_missing(row["projected_year"])
-        else str(row["status"])
-    )
-    return goal, text.pp(-row["gap_pp"]) if not text.is_missing(row["gap_pp"]) else "", projected
+    if not text.is_missing(row["projected_year"]):
+        outlook = f"in {int(row['projected_year'])}"
+    else:
+        outlook = _OUTLOOK.get(str(row["status"]), str(row["status"]))
+    gap = text.pp(-row["gap_pp"]) if not text.is_missing(row["gap_pp"]) else ""
+    return goal, gap, outlook
 
 
 def scorecard_html(ctx: ReportContext) -> str:
-    """The scorecard table: one row per indicator, Dutch formatting, counts disclosure-safe."""
+    """The scorecard (one row per indicator) and the targets table, Dutch formatting.
+
+    Counts are left out here on purpose: the scorecard compares shares; the number of
+    pupils behind each share is in the section tables.
+    """
     frame = scorecard_frame(ctx)
-    national = ctx.region.national
-    header = [
-        "Indicator",
-        "Schooljaar",
-        "Waarde",
-        "Verandering 1 jaar",
-        "Verandering 5 jaar",
-        "Landelijk",
-        "Positie",
-        "Doel",
-        "Verschil met doel",
-        "Doel bereikt (trend)",
-        "Aantal (noemer)",
-    ]
+    r = ctx.region
+    header = ["Indicator", "Schooljaar", "Waarde", "Sinds vorig jaar", "In vijf jaar"]
+    if not r.national:
+        header.append("Nederland")
+        if r.landsdeel:
+            header.append(f"Plaats in {r.landsdeel}")
+        header.append(f"Plaats onder de {level_plural(r.level)}")
     rows = []
-    for _, r in frame.iterrows():
-        goal, gap, projected = target_text(r)
+    for _, row in frame.iterrows():
+        cells: list[str | text.Cell] = [
+            row["naam"],
+            text.schooljaar(row["year"]),
+            text.Cell(text.pct_range(row["share"], row["share_low"], row["share_high"]), "num"),
+            text.Cell(text.pp(row["change_1y_pp"], unit=False), "num"),
+            text.Cell(text.pp(row["change_5y_pp"], unit=False), "num"),
+        ]
+        if not r.national:
+            cells.append(text.Cell(text.pct(row["national_share"]), "num"))
+            if r.landsdeel:
+                cells.append(text.Cell(place(row, "landsdeel"), "num"))
+            cells.append(text.Cell(place(row, "level"), "num"))
+        rows.append(cells)
+    caption = (
+        f"Scorecard {r.name}: per indicator het laatste schooljaar met gegevens. Veranderingen "
+        "in procentpunten; tussen haakjes de marge door afgeschermde aantallen (<5). "
+        "Plaats 1 is het hoogste aandeel."
+    )
+    out = text.table_html(header, rows, caption=caption, css_class="tp-table scorecard")
+    return out + targets_html(ctx, frame)
+
+
+def targets_html(ctx: ReportContext, frame: pd.DataFrame | None = None) -> str:
+    """The indicators with a target: value, target, distance and when the trend reaches it."""
+    frame = scorecard_frame(ctx) if frame is None else frame
+    with_target = frame[frame["target"].notna()] if len(frame) else frame
+    if with_target.empty:
+        return ""
+    rows = []
+    for _, row in with_target.iterrows():
+        goal, gap, outlook = target_text(row)
         rows.append(
             [
-                r["naam"],
-                text.schooljaar(r["year"]),
-                text.Cell(text.pct_range(r["share"], r["share_low"], r["share_high"]), "num"),
-                text.Cell(text.pp(r["change_1y_pp"], unit=False), "num"),
-                text.Cell(text.pp(r["change_5y_pp"], unit=False), "num"),
-                text.Cell("" if national else text.pct(r["national_share"]), "num"),
-                "" if national else rank_text(r, ctx.region.landsdeel),
+                row["naam"],
+                text.Cell(text.pct(row["share"]), "num"),
                 goal,
                 text.Cell(gap, "num"),
-                projected,
-                text.Cell(text.count(r["denominator"], r["suppressed_cells"]), "num count"),
+                outlook,
             ]
         )
-    caption = (
-        f"Scorecard {ctx.region.name}: laatste schooljaar per indicator. Veranderingen en "
-        "verschillen in procentpunten; tussen haakjes de marge door <5-cellen."
+    return text.table_html(
+        ["Indicator", "Waarde", "Doel", "Verschil met doel", "Doel bereikt bij huidige trend"],
+        rows,
+        caption=(
+            f"Doelen voor {ctx.region.name}: de waarde in het laatste schooljaar tegenover het "
+            "doel, en het jaar waarin de huidige lineaire trend het doel haalt."
+        ),
     )
-    return text.table_html(header, rows, caption=caption)
 
 
 def show(blocks: Block | str | Iterable[Block]) -> None:

@@ -8,9 +8,11 @@ files with checksums, code version, package versions and the report's parameters
 
 from __future__ import annotations
 
+import html
 import platform
 import subprocess
 from importlib import metadata
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -19,6 +21,7 @@ from analysis.indicators import indicator_meta
 from analysis.report import Block, Html, Markdown, ReportContext
 from analysis.report_sections import CAVEATS
 
+GENDER_LABELS = {"totaal": "totaal", "man": "mannen", "vrouw": "vrouwen"}
 PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "geopandas", "papermill", "nbconvert")
 METHODOLOGY_LINK = "../../docs/methodology.md"  # from reports/<level>/<region>.html
 
@@ -98,7 +101,7 @@ def suppression_table(ctx: ReportContext) -> str | None:
         rows.append(
             [
                 indicator_meta(r["indicator"], ctx.config)["naam"],
-                r["gender"],
+                GENDER_LABELS.get(str(r["gender"]), str(r["gender"])),
                 text.schooljaar(r["year"]),
                 text.Cell(text.num(r["suppressed_cells"]), "num"),
                 text.Cell(text.pct_range(r["share"], r["share_low"], r["share_high"]), "num"),
@@ -157,7 +160,12 @@ def quality_section(ctx: ReportContext) -> list[Block]:
     if warnings:
         listed = "\n".join(f"- {w}" for w in warnings[:20])
         more = f"\n\n…en nog {len(warnings) - 20} meldingen." if len(warnings) > 20 else ""
-        blocks.append(Markdown(f"### Meldingen bij het verwerken\n\n{listed}{more}"))
+        blocks.append(
+            Markdown(
+                "### Meldingen bij het verwerken\n\nDe technische meldingen van de verwerking, "
+                f"zoals de software ze geeft (Engelstalig):\n\n{listed}{more}"
+            )
+        )
     return blocks
 
 
@@ -191,22 +199,65 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+ROLES = {
+    "counts": "aantallen",
+    "reference": "indeling",
+    "geometry": "kaartgrenzen",
+    "metadata": "toelichting",
+}
+SHORT_HASH = 12
+
+
+def _domain(url: str) -> str:
+    """'https://duo.nl/open_onderwijsdata/...' -> 'duo.nl': the link text; the href is full."""
+    host = urlsplit(url).netloc
+    return host.removeprefix("www.") or url
+
+
 def inputs_table(ctx: ReportContext) -> str:
-    """Every input file with its checksum and source."""
-    rows = [
-        [
-            entry.get("path", ""),
-            entry.get("description", ""),
-            entry.get("publisher") or "",
-            entry.get("url") or "",
-            text.Cell(entry.get("sha256", ""), "hash"),
-        ]
-        for entry in ctx.data.manifest.get("inputs", [])
-    ]
-    return text.table_html(
-        ["Bestand", "Inhoud", "Uitgever", "Herkomst", "sha256"],
-        rows,
-        caption="Invoerbestanden van deze rapportage",
+    """Every input file: name and content, publisher, role, source link and short checksum.
+
+    Built by hand (not ``text.table_html``) for the link and the two-line file cell; every
+    value is escaped here.
+    """
+    esc = html.escape
+    rows = []
+    for entry in ctx.data.manifest.get("inputs", []):
+        url = entry.get("url") or ""
+        link = f'<a href="{esc(url, quote=True)}">{esc(_domain(url))}</a>' if url else ""
+        sha = str(entry.get("sha256", ""))
+        path = esc(str(entry.get("path", ""))).replace("/", "/<wbr>")
+        rows.append(
+            "<tr>"
+            f'<td><span class="file">{path}</span>'
+            f'<br><span class="note">{esc(str(entry.get("description", "")))}</span></td>'
+            f"<td>{esc(str(entry.get('publisher') or ''))}</td>"
+            f"<td>{esc(ROLES.get(str(entry.get('role')), str(entry.get('role', ''))))}</td>"
+            f"<td>{link}</td>"
+            f'<td class="hash" title="{esc(sha)}">{esc(sha[:SHORT_HASH])}</td>'
+            "</tr>"
+        )
+    header = "".join(
+        f'<th scope="col">{h}</th>' for h in ("Bestand", "Uitgever", "Rol", "Herkomst", "sha256")
+    )
+    return (
+        '<table class="tp-table inputs"><caption>Invoerbestanden van deze rapportage (de '
+        "omschrijvingen komen uit het gegevensregister en zijn Engelstalig); sha256 verkort, "
+        "volledig hieronder</caption>"
+        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def checksums_html(ctx: ReportContext) -> str:
+    """The full sha256 of every input file, in small monospace type (for verification)."""
+    esc = html.escape
+    lines = "".join(
+        f"<li><code>{esc(str(e.get('sha256', '')))}</code> {esc(str(e.get('path', '')))}</li>"
+        for e in ctx.data.manifest.get("inputs", [])
+    )
+    return (
+        '<div class="checksums"><p class="note">Volledige controlegetallen (sha256) van de '
+        f"invoerbestanden:</p><ul>{lines}</ul></div>"
     )
 
 
@@ -235,6 +286,7 @@ def provenance_section(ctx: ReportContext) -> list[Block]:
     ]
     return [
         Html(inputs_table(ctx)),
+        Html(checksums_html(ctx)),
         Html(landsdeel_table(ctx)),
         Html(text.table_html(["Gegeven", "Waarde"], facts, caption="Versies en parameters")),
         Markdown(

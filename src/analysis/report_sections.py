@@ -16,7 +16,7 @@ from analysis import paths, plots, text
 from analysis.errors import TechniekpactError
 from analysis.indicator_config import WOMEN_SHARE_SUFFIX
 from analysis.indicators import indicator_meta
-from analysis.report import Block, Html, Markdown, ReportContext, rank_text
+from analysis.report import Block, Html, Markdown, ReportContext, level_plural, place
 
 SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "vo": ("voortgezet onderwijs", ("havo", "vwo", "vmbo")),
@@ -86,16 +86,12 @@ def peer_codes(ctx: ReportContext) -> list[tuple[str, str]]:
     return list(zip(same["region_code"], same["region"], strict=True))
 
 
-def _trend_lines(ctx: ReportContext, indicator: str, *, peers: bool) -> list[plots.Line]:
+def _trend_lines(ctx: ReportContext, indicator: str) -> list[plots.Line]:
+    """The region, its landsdeel, Nederland and (grey, behind) the other regions it is
+    compared with: one chart instead of two per school level."""
     r = ctx.region
     lines = [plots.Line(r.name, "region", ctx.series(indicator))]
-    if peers:
-        label = f"Andere regio's in {r.landsdeel}" if r.landsdeel else "Andere regio's"
-        lines += [
-            plots.Line(label, "peer", ctx.series(indicator, region_code=code))
-            for code, _name in peer_codes(ctx)
-        ]
-    elif r.landsdeel is not None and (code := _landsdeel_code(ctx)):
+    if r.landsdeel is not None and (code := _landsdeel_code(ctx)):
         lines.append(
             plots.Line(
                 f"Landsdeel {r.landsdeel}", "landsdeel", ctx.series(indicator, region_code=code)
@@ -103,6 +99,11 @@ def _trend_lines(ctx: ReportContext, indicator: str, *, peers: bool) -> list[plo
         )
     if not r.national:
         lines.append(plots.Line("Nederland", "national", ctx.series(indicator, region_code="NL")))
+    label = f"Andere regio's in {r.landsdeel}" if r.landsdeel else "Andere regio's"
+    lines += [
+        plots.Line(label, "peer", ctx.series(indicator, region_code=code))
+        for code, _name in peer_codes(ctx)
+    ]
     return lines
 
 
@@ -113,14 +114,16 @@ def _target(ctx: ReportContext, indicator: str) -> float | None:
 
 def _section_table(ctx: ReportContext, indicators: list[str], caption: str) -> str:
     """Latest value per indicator: region, its landsdeel, Nederland, rank, denominator."""
-    der = ctx.data.derived
     r = ctx.region
     ld_code = _landsdeel_code(ctx) if r.landsdeel else None
     header = ["Indicator", "Schooljaar", r.name]
     if ld_code:
         header.append(f"Landsdeel {r.landsdeel}")
     if not r.national:
-        header += ["Nederland", "Positie"]
+        header.append("Nederland")
+        if r.landsdeel:
+            header.append(f"Plaats in {r.landsdeel}")
+        header.append(f"Plaats onder de {level_plural(r.level)}")
     header.append("Aantal (noemer)")
     rows = []
     for indicator in indicators:
@@ -148,13 +151,11 @@ def _section_table(ctx: ReportContext, indicators: list[str], caption: str) -> s
                 )
             )
         if not r.national:
-            d = der[
-                (der["indicator"] == indicator)
-                & (der["region_code"] == r.code)
-                & (der["year"] == year)
-                & (der["gender"] == "totaal")
+            d = ctx.data.derived_row(indicator, r.code, year)
+            scopes = ("landsdeel", "level") if r.landsdeel else ("level",)
+            row += [
+                text.Cell(place(d, s) if d is not None else text.MISSING, "num") for s in scopes
             ]
-            row.append(rank_text(d.iloc[0], r.landsdeel) if len(d) else "n.v.t.")
         row.append(
             text.Cell(text.count(last["denominator"], last["suppressed_cells"]), "num count")
         )
@@ -181,39 +182,26 @@ def level_section(ctx: ReportContext, section: str) -> list[Block]:
     if not trend:
         return blocks
     source = _sources(ctx, trend)
-    comparison = "Nederland" if r.landsdeel is None else f"landsdeel {r.landsdeel} en Nederland"
     panels = [
-        plots.Panel(
-            indicator_meta(i, ctx.config)["naam"],
-            _trend_lines(ctx, i, peers=False),
-            _target(ctx, i),
-        )
+        plots.Panel(indicator_meta(i, ctx.config)["naam"], _trend_lines(ctx, i), _target(ctx, i))
         for i in trend
     ]
-    title = f"{label.capitalize()}: {r.name} vergeleken met {comparison}"
-    if r.national:
-        title = f"{label.capitalize()}: ontwikkeling in Nederland"
-    blocks.append(plots.trend_chart(panels, title=title, source=source))
-    if peer_codes(ctx):
-        peer_panels = [
-            plots.Panel(
-                indicator_meta(i, ctx.config)["naam"],
-                _trend_lines(ctx, i, peers=True),
-                _target(ctx, i),
-            )
-            for i in trend
-        ]
-        where = f"landsdeel {r.landsdeel}" if r.landsdeel else "de andere regio's"
-        blocks.append(
-            plots.trend_chart(
-                peer_panels,
-                title=f"{label.capitalize()}: {r.name} tussen de regio's in {where}",
-                source=source,
-            )
-        )
+    blocks.append(plots.trend_chart(panels, title=_trend_title(ctx, label), source=source))
     if section == "mbo":
         blocks.extend(_mbo_breakdown(ctx))
     return blocks
+
+
+def _trend_title(ctx: ReportContext, label: str) -> str:
+    r = ctx.region
+    if r.national:
+        return f"{label.capitalize()}: ontwikkeling in Nederland"
+    others = f"de andere regio's in {r.landsdeel}" if r.landsdeel else "de andere regio's"
+    if not peer_codes(ctx):
+        others = ""
+    landsdeel = f"landsdeel {r.landsdeel}, " if r.landsdeel else ""
+    compared = f"{landsdeel}Nederland" + (f" en {others}" if others else "")
+    return f"{label.capitalize()}: {r.name} vergeleken met {compared}"
 
 
 def _mbo_breakdown(ctx: ReportContext) -> list[Block]:
@@ -345,24 +333,50 @@ def peers_section(ctx: ReportContext, raw_dir: Path | None = None) -> list[Block
             continue
         meta = indicator_meta(indicator, ctx.config)
         national = _value_in(ctx.series(indicator, region_code="NL"), year, "share")
-        blocks.append(
-            plots.ranked_bar_chart(
-                values,
-                title=f"{meta['naam']}, {text.schooljaar(year)}: alle regio's ({level})",
-                source=meta["bron"],
-                highlight=None if r.national else r.name,
-                national=None if text.is_missing(national) else float(national),
-                target=_target(ctx, indicator),
-            )
+        chart = dict(
+            title=f"{meta['naam']}, {text.schooljaar(year)}: alle {level_plural(level)}",
+            source=meta["bron"],
+            national=None if text.is_missing(national) else float(national),
+            target=_target(ctx, indicator),
         )
+        if r.national:
+            blocks.append(plots.ranked_bar_chart(values, **chart))
+        else:
+            blocks.append(
+                _ranked_template(ctx, (indicator, level, year), values, chart).chart(r.name)
+            )
     blocks.extend(map_blocks(ctx, level, raw_dir))
     return blocks
+
+
+# Ranked bar charts drawn once per worker for all regions of a level (see RankedTemplate),
+# for the processed folder and manifest checksum they were drawn from.
+_BAR_CACHE: dict[tuple, plots.RankedTemplate] = {}
+
+
+def _ranked_template(
+    ctx: ReportContext, what: tuple, values: pd.DataFrame, chart: dict
+) -> plots.RankedTemplate:
+    data_key = (str(ctx.data.path), ctx.data.manifest_sha256)
+    key = (*data_key, *what, chart["target"])
+    if key not in _BAR_CACHE:
+        for old in [k for k in _BAR_CACHE if k[:2] != data_key]:
+            del _BAR_CACHE[old]
+        _BAR_CACHE[key] = plots.RankedTemplate.draw(values, **chart)
+    return _BAR_CACHE[key]
+
+
+# Simplified boundaries per (level, raw dir, processed folder, manifest checksum): read and
+# dissolved once per worker process, reused for every region of the level.
+_MAP_CACHE: dict[tuple[str, str, str, str], tuple[object | None, str | None]] = {}
+# About 150 m: invisible on a map of the Netherlands 5 inches high, a fraction of the points.
+SIMPLIFY_DEGREES = 0.0015
 
 
 def map_blocks(ctx: ReportContext, level: str, raw_dir: Path | None = None) -> list[Block]:
     """The choropleth of the map indicator, or a note saying why there is no map."""
     year = _comparison_year(ctx, MAP_INDICATOR)
-    geometry, problem = boundaries(level, raw_dir or _raw_dir(ctx), ctx.data.regions)
+    geometry, problem = map_geometry(ctx, level, raw_dir or _raw_dir(ctx))
     if geometry is None or year is None:
         reason = problem or "geen gegevens voor de kaartindicator"
         return [Markdown(f"*Kaart niet beschikbaar: {reason}.*")]
@@ -373,12 +387,27 @@ def map_blocks(ctx: ReportContext, level: str, raw_dir: Path | None = None) -> l
         plots.choropleth(
             geometry,
             values,
-            title=f"{meta['naam']}, {text.schooljaar(year)}",
+            title=f"{meta['naam']}, {text.schooljaar(year)}: alle {level_plural(level)}",
             source=meta["bron"],
             highlight_code=None if r.national else r.code,
             highlight_label=r.name,
         )
     ]
+
+
+def map_geometry(ctx: ReportContext, level: str, raw_dir: Path) -> tuple[object | None, str | None]:
+    """``boundaries`` for the report's data, simplified, cached for the worker's next regions."""
+    key = (level, str(raw_dir), str(ctx.data.path), ctx.data.manifest_sha256)
+    if key not in _MAP_CACHE:
+        geometry, problem = boundaries(level, raw_dir, ctx.data.regions)
+        if geometry is not None:
+            geometry = geometry.assign(
+                geometry=geometry.geometry.simplify(SIMPLIFY_DEGREES, preserve_topology=True)
+            )
+        for old in [k for k in _MAP_CACHE if k[2:] != key[2:]]:  # other data: not needed again
+            del _MAP_CACHE[old]
+        _MAP_CACHE[key] = (geometry, problem)
+    return _MAP_CACHE[key]
 
 
 def _raw_dir(ctx: ReportContext) -> Path:

@@ -7,8 +7,12 @@ ever read the store, so they never know about file formats.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pandas as pd
-import pandera.pandas as pa
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 # "vo": pupils in mixed years (brugjaar, havo/vwo 3, praktijkonderwijs), no single level.
 LEVELS = ("vo", "vmbo", "havo", "vwo", "mbo", "hbo", "wo")
@@ -101,6 +105,8 @@ def conform(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
 
 
 def _count_checks() -> dict[str, pa.Column]:
+    import pandera.pandas as pa
+
     return {
         "dataset": pa.Column("string"),
         "release": pa.Column("string"),
@@ -118,43 +124,61 @@ def _count_checks() -> dict[str, pa.Column]:
     }
 
 
-COUNT_SCHEMA = pa.DataFrameSchema(
-    _count_checks(),
-    checks=[
-        # A suppressed cell never carries a number; a count is either known or suppressed.
-        pa.Check(
-            lambda df: ~(df["suppressed"] & df["count"].notna()), name="suppressed_has_no_count"
-        ),
-    ],
-    strict=False,
-    coerce=False,
-)
+def _build_schemas() -> dict[str, Any]:
+    """The pandera schemas; built on first use, since importing pandera takes about a second
+    and the report notebooks, which only read the store, never need it."""
+    import pandera.pandas as pa
 
-STORE_SCHEMA = pa.DataFrameSchema(
-    {
-        **_count_checks(),
-        "source_file": pa.Column("string"),
-        "province_code": pa.Column("string", pa.Check.str_matches(r"^PV\d{2}$"), nullable=True),
-        "corop_code": pa.Column("string", pa.Check.str_matches(r"^CR\d{2}$"), nullable=True),
-        "attribution": pa.Column(
-            "string",
-            pa.Check.isin(
-                [
-                    "location_code",
-                    "municipality_code",
-                    "municipality_name",
-                    "place",
-                    "province",
-                    "unplaced",
-                ]
+    count_schema = pa.DataFrameSchema(
+        _count_checks(),
+        checks=[
+            # A suppressed cell never carries a number; a count is either known or suppressed.
+            pa.Check(
+                lambda df: ~(df["suppressed"] & df["count"].notna()), name="suppressed_has_no_count"
             ),
-        ),
-    },
-    checks=[
-        pa.Check(
-            lambda df: (df["attribution"] == "unplaced") == df["unplaced_reason"].notna(),
-            name="unplaced_rows_have_a_reason",
-        ),
-    ],
-    strict=False,
-)
+        ],
+        strict=False,
+        coerce=False,
+    )
+
+    store_schema = pa.DataFrameSchema(
+        {
+            **_count_checks(),
+            "source_file": pa.Column("string"),
+            "province_code": pa.Column("string", pa.Check.str_matches(r"^PV\d{2}$"), nullable=True),
+            "corop_code": pa.Column("string", pa.Check.str_matches(r"^CR\d{2}$"), nullable=True),
+            "attribution": pa.Column(
+                "string",
+                pa.Check.isin(
+                    [
+                        "location_code",
+                        "municipality_code",
+                        "municipality_name",
+                        "place",
+                        "province",
+                        "unplaced",
+                    ]
+                ),
+            ),
+        },
+        checks=[
+            pa.Check(
+                lambda df: (df["attribution"] == "unplaced") == df["unplaced_reason"].notna(),
+                name="unplaced_rows_have_a_reason",
+            ),
+        ],
+        strict=False,
+    )
+    return {"COUNT_SCHEMA": count_schema, "STORE_SCHEMA": store_schema}
+
+
+_SCHEMAS: dict[str, Any] = {}
+
+
+def __getattr__(name: str) -> Any:
+    """``COUNT_SCHEMA`` and ``STORE_SCHEMA``, built on first access (PEP 562)."""
+    if name in ("COUNT_SCHEMA", "STORE_SCHEMA"):
+        if not _SCHEMAS:
+            _SCHEMAS.update(_build_schemas())
+        return _SCHEMAS[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

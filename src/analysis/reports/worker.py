@@ -31,6 +31,16 @@ if "matplotlib.pyplot" in _tp_sys.modules:
 del _tp_sys
 get_ipython().execution_count = 1
 """
+# Sent to a new kernel as soon as it starts, while the worker still imports papermill and
+# nbconvert: the report's modules are then loaded by the time the first region runs. Defines
+# no names (the reset before every report would remove them anyway).
+WARMUP_CODE = """\
+import importlib as _tp_importlib
+for _tp_module in ("analysis.report", "analysis.report_quality", "analysis.report_sections",
+                   "analysis.geo"):
+    _tp_importlib.import_module(_tp_module)
+del _tp_importlib, _tp_module
+"""
 
 _STATE: dict = {}
 
@@ -61,22 +71,26 @@ class Outcome:
 
 
 def init_worker(notebook: str, reuse_kernels: bool) -> None:
-    """Pool initializer: heavy imports and the exporter, once per worker process."""
+    """Pool initializer: start the kernel warming up, then heavy imports and the exporter."""
     import nbformat
-    from papermill.engines import papermill_engines
-
-    from analysis.reports.render import HtmlRenderer
-
-    papermill_engines.register(ENGINE_NAME, _warm_kernel_engine())
 
     _STATE["notebook"] = nbformat.read(notebook, as_version=4)
     _STATE["notebook_dir"] = str(Path(notebook).resolve().parent)
-    _STATE["renderer"] = HtmlRenderer()
     _STATE["reuse"] = reuse_kernels
     _STATE["kernel"] = None
     _STATE["runs"] = 0
     # Pool workers leave through os._exit(): atexit would not run, multiprocessing finalizers do.
     Finalize(None, _shutdown_kernel, exitpriority=10)
+    if reuse_kernels:
+        _start_kernel()
+        _STATE["runs"] = 0  # warm, but no report has run in it yet
+
+    from papermill.engines import papermill_engines
+
+    from analysis.reports.render import HtmlRenderer
+
+    papermill_engines.register(ENGINE_NAME, _warm_kernel_engine())
+    _STATE["renderer"] = HtmlRenderer()
 
 
 def run_report(task: Task) -> Outcome:
@@ -203,14 +217,21 @@ def stderr_defects(nb) -> list[str]:
 
 def _kernel():
     """This worker's kernel: the warm one after a reset, or a fresh one."""
-    from jupyter_client import KernelManager
-
     km = _STATE["kernel"]
     reusable = km is not None and _STATE["reuse"] and _STATE["runs"] < MAX_RUNS_PER_KERNEL
-    if reusable and km.is_alive() and _reset(km):
+    if reusable and km.is_alive() and _finish_warmup() and _reset(km):
         _STATE["runs"] += 1
         return km
     _shutdown_kernel()
+    km = _start_kernel(warm_up=False)
+    _STATE["runs"] = 1
+    return km
+
+
+def _start_kernel(warm_up: bool = True):
+    """Start a kernel; with ``warm_up``, send it WARMUP_CODE without waiting for the reply."""
+    from jupyter_client import KernelManager
+
     kernel_name = _STATE["notebook"].metadata.get("kernelspec", {}).get("name", "python3")
     # IPC sockets in a private temp dir: no TCP ports, and no "unencrypted TCP" warning.
     if "ipc_dir" not in _STATE:
@@ -221,8 +242,28 @@ def _kernel():
     )
     km.start_kernel(cwd=_STATE["notebook_dir"])
     _STATE["kernel"] = km
-    _STATE["runs"] = 1
+    if warm_up:
+        client = km.client()
+        client.start_channels()
+        _STATE["warmup"] = (client, client.execute(WARMUP_CODE, silent=True, store_history=False))
     return km
+
+
+def _finish_warmup() -> bool:
+    """Wait for the warm-up to finish; False when it failed (the kernel is then replaced)."""
+    pending = _STATE.pop("warmup", None)
+    if pending is None:
+        return True
+    client, msg_id = pending
+    try:  # no wait_for_ready: it would drop the execute reply it reads while waiting
+        while True:
+            reply = client.get_shell_msg(timeout=CELL_TIMEOUT_S)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply["content"]["status"] == "ok"
+    except Exception:  # a kernel that cannot warm up is replaced, never used
+        return False
+    finally:
+        client.stop_channels()
 
 
 def _reset(km) -> bool:
@@ -242,6 +283,9 @@ def _reset(km) -> bool:
 
 
 def _shutdown_kernel() -> None:
+    pending = _STATE.pop("warmup", None)
+    if pending is not None:
+        pending[0].stop_channels()
     km = _STATE.get("kernel")
     _STATE["kernel"] = None
     if km is not None:
