@@ -13,6 +13,7 @@ Charts are embedded as SVG: vector in the PDF, and cheaper to make than a sharp 
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import re
@@ -86,6 +87,7 @@ class Chart:
 _TEXT = TextToPath()
 
 
+@functools.lru_cache(maxsize=4096)
 def text_width_in(label: str, size: float, weight: str = "normal") -> float:
     """Width of ``label`` in the house font at ``size`` points, in inches (no renderer)."""
     if not label:
@@ -166,28 +168,45 @@ def _legend_handles(axes: Sequence[Axes]) -> tuple[list, list[str]]:
     return list(handles.values()), list(handles)
 
 
-def _clean(points: pd.DataFrame) -> pd.DataFrame:
-    """Year and shares as floats, rows without a share dropped, by year."""
-    cols = ["year", "share", "share_low", "share_high"]
-    values = {c: points[c].to_numpy(dtype="float64", na_value=np.nan) for c in cols}
-    frame = pd.DataFrame(values)
-    return frame[~np.isnan(values["share"])].sort_values("year")
+@dataclass(frozen=True)
+class _Points:
+    """A line's years and shares as float arrays, rows without a share dropped, by year."""
+
+    year: np.ndarray
+    share: np.ndarray
+    low: np.ndarray  # share where the bound is missing
+    high: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.year)
 
 
-def _draw_line(ax: Axes, line: Line, pts: pd.DataFrame) -> None:
-    if pts.empty:
+def _clean(points: pd.DataFrame) -> _Points:
+    values = {
+        c: points[c].to_numpy(dtype="float64", na_value=np.nan)
+        for c in ("year", "share", "share_low", "share_high")
+    }
+    keep = ~np.isnan(values["share"])
+    order = np.argsort(values["year"][keep], kind="stable")
+    year, share = values["year"][keep][order], values["share"][keep][order]
+    low, high = values["share_low"][keep][order], values["share_high"][keep][order]
+    return _Points(
+        year, share, np.where(np.isnan(low), share, low), np.where(np.isnan(high), share, high)
+    )
+
+
+def _draw_line(ax: Axes, line: Line, pts: _Points) -> None:
+    if not len(pts):
         return
     kw = dict(style.ROLE_STYLE[line.role])
     if len(pts) == 1:
         kw.setdefault("marker", "o")
-    ax.plot(pts["year"].to_numpy(), pts["share"].to_numpy(), label=line.label, **kw)
-    low = pts["share_low"].fillna(pts["share"]).to_numpy()
-    high = pts["share_high"].fillna(pts["share"]).to_numpy()
-    if line.role != "peer" and ((high - low) > 1e-9).any():
+    ax.plot(pts.year, pts.share, label=line.label, **kw)
+    if line.role != "peer" and ((pts.high - pts.low) > 1e-9).any():
         ax.fill_between(
-            pts["year"].to_numpy(),
-            low,
-            high,
+            pts.year,
+            pts.low,
+            pts.high,
             color=kw["color"],
             alpha=style.BAND_ALPHA,
             linewidth=0,
@@ -196,26 +215,33 @@ def _draw_line(ax: Axes, line: Line, pts: pd.DataFrame) -> None:
 
 
 def _format_trend_axes(ax: Axes, ylabel: str, top: float, years: tuple[float, float]) -> None:
-    ax.set_ylim(0, max(top * 1.15, 0.05))
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
-    ax.yaxis.set_major_formatter(style.percent_axis_formatter())
-    first, last = years
+    """Limits, fixed ticks and their labels, computed once (no locator runs at draw time)."""
+    ymax = max(top * 1.15, 0.05)
+    ax.set_ylim(0, ymax)
+    yticks = [
+        v
+        for v in MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]).tick_values(0, ymax)
+        if -1e-9 <= v <= ymax + 1e-9
+    ]
+    percent = style.percent_axis_formatter()
+    ax.set_yticks(yticks, [percent(v, None) for v in yticks])
+    first, last = round(years[0]), round(years[1])
     ax.set_xlim(first - 0.3, last + 0.3)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-    ax.xaxis.set_major_formatter(style.schooljaar_formatter())
+    step = max(1, -(-(last - first) // 4))
+    xticks = list(range(first, last + 1, step))
+    ax.set_xticks(xticks, [text.schooljaar(y) for y in xticks])
     ax.set_xlabel(style.YEAR_LABEL)
     ax.set_ylabel(ylabel)
 
 
-def _describe_line(line: Line, pts: pd.DataFrame) -> str:
-    if pts.empty:
+def _describe_line(line: Line, pts: _Points) -> str:
+    if not len(pts):
         return f"{line.label}: geen gegevens"
-    first, last = pts.iloc[0], pts.iloc[-1]
     if len(pts) == 1:
-        return f"{line.label}: {text.pct(last['share'])} in {text.schooljaar(last['year'])}"
+        return f"{line.label}: {text.pct(pts.share[-1])} in {text.schooljaar(pts.year[-1])}"
     return (
-        f"{line.label}: van {text.pct(first['share'])} in {text.schooljaar(first['year'])} "
-        f"naar {text.pct(last['share'])} in {text.schooljaar(last['year'])}"
+        f"{line.label}: van {text.pct(pts.share[0])} in {text.schooljaar(pts.year[0])} "
+        f"naar {text.pct(pts.share[-1])} in {text.schooljaar(pts.year[-1])}"
     )
 
 
@@ -252,9 +278,9 @@ def trend_chart(
         for line in panel.lines:
             pts = _clean(line.points)
             _draw_line(ax, line, pts)
-            if not pts.empty:
-                top = max(top, float(np.nanmax(pts[["share", "share_high"]].to_numpy())))
-                years += [float(pts["year"].iloc[0]), float(pts["year"].iloc[-1])]
+            if len(pts):
+                top = max(top, float(pts.share.max()), float(pts.high.max()))
+                years += [float(pts.year[0]), float(pts.year[-1])]
             if line.role != "peer":
                 listed.append(_describe_line(line, pts))
         if panel.target is not None:

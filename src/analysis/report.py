@@ -103,6 +103,7 @@ class ProcessedData:
     _frames: dict = field(default_factory=dict, repr=False, compare=False)
     # (indicator, region_code) -> derived rows of gender totaal; built on first use.
     _derived: dict = field(default_factory=dict, repr=False, compare=False)
+    _derived_rows: dict = field(default_factory=dict, repr=False, compare=False)
 
     def series(self, indicator: str, gender: str, region_code: str) -> pd.DataFrame:
         """One indicator x gender x region, by year: a dict lookup instead of a table scan."""
@@ -127,11 +128,12 @@ class ProcessedData:
             groups = table.groupby(["indicator", "region_code", "year"], sort=False).indices
             self._derived.update({tuple(map(str, k)): idx for k, idx in groups.items()})
             self._derived[None] = table
-        positions = self._derived.get((indicator, region_code, str(year)))
-        if positions is None:
-            return None
-        rows = self._derived[None].take(positions)
-        return rows.iloc[0] if len(rows) else None
+        key = (indicator, region_code, str(year))
+        if key not in self._derived_rows:
+            positions = self._derived.get(key)
+            rows = self._derived[None].take(positions) if positions is not None else None
+            self._derived_rows[key] = rows.iloc[0] if rows is not None and len(rows) else None
+        return self._derived_rows[key]
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,7 @@ class ReportContext:
     config: IndicatorConfig
     generated_on: date
     parameters: dict[str, str]
+    _scorecard: list = field(default_factory=list, repr=False, compare=False)
 
     def series(
         self, indicator: str, *, gender: str = "totaal", region_code: str | None = None
@@ -264,7 +267,7 @@ def context(
     return ReportContext(
         data=data,
         region=resolve_region(data, region_level, region),
-        config=load_indicator_config(),
+        config=_indicator_config(paths.INDICATORS_CONFIG),
         generated_on=day,
         parameters={
             "region_level": region_level,
@@ -273,6 +276,20 @@ def context(
             "generated_on": generated_on,
         },
     )
+
+
+def _indicator_config(path: Path) -> IndicatorConfig:
+    """The indicator configuration, parsed again only when the file changed."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return load_indicator_config(path)  # says clearly what is wrong with the file
+    return _parsed_config(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=2)
+def _parsed_config(path: Path, _mtime_ns: int, _size: int) -> IndicatorConfig:
+    return load_indicator_config(path)
 
 
 def dutch_date(day: date) -> str:
@@ -339,8 +356,14 @@ def scorecard_frame(ctx: ReportContext) -> pd.DataFrame:
     """One row per main indicator at its latest year for the region, with derived measures.
 
     Also the women's share of the numerator (region and national) in that year. This frame
-    is the only source of the scorecard and of the key messages.
+    is the only source of the scorecard and of the key messages. Made once per report.
     """
+    if not ctx._scorecard:
+        ctx._scorecard.append(_scorecard_frame(ctx))
+    return ctx._scorecard[0]
+
+
+def _scorecard_frame(ctx: ReportContext) -> pd.DataFrame:
     rows = []
     for indicator in ctx.main_indicators():
         series = ctx.series(indicator)

@@ -16,7 +16,16 @@ from analysis import paths, plots, text
 from analysis.errors import TechniekpactError
 from analysis.indicator_config import WOMEN_SHARE_SUFFIX
 from analysis.indicators import indicator_meta
-from analysis.report import Block, Html, Markdown, ReportContext, level_plural, place
+from analysis.report import (
+    Block,
+    Html,
+    Markdown,
+    ProcessedData,
+    ReportContext,
+    level_plural,
+    load_processed,
+    place,
+)
 
 SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "vo": ("voortgezet onderwijs", ("havo", "vwo", "vmbo")),
@@ -376,7 +385,7 @@ SIMPLIFY_DEGREES = 0.0015
 def map_blocks(ctx: ReportContext, level: str, raw_dir: Path | None = None) -> list[Block]:
     """The choropleth of the map indicator, or a note saying why there is no map."""
     year = _comparison_year(ctx, MAP_INDICATOR)
-    geometry, problem = map_geometry(ctx, level, raw_dir or _raw_dir(ctx))
+    geometry, problem = map_geometry(ctx.data, level, raw_dir or _raw_dir(ctx.data))
     if geometry is None or year is None:
         reason = problem or "geen gegevens voor de kaartindicator"
         return [Markdown(f"*Kaart niet beschikbaar: {reason}.*")]
@@ -395,11 +404,13 @@ def map_blocks(ctx: ReportContext, level: str, raw_dir: Path | None = None) -> l
     ]
 
 
-def map_geometry(ctx: ReportContext, level: str, raw_dir: Path) -> tuple[object | None, str | None]:
+def map_geometry(
+    data: ProcessedData, level: str, raw_dir: Path
+) -> tuple[object | None, str | None]:
     """``boundaries`` for the report's data, simplified, cached for the worker's next regions."""
-    key = (level, str(raw_dir), str(ctx.data.path), ctx.data.manifest_sha256)
+    key = (level, str(raw_dir), str(data.path), data.manifest_sha256)
     if key not in _MAP_CACHE:
-        geometry, problem = boundaries(level, raw_dir, ctx.data.regions)
+        geometry, problem = boundaries(level, raw_dir, data.regions)
         if geometry is not None:
             geometry = geometry.assign(
                 geometry=geometry.geometry.simplify(SIMPLIFY_DEGREES, preserve_topology=True)
@@ -410,9 +421,19 @@ def map_geometry(ctx: ReportContext, level: str, raw_dir: Path) -> tuple[object 
     return _MAP_CACHE[key]
 
 
-def _raw_dir(ctx: ReportContext) -> Path:
-    raw = ctx.data.manifest.get("raw_dir")
+def _raw_dir(data: ProcessedData) -> Path:
+    raw = data.manifest.get("raw_dir")
     return Path(raw) if raw else paths.RAW_DIR
+
+
+def preload(processed_dir: str | Path, levels: list[str]) -> None:
+    """Read the processed data, build its lookups and the maps of ``levels`` ahead of the
+    first report (a batch worker's kernel does this while the worker itself starts)."""
+    data = load_processed(processed_dir)
+    data.series("", "totaal", "")
+    data.derived_row("", "", 0)
+    for level in dict.fromkeys("provincie" if lv == "nederland" else lv for lv in levels):
+        map_geometry(data, level, _raw_dir(data))
 
 
 def boundaries(

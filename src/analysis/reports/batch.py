@@ -7,8 +7,10 @@ this process while the workers go on -> key files, index page, summary.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+import threading
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -136,13 +138,22 @@ def _build(
 ) -> list[str]:
     """Run the stale reports; returns one message per failed report."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import (
+        Future,
+        ProcessPoolExecutor,
+        ThreadPoolExecutor,
+        as_completed,
+        wait,
+    )
 
     from tqdm import tqdm
 
     from analysis.reports import worker
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(stale)))
+    # The index page needs pandas in this process at the end: it is imported in the
+    # background as soon as a worker has nothing left to do (then a core is free).
+    warm_index_after = max(0, len(stale) - workers)
     tasks = {job.label: _task(job, processed_dir, reports_dir, demo, generated_on) for job in stale}
     by_label = {job.label: job for job in stale}
     failures: list[str] = []
@@ -152,26 +163,55 @@ def _build(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=worker.init_worker,
-            initargs=(str(notebook), reuse_kernels),
+            initargs=(
+                str(notebook),
+                reuse_kernels,
+                {
+                    "processed_dir": str(processed_dir),
+                    "levels": sorted({job.region.level for job in stale}),
+                },
+            ),
         ) as pool,
         tqdm(total=len(stale), unit="rapport", desc="rapporten", file=sys.stderr) as bar,
     ):
         futures = {pool.submit(worker.run_report, task): label for label, task in tasks.items()}
         printer, printer_error = _start_printer() if want_pdf else (None, None)
+        # PDFs print (and keys are written) in threads, so that the next report's PDF can
+        # start while one is still printing; the printer bounds how many print at once.
+        finishing = ThreadPoolExecutor(max_workers=printer.pages if printer else 1)
+        sealed: list[Future] = []
+
+        def done(sealing: Future, job: ReportJob) -> None:
+            try:
+                problem = sealing.result()
+            except Exception as exc:  # a bug while sealing: this report fails, not the batch
+                problem = f"{job.label}: {type(exc).__name__}: {exc}"
+            if problem:
+                failures.append(problem)
+                bar.write(f"FAILED {problem}", file=sys.stderr)
+            bar.set_postfix_str(job.slug, refresh=False)
+            bar.update()
+
         try:
-            for future in as_completed(futures):
+            for received, future in enumerate(as_completed(futures)):
+                if received == warm_index_after:
+                    threading.Thread(
+                        target=importlib.import_module, args=("pandas",), daemon=True
+                    ).start()
                 job = by_label[futures[future]]
                 try:
                     outcome = future.result()
                 except Exception as exc:  # a worker process died (killed, out of memory)
                     outcome = worker.Outcome(job.label, error=f"worker process failed: {exc!r}")
-                bar.set_postfix_str(job.slug, refresh=False)
-                problem = _finish(job, outcome, printer, printer_error, reports_dir, demo)
-                if problem:
-                    failures.append(problem)
-                    bar.write(f"FAILED {problem}", file=sys.stderr)
-                bar.update()
+                sealing = finishing.submit(
+                    _finish, job, outcome, printer, printer_error, reports_dir, demo
+                )
+                sealing.add_done_callback(lambda f, job=job: done(f, job))
+                sealed.append(sealing)
+            pool.shutdown(wait=False)  # workers stop their kernels while the last PDFs print
+            wait(sealed)
         finally:
+            finishing.shutdown(wait=True)
             if printer is not None:
                 printer.__exit__(None, None, None)
     return failures

@@ -1,16 +1,20 @@
 """HTML report -> A4 PDF with one headless Chromium for the whole batch.
 
 Launching Chromium costs about a second; printing a page with an already running one
-about half of that. So a batch starts one ``PdfPrinter`` and prints every report with it.
+about half of that, most of it waiting. So a batch starts one ``PdfPrinter`` and prints
+every report with it, two pages at a time.
 Playwright's own browser download is not used: the system Chromium is.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import html
 import os
 import shutil
+import threading
+from concurrent.futures import Future
 from pathlib import Path
 from types import TracebackType
 
@@ -66,13 +70,24 @@ def footer_template() -> str:
 
 
 class PdfPrinter:
-    """One headless Chromium, reused for every PDF of a batch. Use as a context manager."""
+    """One headless Chromium for a batch, in a background thread with its own event loop.
 
-    def __init__(self, executable: Path | None = None) -> None:
+    ``submit`` returns at once with a future; up to ``pages`` PDFs print at the same time
+    (printing is mostly waiting on Chromium, so two pages keep it busy while the workers go
+    on). A Chromium that died (killed, crashed) is started again, and a PDF it was printing
+    is printed once more. Use as a context manager; ``print_pdf`` prints one and waits.
+    """
+
+    def __init__(self, executable: Path | None = None, pages: int = 2) -> None:
         self.executable = executable or chromium_path()
+        self.pages = pages
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
         self._playwright = None
         self._browser = None
         self._context = None
+        self._slots: asyncio.Semaphore | None = None
+        self._launching: asyncio.Lock | None = None
 
     def __enter__(self) -> PdfPrinter:
         if self.executable is None:
@@ -81,60 +96,94 @@ class PdfPrinter:
                 "PATH): PDF reports cannot be made. Install it with `make system-deps` "
                 "(Debian package `chromium`); HTML reports are built regardless."
             )
-        from playwright.sync_api import Error, sync_playwright
-
-        self._playwright = sync_playwright().start()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="pdf-printer", daemon=True
+        )
+        self._thread.start()
         try:
-            self._launch()
-        except Error as exc:
-            self._playwright.stop()
-            raise PdfError(f"Chromium at {self.executable} did not start: {exc}") from exc
+            self._call(self._start()).result()
+        except BaseException:
+            self._stop_loop()
+            raise
         return self
 
-    def _launch(self) -> None:
+    def _call(self, coro) -> Future:
+        if self._loop is None:
+            coro.close()
+            raise PdfError("PdfPrinter used outside its `with` block")
+        return asyncio.run_coroutine_threadsafe(coro, self._loop)
+
+    async def _start(self) -> None:
+        from playwright.async_api import Error, async_playwright
+
+        self._slots = asyncio.Semaphore(self.pages)
+        self._launching = asyncio.Lock()
+        self._playwright = await async_playwright().start()
+        try:
+            await self._launch()
+        except Error as exc:
+            await self._playwright.stop()
+            self._playwright = None
+            raise PdfError(f"Chromium at {self.executable} did not start: {exc}") from exc
+
+    async def _launch(self) -> None:
         """Start Chromium and the offline browser context every report is printed in."""
-        self._browser = self._playwright.chromium.launch(
+        self._browser = await self._playwright.chromium.launch(
             executable_path=str(self.executable), args=CHROMIUM_ARGS, headless=True
         )
-        self._context = self._browser.new_context(offline=True)
+        self._context = await self._browser.new_context(offline=True)
         # A report must be self-contained: refuse every request that leaves the file.
-        self._context.route(
-            "**/*",
-            lambda route: (
-                route.continue_()
-                if route.request.url.startswith(("file:", "data:"))
-                else route.abort()
-            ),
-        )
+        await self._context.route("**/*", _local_only)
 
-    def _new_page(self):
-        """A fresh page; when Chromium died (killed, crashed) it is started again, once."""
-        from playwright.sync_api import Error
+    async def _ensure_browser(self) -> None:
+        """Start Chromium again when it is gone (one restart at a time)."""
+        from playwright.async_api import Error
 
-        try:
-            return self._context.new_page()
-        except Error:
+        async with self._launching:
+            if self._browser is not None and self._browser.is_connected():
+                return
             with contextlib.suppress(Error):
-                self._browser.close()
-        try:
-            self._launch()
-            return self._context.new_page()
-        except Error as exc:
-            raise PdfError(f"Chromium stopped and could not be started again: {exc}") from exc
+                await self._browser.close()
+            try:
+                await self._launch()
+            except Error as exc:
+                raise PdfError(f"Chromium stopped and could not be started again: {exc}") from exc
+
+    def submit(self, source: Path, target: Path, *, title: str, demo: bool) -> Future:
+        """Print ``source`` (an HTML report) to ``target`` atomically; a future of None."""
+        return self._call(self._print(Path(source), Path(target), title, demo))
 
     def print_pdf(self, source: Path, target: Path, *, title: str, demo: bool) -> None:
-        """Print ``source`` (an HTML report) to ``target`` atomically: A4, header, page numbers."""
-        from playwright.sync_api import Error
+        """Print one PDF and wait for it: A4, running header, page numbers, bookmarks."""
+        self.submit(source, target, title=title, demo=demo).result()
 
-        if self._context is None:
+    async def _print(self, source: Path, target: Path, title: str, demo: bool) -> None:
+        from playwright.async_api import Error
+
+        if self._context is None or self._slots is None:
             raise PdfError("PdfPrinter used outside its `with` block")
-        page = self._new_page()
+        async with self._slots:
+            for attempt in (1, 2):
+                await self._ensure_browser()
+                try:
+                    await self._print_page(source, target, title, demo)
+                    return
+                except Error as exc:
+                    if attempt == 2 or self._browser.is_connected():
+                        raise PdfError(f"printing {source} to PDF failed: {exc}") from exc
+                    # Chromium died while printing: start it again and print once more.
+
+    async def _print_page(self, source: Path, target: Path, title: str, demo: bool) -> None:
+        from playwright.async_api import Error
+
+        page = await self._context.new_page()
         try:
-            page.goto(Path(source).resolve().as_uri(), wait_until="load")
-            page.evaluate("document.documentElement.classList.add('tp-pdf')")
-            page.emulate_media(media="print")
+            await page.goto(source.resolve().as_uri(), wait_until="load")
+            await page.evaluate("document.documentElement.classList.add('tp-pdf')")
+            await page.emulate_media(media="print")
             with atomic_path(target, suffix=".pdf") as tmp:
-                page.pdf(
+                await page.pdf(
                     path=str(tmp),
                     format="A4",
                     margin=MARGINS,
@@ -146,11 +195,27 @@ class PdfPrinter:
                     outline=True,
                     tagged=True,
                 )
-        except Error as exc:
-            raise PdfError(f"printing {source} to PDF failed: {exc}") from exc
         finally:
             with contextlib.suppress(Error):  # the browser may have died with the page
-                page.close()
+                await page.close()
+
+    async def _close(self) -> None:
+        from playwright.async_api import Error
+
+        if self._browser is not None:
+            with contextlib.suppress(Error):  # a browser that was killed is already closed
+                await self._browser.close()
+        if self._playwright is not None:
+            await self._playwright.stop()
+
+    def _stop_loop(self) -> None:
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        if self._loop is not None and not self._loop.is_running():
+            self._loop.close()
+        self._loop = self._thread = None
 
     def __exit__(
         self,
@@ -158,10 +223,16 @@ class PdfPrinter:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._browser is not None:
-            from playwright.sync_api import Error
+        if self._loop is None:
+            return
+        try:
+            self._call(self._close()).result(timeout=60)
+        finally:
+            self._stop_loop()
 
-            with contextlib.suppress(Error):  # a browser that was killed is already closed
-                self._browser.close()
-        if self._playwright is not None:
-            self._playwright.stop()
+
+async def _local_only(route) -> None:
+    if route.request.url.startswith(("file:", "data:")):
+        await route.continue_()
+    else:
+        await route.abort()

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pandera.errors
 
 from analysis import schema
 from analysis.errors import DataError
@@ -109,6 +108,8 @@ def schooljaar(years: pd.Series) -> pd.Series:
 
 def validate(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     """Conform to COUNT_COLUMNS and validate; a failure names the column and a source row."""
+    import pandera.errors  # here, not at import: sniffing files must not load pandera
+
     out = schema.conform(frame, schema.COUNT_COLUMNS)
     out.attrs = dict(frame.attrs)
     try:

@@ -10,7 +10,6 @@ import re
 from functools import partial
 
 import pandas as pd
-import pandera.errors
 
 from analysis import schema
 from analysis.errors import DataError
@@ -115,6 +114,8 @@ def map_values(
 
 def validate_counts(frame: pd.DataFrame, sniffed: Sniffed) -> pd.DataFrame:
     """Conform to the count contract and validate it; a failure names the column and check."""
+    import pandera.errors  # here, not at import: sniffing files must not load pandera
+
     frame = schema.conform(frame, schema.COUNT_COLUMNS)
     try:
         return schema.COUNT_SCHEMA.validate(frame, lazy=True)
