@@ -25,22 +25,8 @@ from analysis import paths, plots, text
 from analysis.errors import TechniekpactError
 from analysis.indicator_config import WOMEN_SHARE_SUFFIX, IndicatorConfig
 from analysis.indicators import indicator_meta, load_indicator_config
+from analysis.text import level_label, level_plural
 
-LEVEL_LABELS = {
-    "nederland": "land",
-    "landsdeel": "landsdeel (Techniekpact)",
-    "landsdeel_cbs": "landsdeel (CBS)",
-    "provincie": "provincie",
-    "corop": "COROP-gebied",
-    "regiopact": "regionaal techniekpact",
-}
-LEVEL_PLURALS = {
-    "landsdeel": "landsdelen",
-    "landsdeel_cbs": "landsdelen (CBS)",
-    "provincie": "provincies",
-    "corop": "COROP-gebieden",
-    "regiopact": "regionale techniekpacten",
-}
 MONTHS = [
     "januari",
     "februari",
@@ -297,21 +283,11 @@ def dutch_date(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def level_label(level: str) -> str:
-    """The Dutch name of a region level, for text."""
-    return LEVEL_LABELS.get(level, level.replace("_", " "))
-
-
 def latest_year(ctx: ReportContext) -> int | None:
     """The most recent year with any share for the region."""
     table = ctx.data.indicators
     rows = table[(table["region_code"] == ctx.region.code) & table["share"].notna()]
     return int(rows["year"].max()) if len(rows) else None
-
-
-def level_plural(level: str) -> str:
-    """'provincies', 'COROP-gebieden': the regions of a level, for column headers."""
-    return LEVEL_PLURALS.get(level, f"regio's ({level_label(level)})")
 
 
 def cover_html(ctx: ReportContext) -> str:

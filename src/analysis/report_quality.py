@@ -30,11 +30,20 @@ def _count_inputs(ctx: ReportContext) -> list[dict]:
     return [i for i in ctx.data.manifest.get("inputs", []) if i.get("role") == "counts"]
 
 
+def _file_cell(entry: dict) -> str:
+    """File name (monospace, breakable at '/') with its description under it, escaped."""
+    path = html.escape(str(entry.get("path", ""))).replace("/", "/<wbr>")
+    about = html.escape(str(entry.get("description") or entry.get("dataset") or ""))
+    return f'<td><span class="file">{path}</span><br><span class="note">{about}</span></td>'
+
+
 def attribution_table(ctx: ReportContext) -> str:
-    """Per count file: known counts, share placed in a province, suppressed cells, unplaced."""
+    """Per count file: known counts, share placed in a province, suppressed cells, unplaced.
+
+    Built by hand for the two-line file cell; every value is escaped here.
+    """
     header = [
         "Bestand",
-        "Gegevens",
         "Bekende aantallen",
         "Toegewezen aan provincie",
         "<5-cellen",
@@ -45,26 +54,25 @@ def attribution_table(ctx: ReportContext) -> str:
         unplaced = entry.get("unplaced") or []
         unplaced_count = sum(int(u.get("count", 0)) for u in unplaced)
         unplaced_rows = sum(int(u.get("rows", 0)) for u in unplaced)
-        rows.append(
-            [
-                entry.get("path", ""),
-                entry.get("description", entry.get("dataset", "")),
-                text.Cell(text.num(entry.get("counts_total")), "num"),
-                text.Cell(text.pct(entry.get("share_attributed_province")), "num"),
-                text.Cell(text.num(entry.get("suppressed_cells")), "num"),
-                text.Cell(
-                    f"{text.num(unplaced_count)} in {text.num(unplaced_rows)} rijen"
-                    if unplaced
-                    else "0",
-                    "num",
-                ),
-            ]
-        )
+        numbers = [
+            text.num(entry.get("counts_total")),
+            text.pct(entry.get("share_attributed_province")),
+            text.num(entry.get("suppressed_cells")),
+            f"{text.num(unplaced_count)} in {text.num(unplaced_rows)} rijen" if unplaced else "0",
+        ]
+        cells = "".join(f'<td class="num">{html.escape(n)}</td>' for n in numbers)
+        rows.append(f"<tr>{_file_cell(entry)}{cells}</tr>")
+    heads = f'<th scope="col">{html.escape(header[0])}</th>' + "".join(
+        f'<th scope="col" class="num">{html.escape(h)}</th>' for h in header[1:]
+    )
     caption = (
         "Toewijzing per invoerbestand. Bekende aantallen zijn de som van alle gepubliceerde "
         "aantallen zonder de <5-cellen; niet-geplaatste aantallen tellen alleen landelijk mee."
     )
-    return text.table_html(header, rows, caption=caption)
+    return (
+        f'<table class="tp-table files"><caption>{html.escape(caption)}</caption>'
+        f"<thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def unplaced_table(ctx: ReportContext) -> str | None:
@@ -226,11 +234,9 @@ def inputs_table(ctx: ReportContext) -> str:
         url = entry.get("url") or ""
         link = f'<a href="{esc(url, quote=True)}">{esc(_domain(url))}</a>' if url else ""
         sha = str(entry.get("sha256", ""))
-        path = esc(str(entry.get("path", ""))).replace("/", "/<wbr>")
         rows.append(
             "<tr>"
-            f'<td><span class="file">{path}</span>'
-            f'<br><span class="note">{esc(str(entry.get("description", "")))}</span></td>'
+            f"{_file_cell(entry)}"
             f"<td>{esc(str(entry.get('publisher') or ''))}</td>"
             f"<td>{esc(ROLES.get(str(entry.get('role')), str(entry.get('role', ''))))}</td>"
             f"<td>{link}</td>"
@@ -241,7 +247,7 @@ def inputs_table(ctx: ReportContext) -> str:
         f'<th scope="col">{h}</th>' for h in ("Bestand", "Uitgever", "Rol", "Herkomst", "sha256")
     )
     return (
-        '<table class="tp-table inputs"><caption>Invoerbestanden van deze rapportage (de '
+        '<table class="tp-table files inputs"><caption>Invoerbestanden van deze rapportage (de '
         "omschrijvingen komen uit het gegevensregister en zijn Engelstalig); sha256 verkort, "
         "volledig hieronder</caption>"
         f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"

@@ -18,6 +18,21 @@ import pandas as pd
 from analysis import derived
 from analysis.suppression import DISCLOSURE_THRESHOLD
 
+LEVEL_LABELS = {
+    "nederland": "land",
+    "landsdeel": "landsdeel (Techniekpact)",
+    "landsdeel_cbs": "landsdeel (CBS)",
+    "provincie": "provincie",
+    "corop": "COROP-gebied",
+    "regiopact": "regionaal techniekpact",
+}
+LEVEL_PLURALS = {
+    "landsdeel": "landsdelen",
+    "landsdeel_cbs": "landsdelen (CBS)",
+    "provincie": "provincies",
+    "corop": "COROP-gebieden",
+    "regiopact": "regionale techniekpacten",
+}
 MISSING = "n.b."  # niet beschikbaar: no value (no data, or no denominator)
 UNKNOWN_COUNT = "onbekend"
 SUPPRESSED_COUNT = f"<{DISCLOSURE_THRESHOLD}"
@@ -110,6 +125,16 @@ def count(value: object, suppressed_cells: object = 0) -> str:
     if cells and v < DISCLOSURE_THRESHOLD:
         return SUPPRESSED_COUNT
     return f"ca. {num(v)}" if cells else num(v)
+
+
+def level_label(level: str) -> str:
+    """The Dutch name of a region level, for text."""
+    return LEVEL_LABELS.get(level, level.replace("_", " "))
+
+
+def level_plural(level: str) -> str:
+    """'provincies', 'COROP-gebieden': the regions of a level, for column headers."""
+    return LEVEL_PLURALS.get(level, f"regio's ({level_label(level)})")
 
 
 def lcfirst(text: str) -> str:

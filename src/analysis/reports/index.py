@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # pandas is imported only when the index is actually rewritte
 INDEX_FILE = "index.html"
 KEY_FILE = ".index.key"
 HEADLINE_INDICATORS = ("hbo_techniek_instroom", "mbo_techniek", "vo_havo_n")
-LEVEL_ORDER = ("nederland", "landsdeel", "provincie", "corop")
+LEVEL_ORDER = ("nederland", "landsdeel", "landsdeel_cbs", "provincie", "corop")
 _SORT_JS = """
 document.querySelectorAll("table.sortable th").forEach(function (th, col) {
   th.addEventListener("click", function () {
@@ -123,6 +123,8 @@ def index_html(
     """The index page."""
     import pandas as pd
 
+    from analysis.text import level_label
+
     latest = latest_shares(indicators).set_index(["region_level", "region", "indicator"])
     order = {level: i for i, level in enumerate(LEVEL_ORDER)}
     regions = regions.assign(
@@ -135,8 +137,9 @@ def index_html(
     body = []
     for region in regions.itertuples():
         level, name = str(region.region_level), str(region.region)
+        order_key = f"{order.get(level, len(order))}{level}"
         cells = [
-            f'<td data-sort="{html.escape(level)}">{html.escape(level)}</td>',
+            f'<td data-sort="{html.escape(order_key)}">{html.escape(level_label(level))}</td>',
             f'<td data-sort="{html.escape(name)}">{html.escape(name)}</td>',
         ]
         for indicator in HEADLINE_INDICATORS:
@@ -154,7 +157,7 @@ def index_html(
                 f'<td class="num" data-sort="{row["share"]:.6f}"{bounds}>{percent(row["share"])}'
                 f" <small>({html.escape(str(row['schooljaar']))})</small></td>"
             )
-        cells.append(f'<td data-sort="">{_links(reports_dir, level, name)}</td>')
+        cells.append(f'<td class="links" data-sort="">{_links(reports_dir, level, name)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     vintage = "".join(
         f"<li>{html.escape(source)}: {html.escape(sj)}</li>"
@@ -178,6 +181,7 @@ def index_html(
 {css}
 main {{ max-width: 70rem; }}
 table.sortable th {{ cursor: pointer; }}
+td.links {{ white-space: nowrap; }}
 table.sortable th[data-dir="asc"]::after {{ content: " ▲"; }}
 table.sortable th[data-dir="desc"]::after {{ content: " ▼"; }}
 </style>
