@@ -5,7 +5,9 @@ Prints, in one run on the same regions:
   Chromium), forced to rebuild everything;
 - naive: per region, serially, the three command-line tools (``papermill``,
   ``jupyter nbconvert --to html --no-input``, ``chromium --headless --print-to-pdf``);
-- the ratio, and a floor: one kernel run of an empty notebook per report, divided by jobs.
+- the ratio, and a floor: one kernel run of an empty notebook per report, divided by jobs;
+- the CPU seconds of both routes (this process and all its finished children): on a shared
+  machine the wall-clock ratio moves with the load of others, the CPU ratio much less.
 
 Needs the processed store (``techniekpact process``) and notebooks/region_report.ipynb.
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -82,6 +85,14 @@ def empty_kernel_run() -> float:
     return sorted(runs)[1]
 
 
+def cpu_seconds() -> float:
+    """User + system CPU of this process and of every child it has waited for."""
+    own, children = (
+        resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--processed-dir", type=Path, default=paths.PROCESSED_DIR)
@@ -108,6 +119,7 @@ def main() -> int:
     )
 
     with tempfile.TemporaryDirectory(prefix="bench-reports-") as tmp:
+        cpu_started = cpu_seconds()
         started = time.perf_counter()
         status = batch.run_batch(
             "provincie",
@@ -121,13 +133,16 @@ def main() -> int:
             generated_on=today,
         )
         batch_s = time.perf_counter() - started
+        batch_cpu = cpu_seconds() - cpu_started
 
         out = Path(tmp) / "naive"
         out.mkdir()
+        cpu_started = cpu_seconds()
         started = time.perf_counter()
         for region in regions:
             naive(region, args.notebook.resolve(), processed, out, today)
         naive_s = time.perf_counter() - started
+        naive_cpu = cpu_seconds() - cpu_started
 
     floor_s = empty_kernel_run() * len(regions) / args.jobs
     n = len(regions)
@@ -136,6 +151,10 @@ def main() -> int:
     print(f"speed-up:           {naive_s / batch_s:7.1f} x   (target: at least 6 x)")
     floor_note = f"(empty-notebook kernel run x {n} / {args.jobs} jobs)"
     print(f"floor:              {floor_s:7.1f} s   {floor_note}")
+    print(
+        f"cpu:                batch {batch_cpu:.1f} s, naive {naive_cpu:.1f} s "
+        f"({naive_cpu / batch_cpu:.1f} x); load average now {os.getloadavg()[0]:.1f}"
+    )
     return 0
 
 
