@@ -270,12 +270,13 @@ def indicator_meta(indicator_id: str, config: IndicatorConfig | None = None) -> 
     women = indicator_id != base
     spec = config.targets.get(indicator_id)
     target = spec.default if spec is not None else None
+    in_sentence = ind.naam[:1].lower() + ind.naam[1:]  # keep 'N-profiel', 'NT-profiel'
     return {
         "id": indicator_id,
         "base": base,
-        "naam": f"Aandeel vrouwen: {ind.naam.lower()}" if women else ind.naam,
+        "naam": f"Aandeel vrouwen: {in_sentence}" if women else ind.naam,
         "omschrijving": (
-            f"Aandeel vrouwen onder wie meetelt in de teller van: {ind.naam.lower()}."
+            f"Aandeel vrouwen onder wie meetelt in de teller van: {in_sentence}."
             if women
             else ind.omschrijving
         ),
