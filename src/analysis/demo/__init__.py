@@ -23,6 +23,16 @@ MARKER_TEXT = (
 )
 
 
+# The old-portal wide HO files of the demo: (file name, measure, level).
+HO_WIDE_FILES = (
+    ("hbo_eerstejaars_2015-2019_demo.csv", "first_years", "hbo"),
+    ("wo_eerstejaars_2015-2019_demo.csv", "first_years", "wo"),
+    ("wo_ingeschrevenen_2010-2019_demo.csv", "enrolled", "wo"),
+    ("hbo_gediplomeerden_2014-2018_demo.csv", "graduates", "hbo"),
+    ("wo_gediplomeerden_2014-2018_demo.csv", "graduates", "wo"),
+)
+
+
 def generate(raw_dir: str | Path, *, seed: int = 0) -> list[Path]:
     """Write the whole demo dataset under ``raw_dir``; deterministic for a given seed."""
     from analysis.demo import ho, mbo, regions, vo
@@ -45,37 +55,11 @@ def generate(raw_dir: str | Path, *, seed: int = 0) -> list[Path]:
         ),
         vo.write_vo_pupils(raw / "duo/vo/leerlingen_vo_2019_demo.csv", seed=seed),
         mbo.write_mbo_students(raw / "duo/mbo/mbo_deelnemers_2015-2019_demo.csv", seed=seed),
-        ho.write_ho_wide(
-            raw / "duo/ho/hbo_eerstejaars_2015-2019_demo.csv",
-            measure="first_years",
-            level="hbo",
-            seed=seed,
-        ),
-        ho.write_ho_wide(
-            raw / "duo/ho/wo_eerstejaars_2015-2019_demo.csv",
-            measure="first_years",
-            level="wo",
-            seed=seed,
-        ),
-        ho.write_ho_wide(
-            raw / "duo/ho/wo_ingeschrevenen_2010-2019_demo.csv",
-            measure="enrolled",
-            level="wo",
-            seed=seed,
+        *(
+            ho.write_ho_wide(raw / "duo/ho" / name, measure=measure, level=level, seed=seed)
+            for name, measure, level in HO_WIDE_FILES
         ),
         ho.write_ho_json(raw / "duo/ho/hbo_ingeschrevenen_2020-2024_demo.json", seed=seed),
-        ho.write_ho_wide(
-            raw / "duo/ho/hbo_gediplomeerden_2014-2018_demo.csv",
-            measure="graduates",
-            level="hbo",
-            seed=seed,
-        ),
-        ho.write_ho_wide(
-            raw / "duo/ho/wo_gediplomeerden_2014-2018_demo.csv",
-            measure="graduates",
-            level="wo",
-            seed=seed,
-        ),
     ]
     marker = raw / MARKER
     write_text(marker, MARKER_TEXT.format(version=DEMO_VERSION, seed=seed))
