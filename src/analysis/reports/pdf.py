@@ -88,6 +88,7 @@ class PdfPrinter:
         self._context = None
         self._slots: asyncio.Semaphore | None = None
         self._launching: asyncio.Lock | None = None
+        self._idle_pages: list = []  # tabs that printed and can load the next report
 
     def __enter__(self) -> PdfPrinter:
         if self.executable is None:
@@ -175,9 +176,14 @@ class PdfPrinter:
                     # Chromium died while printing: start it again and print once more.
 
     async def _print_page(self, source: Path, target: Path, title: str, demo: bool) -> None:
+        """Print in a reused tab: a new tab costs Chromium a renderer start each time."""
         from playwright.async_api import Error
 
-        page = await self._context.new_page()
+        page = None
+        while self._idle_pages and page is None:
+            candidate = self._idle_pages.pop()
+            page = None if candidate.is_closed() else candidate
+        page = page or await self._context.new_page()
         try:
             await page.goto(source.resolve().as_uri(), wait_until="load")
             await page.evaluate("document.documentElement.classList.add('tp-pdf')")
@@ -195,9 +201,11 @@ class PdfPrinter:
                     outline=True,
                     tagged=True,
                 )
-        finally:
+        except BaseException:
             with contextlib.suppress(Error):  # the browser may have died with the page
                 await page.close()
+            raise
+        self._idle_pages.append(page)
 
     async def _close(self) -> None:
         from playwright.async_api import Error

@@ -186,7 +186,7 @@ def running_path(target: str) -> str:
 
 
 def _warm_kernel_engine():
-    """papermill's nbclient engine, run in the worker's own kernel, closing its client after."""
+    """papermill's nbclient engine, run in the worker's own kernel through its open client."""
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, logger
 
@@ -215,11 +215,10 @@ def _warm_kernel_engine():
                 stderr_file=stderr_file,
                 **kwargs,
             )
-            try:
-                return client.execute()
-            finally:
-                if client.kc is not None:
-                    client.kc.stop_channels()
+            # The worker's connected client: nbclient would otherwise open a new one and wait
+            # in wait_for_ready, which always idles 0.2 s or more to flush IOPub.
+            client.kc = _STATE["client"]
+            return client.execute()
 
     return WarmKernelEngine
 
@@ -242,17 +241,19 @@ def _kernel():
     """This worker's kernel: the warm one after a reset, or a fresh one."""
     km = _STATE["kernel"]
     reusable = km is not None and _STATE["reuse"] and _STATE["runs"] < MAX_RUNS_PER_KERNEL
-    if reusable and km.is_alive() and _finish_warmup() and _reset(km):
+    if reusable and km.is_alive() and _finish_warmup() and _reset():
         _STATE["runs"] += 1
         return km
     _shutdown_kernel()
     km = _start_kernel(warm_up=False)
+    _STATE["client"].wait_for_ready(timeout=CELL_TIMEOUT_S)
     _STATE["runs"] = 1
     return km
 
 
 def _start_kernel(warm_up: bool = True):
-    """Start a kernel; with ``warm_up``, send it WARMUP_CODE without waiting for the reply."""
+    """Start a kernel and connect this worker's client to it; with ``warm_up``, send it
+    WARMUP_CODE without waiting for the reply."""
     from jupyter_client import KernelManager
 
     kernel_name = _STATE["notebook"].metadata.get("kernelspec", {}).get("name", "python3")
@@ -266,50 +267,78 @@ def _start_kernel(warm_up: bool = True):
     env = {**os.environ, WARMUP_ENV: _STATE.get("warm_up", "{}") if warm_up else "{}"}
     km.start_kernel(cwd=_STATE["notebook_dir"], extra_arguments=KERNEL_ARGS, env=env)
     _STATE["kernel"] = km
+    client = km.client()
+    client.start_channels()
+    client.allow_stdin = False
+    _STATE["client"] = client
     if warm_up:
-        client = km.client()
-        client.start_channels()
-        _STATE["warmup"] = (client, client.execute(WARMUP_CODE, silent=True, store_history=False))
+        _STATE["warmup"] = client.execute(WARMUP_CODE, silent=True, store_history=False)
     return km
 
 
 def _finish_warmup() -> bool:
-    """Wait for the warm-up to finish; False when it failed (the kernel is then replaced)."""
-    pending = _STATE.pop("warmup", None)
-    if pending is None:
+    """Wait for the warm-up to finish; False when it failed (the kernel is then replaced).
+
+    Its reply also proves the shell channel works; its "idle" status on IOPub proves that
+    channel is subscribed (else wait_for_ready checks it, once per kernel).
+    """
+    msg_id = _STATE.pop("warmup", None)
+    if msg_id is None:
         return True
-    client, msg_id = pending
-    try:  # no wait_for_ready: it would drop the execute reply it reads while waiting
-        while True:
-            reply = client.get_shell_msg(timeout=CELL_TIMEOUT_S)
-            if reply["parent_header"].get("msg_id") == msg_id:
-                return reply["content"]["status"] == "ok"
+    client = _STATE["client"]
+    try:  # no wait_for_ready here: it would drop the execute reply it reads while waiting
+        if _reply(client, msg_id)["content"]["status"] != "ok":
+            return False
+        if not _seen_idle(client, msg_id):
+            client.wait_for_ready(timeout=CELL_TIMEOUT_S)
+        return True
     except Exception:  # a kernel that cannot warm up is replaced, never used
         return False
-    finally:
-        client.stop_channels()
 
 
-def _reset(km) -> bool:
+def _reply(client, msg_id: str, timeout: float = CELL_TIMEOUT_S) -> dict:
+    """The shell reply to ``msg_id`` (earlier replies to other requests are skipped)."""
+    while True:
+        reply = client.get_shell_msg(timeout=timeout)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply
+
+
+def _seen_idle(client, msg_id: str, timeout: float = 2.0) -> bool:
+    """True when IOPub delivers the kernel's "idle" status for ``msg_id`` within ``timeout``."""
+    from queue import Empty
+
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            msg = client.get_iopub_msg(timeout=left)
+        except Empty:
+            return False
+        content = msg["content"]
+        if (
+            msg["parent_header"].get("msg_id") == msg_id
+            and msg["msg_type"] == "status"
+            and content.get("execution_state") == "idle"
+        ):
+            return True
+    return False
+
+
+def _reset() -> bool:
     """Clear the kernel's namespace; False when the kernel does not answer cleanly."""
-    client = km.client()
-    client.start_channels()
+    client = _STATE["client"]
     try:
-        client.wait_for_ready(timeout=30)
-        reply = client.execute_interactive(
-            RESET_CODE, silent=True, store_history=False, timeout=60, output_hook=lambda m: None
-        )
-        return reply["content"]["status"] == "ok"
+        msg_id = client.execute(RESET_CODE, silent=True, store_history=False)
+        return _reply(client, msg_id, timeout=60)["content"]["status"] == "ok"
     except Exception:  # a kernel that cannot be reset is replaced, never reused
         return False
-    finally:
-        client.stop_channels()
 
 
 def _shutdown_kernel() -> None:
-    pending = _STATE.pop("warmup", None)
-    if pending is not None:
-        pending[0].stop_channels()
+    _STATE.pop("warmup", None)
+    client = _STATE.pop("client", None)
+    if client is not None:
+        client.stop_channels()
     km = _STATE.get("kernel")
     _STATE["kernel"] = None
     if km is not None:
