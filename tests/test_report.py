@@ -189,7 +189,7 @@ def test_nederland_adapts_peers_and_rank(processed: Path) -> None:
     ctx = report.context(processed, "nederland", "Nederland", "2026-01-02")
     assert report_sections.peer_codes(ctx) == []
     blocks = report_sections.peers_section(ctx)
-    assert isinstance(blocks[0], report.Markdown) and "provincies" in blocks[0].markdown
+    assert isinstance(blocks[0], report.Html) and "provincies" in blocks[0].html
     bars = [b for b in blocks if isinstance(b, plots.Chart) and b.alt.startswith("Staaf")]
     assert bars and all("12 regio's" in b.alt and "staat op plaats" not in b.alt for b in bars)
     level_blocks = report_sections.level_section(ctx, "mbo")
@@ -270,7 +270,7 @@ def test_quality_section_from_manifest(utrecht: report.ReportContext) -> None:
     label = report_quality.GENDER_LABELS[gender]
     assert f"<td>{label}</td><td>{text.schooljaar(year)}</td>" in html_out
     assert html.escape(bounds) in html_out
-    caveats = "".join(b.markdown for b in blocks if isinstance(b, report.Markdown))
+    caveats = "".join(b.html for b in blocks if isinstance(b, report.Html) and "tp-keep" in b.html)
     assert "hoofdzetel" in caveats  # mbo caveat: region has mbo data
     assert "synthetische" in caveats
 

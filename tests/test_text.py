@@ -149,15 +149,54 @@ def test_kernboodschappen_by_hand() -> None:
         "3,0 procentpunt onder het landelijke aandeel van 28,0%.",
         "Voor mbo-studenten in sector techniek geldt een doel van 40% in 2020; Utrecht zit daar "
         "15,0 procentpunt onder. Bij de huidige trend wordt het doel in 2031 bereikt.",
-        "Het sterkst gestegen in vijf jaar is mbo-studenten in sector techniek: "
+        "Het sterkst gestegen in vijf jaar is het aandeel mbo-studenten in sector techniek: "
         "+2,3 procentpunt, tot 25,0% in 2019/20.",
-        "Het sterkst gedaald in één jaar is havo-examenkandidaten met N-profiel: "
+        "Het sterkst gedaald in één jaar is het aandeel havo-examenkandidaten met N-profiel: "
         "\u22120,7 procentpunt, tot 50,0% in 2023/24.",
         "In 2019/20 is van de mbo-studenten in sector techniek in Utrecht 12,0% vrouw "
         "(landelijk 14,0%).",
         "Binnen landsdeel Noordvleugel staat Utrecht bij mbo-studenten in sector techniek op "
         "plaats 2 van 3.",
     ]
+
+
+def test_kernboodschappen_rank_names_the_peers_of_the_level() -> None:
+    """'plaats 3 van de 12 provincies', not '… regio's van hetzelfde niveau' (by hand)."""
+    frame = _scorecard()
+    own = text.kernboodschappen(
+        frame, region="Utrecht", national=False, landsdeel="Noordvleugel", level="provincie"
+    )
+    assert own[-1] == (
+        "Binnen landsdeel Noordvleugel staat Utrecht bij mbo-studenten in sector techniek op "
+        "plaats 2 van de 3 provincies in dit landsdeel."
+    )
+    ld = text.kernboodschappen(
+        _scorecard(regions_in_level=[5, 5], rank_level=[5, 1]),
+        region="Noord",
+        national=False,
+        level="landsdeel",
+    )
+    assert ld[-1] == (
+        "Bij mbo-studenten in sector techniek staat Noord op plaats 5 van de 5 landsdelen."
+    )
+
+
+def test_table_html_right_aligns_numeric_headers_and_marks_long_tables() -> None:
+    rows = [["a", text.Cell("1", "num count")]]
+    short = text.table_html(["Regio", "Aantal"], rows)
+    assert '<th scope="col">Regio</th><th scope="col" class="num">Aantal</th>' in short
+    assert short.startswith('<table class="tp-table">')
+    n = text.LONG_TABLE_ROWS + 1
+    long = text.table_html(["Regio", "Aantal"], rows * n, css_class="tp-table x")
+    assert long.startswith('<table class="tp-table x tp-long">')
+    assert long.count("<tr>") == n + 1
+    assert text.table_html(["Regio"], []).count("<th scope") == 1  # no rows: plain headers
+
+
+def test_join_and() -> None:
+    assert text.join_and(["Oost", "Noordvleugel"]) == "Oost en Noordvleugel"
+    assert text.join_and(["a", "b", "c"]) == "a, b en c"
+    assert text.join_and(["a"]) == "a"
 
 
 def test_kernboodschappen_target_reached_and_not_on_trend() -> None:

@@ -290,13 +290,42 @@ def latest_year(ctx: ReportContext) -> int | None:
     return int(rows["year"].max()) if len(rows) else None
 
 
+def composition_facts(ctx: ReportContext) -> list[tuple[str, str]]:
+    """What the region is made of, for the cover: its provinces and landsdeel where they add
+    something ('Landsdeel: n.v.t.' on a landsdeel or the whole country tells a reader nothing).
+
+    A region that straddles landsdelen (a regional pact across a border) names them all.
+    """
+    r = ctx.region
+    if r.national:
+        return []
+    regions = ctx.data.regions
+    provinces = regions[regions["region_level"] == "provincie"]
+    name_of = dict(zip(provinces["region_code"], provinces["region"], strict=True))
+    landsdeel_of = dict(zip(provinces["region_code"], provinces["landsdeel"], strict=True))
+    if r.level == "provincie":
+        return [("Landsdeel", r.landsdeel or text.MISSING)]
+    own = regions[(regions["region_level"] == r.level) & (regions["region_code"] == r.code)]
+    members = [str(c) for c in own["member_provinces"].iloc[0]] if len(own) else []
+    names = [name_of.get(c, c) for c in members]
+    label = "Provincie" if len(names) == 1 else "Provincies"
+    facts = [(label, ", ".join(names) or text.MISSING)]
+    if r.level.startswith("landsdeel"):
+        return facts
+    if r.landsdeel:
+        return [("Landsdeel", r.landsdeel), *facts]
+    spread = [str(x) for x in dict.fromkeys(landsdeel_of.get(c) for c in members) if x]
+    where = f"verspreid over {text.join_and(spread)}" if len(spread) > 1 else text.MISSING
+    return [("Landsdeel", where), *facts]
+
+
 def cover_html(ctx: ReportContext) -> str:
     """The title page: ``<section class="cover">`` with title, region, facts and a short intro."""
     r = ctx.region
     esc = html.escape
     facts = [
-        ("Niveau", level_label(r.level)),
-        ("Landsdeel", r.landsdeel or "n.v.t."),
+        ("Niveau", "landelijk" if r.national else level_label(r.level)),
+        *composition_facts(ctx),
         ("Meest recente schooljaar", text.schooljaar(latest_year(ctx))),
         ("Gemaakt op", dutch_date(ctx.generated_on)),
     ]
@@ -397,6 +426,7 @@ def kernboodschappen(ctx: ReportContext) -> list[str]:
         region=ctx.region.name,
         national=ctx.region.national,
         landsdeel=ctx.region.landsdeel,
+        level=ctx.region.level,
     )
 
 
@@ -467,11 +497,30 @@ def scorecard_html(ctx: ReportContext) -> str:
         rows.append(cells)
     caption = (
         f"Scorecard {r.name}: per indicator het laatste schooljaar met gegevens. Veranderingen "
-        "in procentpunten; tussen haakjes de marge door afgeschermde aantallen (<5). "
-        "Plaats 1 is het hoogste aandeel."
+        "in procentpunten; tussen haakjes de marge door afgeschermde aantallen (<5)."
+        + ("" if r.national else " Plaats 1 is het hoogste aandeel.")
     )
     out = text.table_html(header, rows, caption=caption, css_class="tp-table scorecard")
-    return out + targets_html(ctx, frame)
+    return scorecard_intro(ctx) + out + targets_html(ctx, frame)
+
+
+def scorecard_intro(ctx: ReportContext) -> str:
+    """What the scorecard compares, for this level: Nederland has no national column and no
+    places, a landsdeel is placed among the landsdelen, a province also within its landsdeel."""
+    r = ctx.region
+    if r.national:
+        compared = "de meest recente landelijke waarde en de verandering over één en vijf jaar"
+    else:
+        within = f", ook binnen landsdeel {r.landsdeel}" if r.landsdeel else ""
+        compared = (
+            "de meest recente waarde, de verandering over één en vijf jaar, het landelijke "
+            f"cijfer en de plaats van {r.name} onder de {level_plural(r.level)}{within}"
+        )
+    return (
+        f'<p class="tp-intro">Per indicator {html.escape(compared)}. Daaronder, voor de '
+        "indicatoren met een doel, de afstand tot dat doel. Waar afgeschermde aantallen "
+        "(&lt;5) meetellen, staat tussen haakjes de marge.</p>"
+    )
 
 
 def targets_html(ctx: ReportContext, frame: pd.DataFrame | None = None) -> str:

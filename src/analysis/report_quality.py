@@ -20,6 +20,7 @@ from analysis import paths, text
 from analysis.indicators import indicator_meta
 from analysis.report import Block, Html, Markdown, ReportContext
 from analysis.report_sections import CAVEATS
+from analysis.text import level_plural
 
 GENDER_LABELS = {"totaal": "totaal", "man": "mannen", "vrouw": "vrouwen"}
 PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "geopandas", "papermill", "nbconvert")
@@ -163,18 +164,40 @@ def quality_section(ctx: ReportContext) -> list[Block]:
     for table in (unplaced_table(ctx), suppression_table(ctx)):
         if table:
             blocks.append(Html(table))
-    blocks.append(Markdown("### Kanttekeningen\n\n" + "\n".join(f"- {c}" for c in caveats(ctx))))
+    blocks.append(kept_list("Kanttekeningen", caveats(ctx)))
     warnings = ctx.data.manifest.get("warnings") or []
     if warnings:
-        listed = "\n".join(f"- {w}" for w in warnings[:20])
-        more = f"\n\n…en nog {len(warnings) - 20} meldingen." if len(warnings) > 20 else ""
+        more = (
+            f"…en nog {len(warnings) - MAX_WARNINGS} meldingen."
+            if len(warnings) > MAX_WARNINGS
+            else ""
+        )
         blocks.append(
-            Markdown(
-                "### Meldingen bij het verwerken\n\nDe technische meldingen van de verwerking, "
-                f"zoals de software ze geeft (Engelstalig):\n\n{listed}{more}"
+            kept_list(
+                "Meldingen bij het verwerken",
+                [str(w) for w in warnings[:MAX_WARNINGS]],
+                intro="De technische meldingen van de verwerking, zoals de software ze geeft "
+                "(Engelstalig):",
+                outro=more,
             )
         )
     return blocks
+
+
+MAX_WARNINGS = 20
+
+
+def kept_list(title: str, items: list[str], *, intro: str = "", outro: str = "") -> Html:
+    """An h3 with its list as one block that print keeps on one page (``tp-keep``): a list
+    of caveats or warnings split over two pages leaves a page with two orphaned lines."""
+    esc = html.escape
+    parts = [f'<section class="tp-keep"><h3>{esc(title)}</h3>']
+    if intro:
+        parts.append(f"<p>{esc(intro)}</p>")
+    parts.append("<ul>" + "".join(f"<li>{esc(item)}</li>" for item in items) + "</ul>")
+    if outro:
+        parts.append(f"<p>{esc(outro)}</p>")
+    return Html("".join(parts) + "</section>")
 
 
 def code_version(ctx: ReportContext) -> str:
@@ -268,15 +291,19 @@ def checksums_html(ctx: ReportContext) -> str:
 
 
 def landsdeel_table(ctx: ReportContext) -> str:
-    """The landsdeel composition used (the report must state it)."""
+    """The landsdeel composition used (the report must state it): the CBS scheme in a CBS
+    landsdeel report, the Techniekpact scheme everywhere else."""
+    level = ctx.region.level if ctx.region.level.startswith("landsdeel") else "landsdeel"
     regions = ctx.data.regions
     provinces = regions[regions["region_level"] == "provincie"]
+    name_of = dict(zip(provinces["region_code"], provinces["region"], strict=True))
+    scheme = regions[regions["region_level"] == level].sort_values("region")
     rows = [
-        [landsdeel, ", ".join(group["region"].tolist())]
-        for landsdeel, group in provinces.groupby("landsdeel", sort=True)
+        [str(name), ", ".join(name_of.get(str(c), str(c)) for c in members)]
+        for name, members in zip(scheme["region"], scheme["member_provinces"], strict=True)
     ]
     return text.table_html(
-        ["Landsdeel", "Provincies"], rows, caption="Gebruikte indeling in landsdelen"
+        ["Landsdeel", "Provincies"], rows, caption=f"Gebruikte indeling in {level_plural(level)}"
     )
 
 

@@ -8,6 +8,7 @@ Dutch note.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pandas as pd
@@ -95,6 +96,14 @@ def peer_codes(ctx: ReportContext) -> list[tuple[str, str]]:
     return list(zip(same["region_code"], same["region"], strict=True))
 
 
+def peers_phrase(ctx: ReportContext) -> str:
+    """The regions a report compares with, by name of their level: 'de andere landsdelen',
+    'de andere provincies in Noordvleugel' (not 'regio's', which says nothing of the level)."""
+    r = ctx.region
+    where = f" in {r.landsdeel}" if r.landsdeel else ""
+    return f"de andere {level_plural(r.level)}{where}"
+
+
 def _trend_lines(ctx: ReportContext, indicator: str) -> list[plots.Line]:
     """The region, its landsdeel, Nederland and (grey, behind) the other regions it is
     compared with: one chart instead of two per school level."""
@@ -108,7 +117,7 @@ def _trend_lines(ctx: ReportContext, indicator: str) -> list[plots.Line]:
         )
     if not r.national:
         lines.append(plots.Line("Nederland", "national", ctx.series(indicator, region_code="NL")))
-    label = f"Andere regio's in {r.landsdeel}" if r.landsdeel else "Andere regio's"
+    label = peers_phrase(ctx).removeprefix("de ").capitalize()
     lines += [
         plots.Line(label, "peer", ctx.series(indicator, region_code=code))
         for code, _name in peer_codes(ctx)
@@ -205,9 +214,7 @@ def _trend_title(ctx: ReportContext, label: str) -> str:
     r = ctx.region
     if r.national:
         return f"{label.capitalize()}: ontwikkeling in Nederland"
-    others = f"de andere regio's in {r.landsdeel}" if r.landsdeel else "de andere regio's"
-    if not peer_codes(ctx):
-        others = ""
+    others = peers_phrase(ctx) if peer_codes(ctx) else ""
     landsdeel = f"landsdeel {r.landsdeel}, " if r.landsdeel else ""
     compared = f"{landsdeel}Nederland" + (f" en {others}" if others else "")
     return f"{label.capitalize()}: {r.name} vergeleken met {compared}"
@@ -318,21 +325,39 @@ def _comparison_year(ctx: ReportContext, indicator: str) -> int | None:
     return int(nat["year"].iloc[-1]) if len(nat) else None
 
 
-def peers_section(ctx: ReportContext, raw_dir: Path | None = None) -> list[Block]:
-    """Ranked bars of all regions of the level for the headline indicators, and the map.
+def peers_heading(ctx: ReportContext) -> Html:
+    """The heading and introduction of the comparison section, per level.
 
-    For Nederland the provinces are shown (there are no peers).
+    Nederland has nothing to be compared with: its section shows how the provinces differ,
+    and says so, instead of a 'comparison with other regions' of one region.
+    """
+    r = ctx.region
+    if r.national:
+        title = "Verschillen tussen de provincies"
+        intro = (
+            "Nederland wordt niet met andere regio's vergeleken. Hieronder staan de "
+            "provincies naast elkaar, met het landelijke cijfer als zwarte lijn; daarna de kaart."
+        )
+    else:
+        plural = level_plural(r.level)
+        title = f"Vergelijking met de andere {plural}"
+        intro = (
+            f"Alle {plural} naast elkaar, met {r.name} in blauw en het landelijke cijfer als "
+            "zwarte lijn; daarna de kaart."
+        )
+    return Html(
+        f'<div class="tp-prose"><h2>{html.escape(title)}</h2>'
+        f'<p class="tp-intro">{html.escape(intro)}</p></div>'
+    )
+
+
+def peers_section(ctx: ReportContext, raw_dir: Path | None = None) -> list[Block]:
+    """The section heading, ranked bars of all regions of the level for the headline
+    indicators, and the map. For Nederland the provinces are shown (there are no peers).
     """
     r = ctx.region
     level = "provincie" if r.national else r.level
-    blocks: list[Block] = []
-    if r.national:
-        blocks.append(
-            Markdown(
-                "Nederland heeft geen vergelijkingsregio's; hieronder staan de provincies "
-                "naast elkaar, met het landelijke cijfer als lijn."
-            )
-        )
+    blocks: list[Block] = [peers_heading(ctx)]
     for indicator in HEADLINE:
         year = _comparison_year(ctx, indicator)
         if year is None:

@@ -137,6 +137,12 @@ def level_plural(level: str) -> str:
     return LEVEL_PLURALS.get(level, f"regio's ({level_label(level)})")
 
 
+def join_and(items: Sequence[str]) -> str:
+    """['a', 'b', 'c'] -> 'a, b en c' (Dutch enumeration)."""
+    items = list(items)
+    return ", ".join(items[:-1]) + f" en {items[-1]}" if len(items) > 1 else "".join(items)
+
+
 def lcfirst(text: str) -> str:
     """An indicator name inside a sentence: 'Instroom hbo' -> 'instroom hbo'."""
     return text[:1].lower() + text[1:] if text else text
@@ -150,6 +156,15 @@ class Cell:
     cls: str = ""
 
 
+# A table with more rows than this may break across pages in print (its header repeats);
+# a shorter one moves whole to the next page rather than split.
+LONG_TABLE_ROWS = 16
+
+
+def _is_num(cell: str | Cell) -> bool:
+    return isinstance(cell, Cell) and "num" in cell.cls.split()
+
+
 def table_html(
     header: Sequence[str],
     rows: Iterable[Sequence[str | Cell]],
@@ -157,12 +172,22 @@ def table_html(
     caption: str | None = None,
     css_class: str = "tp-table",
 ) -> str:
-    """An HTML table in the house style; every text is escaped here, nowhere else."""
+    """An HTML table in the house style; every text is escaped here, nowhere else.
+
+    Long tables get the class ``tp-long`` (they may break across pages in print).
+    """
+    rows = [list(row) for row in rows]
+    if len(rows) > LONG_TABLE_ROWS:
+        css_class += " tp-long"
     parts = [f'<table class="{css_class}">']
     if caption:
         parts.append(f"<caption>{html.escape(caption)}</caption>")
     parts.append("<thead><tr>")
-    parts.extend(f'<th scope="col">{html.escape(h)}</th>' for h in header)
+    # A numeric column's header is right-aligned like its numbers (taken from the first row).
+    first = rows[0] if rows else []
+    for i, h in enumerate(header):
+        attr = ' class="num"' if i < len(first) and _is_num(first[i]) else ""
+        parts.append(f'<th scope="col"{attr}>{html.escape(h)}</th>')
     parts.append("</tr></thead><tbody>")
     for row in rows:
         parts.append("<tr>")
@@ -231,7 +256,7 @@ def _changes(frame: pd.DataFrame) -> list[str]:
                 continue
             row = frame.loc[values.idxmax()]
             out.append(
-                f"Het sterkst {direction} in {words} is {lcfirst(row['naam'])}: "
+                f"Het sterkst {direction} in {words} is het aandeel {lcfirst(row['naam'])}: "
                 f"{pp(row[column])}, tot {pct(row['share'])} in {schooljaar(row['year'])}."
             )
             break
@@ -250,25 +275,34 @@ def _gender(row: pd.Series, region: str, national: bool) -> str | None:
     return text + "."
 
 
-def _rank(row: pd.Series, region: str, landsdeel: str | None) -> str | None:
+def _rank(row: pd.Series, region: str, landsdeel: str | None, level: str | None) -> str | None:
+    """The region's place among its peers, named where the level is known ('de 5 landsdelen')."""
     naam = lcfirst(row["naam"])
     if landsdeel and not is_missing(row["rank_landsdeel"]) and row["regions_in_landsdeel"] > 1:
+        n = int(row["regions_in_landsdeel"])
+        among = f"de {n} {level_plural(level)} in dit landsdeel" if level else str(n)
         return (
             f"Binnen landsdeel {landsdeel} staat {region} bij {naam} op plaats "
-            f"{int(row['rank_landsdeel'])} van {int(row['regions_in_landsdeel'])}."
+            f"{int(row['rank_landsdeel'])} van {among}."
         )
     if not is_missing(row["rank_level"]) and row["regions_in_level"] > 1:
-        return (
-            f"Bij {naam} staat {region} op plaats {int(row['rank_level'])} "
-            f"van {int(row['regions_in_level'])} regio's van hetzelfde niveau."
-        )
+        n = int(row["regions_in_level"])
+        among = f"de {n} {level_plural(level)}" if level else f"{n} regio's van hetzelfde niveau"
+        return f"Bij {naam} staat {region} op plaats {int(row['rank_level'])} van {among}."
     return None
 
 
 def kernboodschappen(
-    scorecard: pd.DataFrame, *, region: str, national: bool, landsdeel: str | None = None
+    scorecard: pd.DataFrame,
+    *,
+    region: str,
+    national: bool,
+    landsdeel: str | None = None,
+    level: str | None = None,
 ) -> list[str]:
     """Four to six Dutch key messages; every number in them is a value of ``scorecard``.
+
+    ``level`` names the peers in the rank message ('plaats 2 van de 5 landsdelen').
 
     Order: position against the country and the target (of the headline indicator: the first
     one with a target, else the first one), the largest rise and fall, gender, rank.
@@ -286,7 +320,7 @@ def kernboodschappen(
         own = women[women["indicator"] == head["indicator"]]
         messages.append(_gender((own if len(own) else women).iloc[0], region, national))
     if not national:
-        messages.append(_rank(head, region, landsdeel))
+        messages.append(_rank(head, region, landsdeel, level))
     kept = [m for m in messages if m]
     if len(kept) < 4 and len(frame) > 1:
         kept.extend(
