@@ -182,7 +182,7 @@ def test_figure_html_requires_alt_text() -> None:
         plots.figure_html(chart.fig, "  ", chart.source)
 
 
-def test_show_emits_one_html_output_and_releases_the_figure(monkeypatch) -> None:
+def test_show_emits_one_html_output(monkeypatch) -> None:
     calls = []
     monkeypatch.setattr(
         "IPython.display.display", lambda *a, **kw: calls.append((a, kw)), raising=True
@@ -198,4 +198,14 @@ def test_show_emits_one_html_output_and_releases_the_figure(monkeypatch) -> None
     assert kwargs == {"raw": True}
     assert list(bundle) == ["text/html"]
     assert bundle["text/html"].startswith('<figure class="chart">')
-    assert chart.fig.axes == []  # released
+
+
+def test_show_unregisters_a_pyplot_figure(monkeypatch) -> None:
+    import matplotlib.pyplot as plt
+
+    monkeypatch.setattr("IPython.display.display", lambda *a, **kw: None, raising=True)
+    fig = plt.figure()
+    fig.add_subplot().plot([1, 2], [3, 4])
+    assert plt.fignum_exists(fig.number)
+    plots.show(fig, alt="Lijn", source="DUO")
+    assert not plt.fignum_exists(fig.number)  # pyplot no longer holds it
