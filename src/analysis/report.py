@@ -319,6 +319,14 @@ def composition_facts(ctx: ReportContext) -> list[tuple[str, str]]:
     return [("Landsdeel", where), *facts]
 
 
+def peers_phrase(ctx: ReportContext, *, in_landsdeel: bool = True) -> str:
+    """The regions a report compares with, by name of their level: 'de andere landsdelen',
+    'de andere provincies in Noordvleugel' (not 'regio's', which says nothing of the level)."""
+    r = ctx.region
+    where = f" in {r.landsdeel}" if r.landsdeel and in_landsdeel else ""
+    return f"de andere {level_plural(r.level)}{where}"
+
+
 def cover_html(ctx: ReportContext) -> str:
     """The title page: ``<section class="cover">`` with title, region, facts and a short intro."""
     r = ctx.region
@@ -336,6 +344,14 @@ def cover_html(ctx: ReportContext) -> str:
         else ""
     )
     where = "Nederland" if r.national else r.name
+    # Nederland is not compared with itself: its report sets the provinces side by side.
+    compared = (
+        "laat de verschillen tussen de provincies zien en vergelijkt met het doel"
+        if r.national
+        else "vergelijkt met Nederland, met "
+        + peers_phrase(ctx, in_landsdeel=False)
+        + " en met het doel"
+    )
     return (
         '<section class="cover">'
         '<p class="cover-kicker">Techniekpact-monitor · voortgangsrapportage</p>'
@@ -348,8 +364,8 @@ def cover_html(ctx: ReportContext) -> str:
         '<div class="cover-intro">'
         f"<p>Hoeveel jongeren in {esc(where)} kiezen voor een opleiding in bèta of techniek? "
         "Deze rapportage volgt dat per schoolsoort, van vmbo tot wo, over de jaren, en "
-        "vergelijkt met Nederland, met de andere regio's en met het doel van het Nationaal "
-        "Techniekpact: 4 op de 10 jongeren kiezen bèta of techniek (40% van de instroom).</p>"
+        f"{esc(compared)} van het Nationaal Techniekpact: 4 op de 10 jongeren kiezen bèta of "
+        "techniek (40% van de instroom).</p>"
         "<p>De cijfers komen van DUO en CBS. Leerlingen en studenten zijn geteld op de "
         "vestiging van hun school of instelling, niet op hun woonadres. Waar DUO kleine "
         "aantallen (1 tot en met 4) afschermt, staat bij een cijfer de marge waarbinnen het "

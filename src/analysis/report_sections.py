@@ -25,6 +25,7 @@ from analysis.report import (
     ReportContext,
     level_plural,
     load_processed,
+    peers_phrase,
     place,
 )
 
@@ -96,14 +97,6 @@ def peer_codes(ctx: ReportContext) -> list[tuple[str, str]]:
     return list(zip(same["region_code"], same["region"], strict=True))
 
 
-def peers_phrase(ctx: ReportContext) -> str:
-    """The regions a report compares with, by name of their level: 'de andere landsdelen',
-    'de andere provincies in Noordvleugel' (not 'regio's', which says nothing of the level)."""
-    r = ctx.region
-    where = f" in {r.landsdeel}" if r.landsdeel else ""
-    return f"de andere {level_plural(r.level)}{where}"
-
-
 def _trend_lines(ctx: ReportContext, indicator: str) -> list[plots.Line]:
     """The region, its landsdeel, Nederland and (grey, behind) the other regions it is
     compared with: one chart instead of two per school level."""
@@ -117,7 +110,8 @@ def _trend_lines(ctx: ReportContext, indicator: str) -> list[plots.Line]:
         )
     if not r.national:
         lines.append(plots.Line("Nederland", "national", ctx.series(indicator, region_code="NL")))
-    label = peers_phrase(ctx).removeprefix("de ").capitalize()
+    others = peers_phrase(ctx).removeprefix("de ")
+    label = others[:1].upper() + others[1:]
     lines += [
         plots.Line(label, "peer", ctx.series(indicator, region_code=code))
         for code, _name in peer_codes(ctx)
