@@ -209,3 +209,29 @@ def test_show_unregisters_a_pyplot_figure(monkeypatch) -> None:
     assert plt.fignum_exists(fig.number)
     plots.show(fig, alt="Lijn", source="DUO")
     assert not plt.fignum_exists(fig.number)  # pyplot no longer holds it
+
+
+def test_reused_trend_figures_draw_the_same_svg_as_new_ones() -> None:
+    """A kept figure must not carry anything over from the chart drawn on it before."""
+
+    def panel(title: str, shares: list[float], target: float | None, band: bool) -> plots.Panel:
+        low = [s - 0.02 for s in shares] if band else None
+        lines = [
+            plots.Line("Regio", "region", _points(shares, low, shares)),
+            plots.Line("Nederland", "national", _points([s + 0.05 for s in shares])),
+            plots.Line("Buur", "peer", _points([s / 2 for s in shares])),
+        ]
+        return plots.Panel(title, lines, target)
+
+    charts = [  # same layouts in a row, with more and fewer lines, ticks, bands, targets
+        ([panel("A", [0.1, 0.3, 0.2], 0.4, True), panel("B", [0.5], None, False)], "Eerste"),
+        ([panel("C", [0.01, 0.02], None, False), panel("D lang " * 8, [0.9, 0.8], 0.4, True)], "T"),
+        ([panel("E", [0.2, 0.25, 0.3, 0.2, 0.1, 0.3], None, True)], "Eén paneel"),
+        ([panel("F", [0.7], 0.4, False)], "Nog één " * 12),
+        ([panel("G", [0.3, 0.3], None, False), panel("H", [0.2], None, False)], "Derde"),
+    ]
+    for panels, title in charts:
+        fresh = plots.trend_chart(panels, title=title, source="DUO")
+        reused = plots.trend_chart(panels, title=title, source="DUO", reuse=True)
+        assert reused.fig is None and reused.alt == fresh.alt
+        assert reused.svg == plots.figure_svg(fresh.fig), title

@@ -37,6 +37,7 @@ from analysis import style, text
 if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
+    from matplotlib.gridspec import GridSpec
 
 TITLE_IN = 0.34  # height reserved above a chart for its title (inches)
 LEGEND_ROW_IN = 0.22  # height of one row of the legend under the title (inches)
@@ -252,11 +253,13 @@ def trend_chart(
     source: str,
     ylabel: str = style.SHARE_LABEL,
     n_cols: int | None = None,
+    reuse: bool = False,
 ) -> Chart:
     """Small multiples of shares over the school years, with bounds and target lines.
 
     Lines with role ``peer`` are drawn thin and grey and are summarised, not listed, in the
-    alt text (there can be many).
+    alt text (there can be many). With ``reuse`` (batch reports) the chart is drawn at once
+    on a kept figure of the same layout and comes back as SVG only.
     """
     if not panels:
         raise ValueError("trend_chart needs at least one panel")
@@ -267,9 +270,7 @@ def trend_chart(
     titles = [wrap_to_width(p.title, ax_width, 9, "bold") for p in panels]
     title_in = max(t.count("\n") + 1 for t in titles) * PANEL_TITLE_LINE_IN + 0.08
     ax_height = style.PANEL_HEIGHT_IN - X_AXIS_IN - title_in
-    fig = _new_figure(1.0)
-    grid = fig.add_gridspec(n_rows, n_cols)
-    axes = [fig.add_subplot(grid[i // n_cols, i % n_cols]) for i in range(len(panels))]
+    fig, grid, axes = _trend_figure(len(panels), n_rows, n_cols, reuse)
     described = []
     for ax, panel, panel_title in zip(axes, panels, titles, strict=True):
         top = 0.0
@@ -313,7 +314,41 @@ def trend_chart(
     _title(fig, title)
     _legend(fig, handles, labels, _title_in(title))
     alt = f"Lijngrafiek. {title}. " + " ".join(described)
+    if reuse:  # drawn now: the figure is the next chart's of this layout
+        return Chart(None, alt, style.source_line(source), svg=figure_svg(fig))
     return Chart(fig, alt, style.source_line(source))
+
+
+# Trend-chart figures kept for reuse, one per layout: making the axes and their ticks costs
+# more than drawing them, and a report draws a dozen charts of a few layouts.
+_TREND_FIGURES: dict[tuple[int, int, int], tuple[Figure, GridSpec, list[Axes]]] = {}
+
+
+def _trend_figure(
+    n_panels: int, n_rows: int, n_cols: int, reuse: bool
+) -> tuple[Figure, GridSpec, list[Axes]]:
+    """A figure with ``n_panels`` empty axes on an ``n_rows`` x ``n_cols`` grid.
+
+    With ``reuse``, the cached figure of this layout with every drawn artist removed: what
+    is drawn on it next is set in full by ``trend_chart`` (limits, ticks, labels, title),
+    so its SVG is the same as a new figure's (tested).
+    """
+    key = (n_panels, n_rows, n_cols)
+    if reuse and key in _TREND_FIGURES:
+        fig, grid, axes = _TREND_FIGURES[key]
+        for artist in [*fig.legends, *fig.texts]:
+            artist.remove()
+        for ax in axes:
+            for artist in [*ax.lines, *ax.collections]:
+                artist.remove()
+            ax.set_prop_cycle(None)
+        return fig, grid, axes
+    fig = _new_figure(1.0)
+    grid = fig.add_gridspec(n_rows, n_cols)
+    axes = [fig.add_subplot(grid[i // n_cols, i % n_cols]) for i in range(n_panels)]
+    if reuse:
+        _TREND_FIGURES[key] = (fig, grid, axes)
+    return fig, grid, axes
 
 
 def _ranked_data(values: pd.DataFrame) -> pd.DataFrame:

@@ -198,7 +198,9 @@ def level_section(ctx: ReportContext, section: str) -> list[Block]:
         plots.Panel(indicator_meta(i, ctx.config)["naam"], _trend_lines(ctx, i), _target(ctx, i))
         for i in trend
     ]
-    blocks.append(plots.trend_chart(panels, title=_trend_title(ctx, label), source=source))
+    blocks.append(
+        plots.trend_chart(panels, title=_trend_title(ctx, label), source=source, reuse=True)
+    )
     if section == "mbo":
         blocks.extend(_mbo_breakdown(ctx))
     return blocks
@@ -289,6 +291,7 @@ def gender_section(ctx: ReportContext) -> list[Block]:
                 title=f"Aandeel vrouwen in bèta en techniek, {r.name}",
                 source=_sources(ctx, used),
                 ylabel="Aandeel vrouwen (%)",
+                reuse=True,
             )
         )
     return blocks
