@@ -133,6 +133,18 @@ def test_mirror_folder_and_file_url(tmp_path, site, capsys):
     assert capsys.readouterr().out.count("from mirror") == 4
 
 
+def test_mirror_folder_files_are_linked_not_copied(tmp_path, site):
+    reg = registry(tmp_path, site)
+    raw = tmp_path / "raw"
+    assert (
+        fetch.run_fetch(raw, mirror=str(tmp_path / "site"), allow_offline=False, registry_path=reg)
+        == 0
+    )
+    for relative in ("duo/vo/a.csv", "geo/b.geojson"):
+        assert (raw / relative).is_symlink()
+        assert (raw / relative).resolve() == (tmp_path / "site" / relative).resolve()
+
+
 def test_present_files_are_verified_not_fetched_again(tmp_path, site, server, capsys):
     reg = registry(tmp_path, site)
     raw = tmp_path / "raw"

@@ -6,7 +6,9 @@ verified; move a file with the wrong checksum aside (into ``<raw>/.quarantine/``
 overwritten silently); otherwise try the official URLs, then the mirror. Downloads go
 through pooch (retries, temp file, hash check) into a hidden staging dir and are then
 renamed into place atomically, so ``data/raw`` never holds a partial or unverified file,
-even after a kill. Hidden paths are ignored by ``techniekpact process``.
+even after a kill. A mirror *folder* is not copied: its verified files are linked (symbolic
+links), so the data are read where they are and exist once on disk. Hidden paths are
+ignored by ``techniekpact process``.
 """
 
 from __future__ import annotations
@@ -199,7 +201,7 @@ def _obtain(entry: RegistryEntry, run: _Run) -> Outcome:
             continue
         try:
             staged = (
-                _download(location, entry, run, timeout) if is_url else _copy(location, entry, run)
+                _download(location, entry, run, timeout) if is_url else _link(location, entry, run)
             )
             with atomic_path(run.raw_dir / entry.path) as tmp:
                 os.replace(staged, tmp)
@@ -212,6 +214,8 @@ def _obtain(entry: RegistryEntry, run: _Run) -> Outcome:
             reasons.append(f"{label}: {exc.strerror or exc} ({exc.filename or location})")
         else:
             where = location if label == "official" else "mirror"
+            if not is_url:
+                where += f" (linked, read in place: {location})"
             tried = f" (after {'; '.join(reasons)})" if reasons else ""
             return Outcome(entry.path, "fetched", f"from {where}{tried}")
         finally:
@@ -219,19 +223,20 @@ def _obtain(entry: RegistryEntry, run: _Run) -> Outcome:
     return Outcome(entry.path, "failed", "; ".join(reasons))
 
 
-def _copy(source: str, entry: RegistryEntry, run: _Run) -> Path:
-    """Copy from a mirror folder into staging and verify the copy (not the source)."""
+def _link(source: str, entry: RegistryEntry, run: _Run) -> Path:
+    """A symbolic link in staging to a verified file of a mirror folder (no copy is made)."""
     src = Path(source)
     root = mirror_folder(run.mirror or "")
     if not root.is_dir():
         raise _Unreachable(f"mirror folder {root} does not exist")
     if not src.is_file():
         raise _SourceFailed(f"not in mirror folder ({src} is missing)")
+    if not verified(src, entry):
+        raise _SourceFailed(_mismatch(src, entry))
     staged = run.staging / entry.path
     staged.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, staged)
-    if not verified(staged, entry):
-        raise _SourceFailed(_mismatch(staged, entry))
+    staged.unlink(missing_ok=True)
+    staged.symlink_to(src.resolve())
     return staged
 
 
