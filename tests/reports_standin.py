@@ -43,11 +43,15 @@ if region in __STDERR_FOR__:
     print("a warning the notebook should not print", file=sys.stderr)
 demo = json.loads((Path(processed_dir) / "manifest.json").read_text())["demo"]
 banner = '<div class="demo-banner">DEMO</div>' if demo else ""
+launched = b"ipykernel_launcher" in Path("/proc/self/cmdline").read_bytes()
+launch = "launcher" if launched else "fork"  # a forked kernel has its worker's command line
 display(HTML(
     f'<section class="cover"><h1>Techniekpact-monitor</h1>'
     f'<p class="region">{html.escape(region)}</p><p>{html.escape(region_level)}</p>'
     f'<p class="generated">{generated_on}</p>'
-    f'<p class="kernel-pid">kernel-{os.getpid()}</p>{banner}</section>'
+    f'<p class="kernel-pid">kernel-{os.getpid()}</p>'
+    f'<p class="kernel-launch">kernel-launch-{launch}</p>'
+    f'{banner}</section>'
 ))
 """
 

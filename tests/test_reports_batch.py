@@ -6,9 +6,11 @@ import contextlib
 import html
 import io
 import json
+import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -142,6 +144,77 @@ def test_warm_kernel_is_reused_without_leaking_state(built: dict) -> None:
         for s in ("utrecht", "fryslan")
     }
     assert len(pids) == 1
+
+
+def _launch(folder: Path, slug: str) -> str:
+    return re.search(r"kernel-launch-(\w+)", (folder / f"{slug}.html").read_text()).group(1)
+
+
+@needs_chromium
+def test_first_kernel_is_a_fork_of_its_worker(built: dict) -> None:
+    """It shares the imports the worker got from the fork server: no ipykernel_launcher."""
+    folder = built["reports"] / "provincie"
+    assert {_launch(folder, s) for s in ("utrecht", "fryslan")} == {"fork"}
+
+
+def test_kernel_replaced_after_a_failure_is_launched_normally(
+    tmp_path: Path, fixed_code: None
+) -> None:
+    """After a failure the worker has threads (its kernel client): no fork then."""
+    notebook = make_notebook(tmp_path / "nb" / "report.ipynb", fail_for=("Zeeland",))
+    status, _out, err = run(
+        regions=["Zeeland", "Utrecht"],
+        notebook=notebook,
+        processed_dir=make_processed(tmp_path / "processed"),
+        reports_dir=tmp_path / "reports",
+    )
+    assert status == 1 and "stand-in failure for Zeeland" in err
+    assert _launch(tmp_path / "reports" / "provincie", "utrecht") == "launcher"
+
+
+def test_forked_kernel_exits_when_its_worker_is_killed(tmp_path: Path, fixed_code: None) -> None:
+    """No orphans: the kernel watches its worker as a launched kernel does (parent_handle)."""
+    import threading
+
+    import psutil
+
+    notebook = make_notebook(tmp_path / "nb" / "report.ipynb")
+    nb = nbformat.read(notebook, as_version=4)
+    started_flag = tmp_path / "started"  # written by the report once its kernel runs it
+    cell = f"import time\nopen({str(started_flag)!r}, 'w').close()\ntime.sleep(300)"
+    nb.cells.append(nbformat.v4.new_code_cell(cell))
+    nbformat.write(nb, notebook)
+    result: dict = {}
+    args = {"notebook": notebook, "processed_dir": make_processed(tmp_path / "processed")}
+    thread = threading.Thread(
+        target=lambda: result.update(status=run(**args, reports_dir=tmp_path / "r")),
+        daemon=True,
+    )
+    started = time.time() - 1
+    thread.start()
+    kernel = worker = None
+    deadline = time.monotonic() + 120
+    while kernel is None:
+        assert time.monotonic() < deadline, "no kernel appeared"
+        for process in psutil.Process().children(recursive=True):
+            with contextlib.suppress(psutil.Error):  # processes come and go meanwhile
+                parent = process.parent()
+                grandparent = parent.parent() if parent else None
+                top = grandparent.parent() if grandparent else None
+                # batch -> fork server -> worker -> kernel, of this batch (not a closing one)
+                if top and top.pid == os.getpid() and parent.create_time() >= started:
+                    worker, kernel = parent, process
+        time.sleep(0.2)
+    while not started_flag.exists():
+        assert time.monotonic() < deadline, "the report did not start"
+        time.sleep(0.2)
+    assert "forkserver" in " ".join(kernel.cmdline())  # a fork of the worker, not launched
+    worker.kill()
+    _gone, alive = psutil.wait_procs([kernel], timeout=20)
+    assert alive == [], "the kernel outlived its worker"
+    thread.join(timeout=120)
+    status, _out, err = result["status"]
+    assert status == 1 and "worker process failed" in err
 
 
 @needs_chromium

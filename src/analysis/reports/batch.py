@@ -158,10 +158,14 @@ def _build(
     by_label = {job.label: job for job in stale}
     failures: list[str] = []
     want_pdf = any("pdf" in job.formats for job in stale)
+    # Workers fork from a server that imported worker.PRELOAD once (a fresh interpreter per
+    # worker would import them again, and so would each worker's kernel).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(worker.PRELOAD)
     with (
         ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=context,
             initializer=worker.init_worker,
             initargs=(
                 str(notebook),
@@ -170,12 +174,22 @@ def _build(
                     "processed_dir": str(processed_dir),
                     "levels": sorted({job.region.level for job in stale}),
                 },
+                dict(os.environ),
             ),
         ) as pool,
         tqdm(total=len(stale), unit="rapport", desc="rapporten", file=sys.stderr) as bar,
     ):
-        futures = {pool.submit(worker.run_report, task): label for label, task in tasks.items()}
-        printer, printer_error = _start_printer() if want_pdf else (None, None)
+        # Chromium starts while the fork server imports (submit waits for that server).
+        launching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chromium-launch")
+        printer_start = launching.submit(_start_printer) if want_pdf else None
+        launching.shutdown(wait=False)
+        try:
+            futures = {pool.submit(worker.run_report, t): label for label, t in tasks.items()}
+        except BaseException:
+            if printer_start and printer_start.result()[0] is not None:
+                printer_start.result()[0].__exit__(None, None, None)
+            raise
+        printer, printer_error = printer_start.result() if printer_start else (None, None)
         # PDFs print (and keys are written) in threads, so that the next report's PDF can
         # start while one is still printing; the printer bounds how many print at once.
         finishing = ThreadPoolExecutor(max_workers=printer.pages if printer else 1)

@@ -88,7 +88,6 @@ class PdfPrinter:
         self._context = None
         self._slots: asyncio.Semaphore | None = None
         self._launching: asyncio.Lock | None = None
-        self._idle_pages: list = []  # tabs that printed and can load the next report
 
     def __enter__(self) -> PdfPrinter:
         if self.executable is None:
@@ -167,23 +166,20 @@ class PdfPrinter:
         async with self._slots:
             for attempt in (1, 2):
                 await self._ensure_browser()
+                browser = self._browser
                 try:
                     await self._print_page(source, target, title, demo)
                     return
                 except Error as exc:
-                    if attempt == 2 or self._browser.is_connected():
+                    alive = browser is self._browser and browser.is_connected()
+                    if attempt == 2 or alive:
                         raise PdfError(f"printing {source} to PDF failed: {exc}") from exc
-                    # Chromium died while printing: start it again and print once more.
+                    # Chromium died while printing (or was replaced since): print once more.
 
     async def _print_page(self, source: Path, target: Path, title: str, demo: bool) -> None:
-        """Print in a reused tab: a new tab costs Chromium a renderer start each time."""
         from playwright.async_api import Error
 
-        page = None
-        while self._idle_pages and page is None:
-            candidate = self._idle_pages.pop()
-            page = None if candidate.is_closed() else candidate
-        page = page or await self._context.new_page()
+        page = await self._context.new_page()
         try:
             await page.goto(source.resolve().as_uri(), wait_until="load")
             await page.evaluate("document.documentElement.classList.add('tp-pdf')")
@@ -201,11 +197,9 @@ class PdfPrinter:
                     outline=True,
                     tagged=True,
                 )
-        except BaseException:
+        finally:
             with contextlib.suppress(Error):  # the browser may have died with the page
                 await page.close()
-            raise
-        self._idle_pages.append(page)
 
     async def _close(self) -> None:
         from playwright.async_api import Error

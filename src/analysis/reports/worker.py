@@ -5,6 +5,11 @@ kernel: after a successful report the kernel's namespace is reset (``%reset -f``
 closed, execution counter back to 1) and the next region runs in it, so the notebook's
 imports are paid once per worker instead of once per region. After a failure, or every
 ``MAX_RUNS_PER_KERNEL`` reports, the kernel is replaced by a fresh one.
+
+Workers are forked from one server process that has imported ``PRELOAD`` (papermill,
+nbconvert, ipykernel, pandas, matplotlib and the report modules), and each worker forks its
+first kernel from itself while it is still single-threaded: the imports are paid once per
+batch instead of twice per worker. Replacement kernels start the ordinary way.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import tempfile
 import time
 import traceback
@@ -41,6 +47,17 @@ _tp_reset(get_ipython())
 """
 # No input history database: reports do not need it, and parallel kernels would share it.
 KERNEL_ARGS = ["--HistoryManager.enabled=False"]
+# Imported by the fork server the workers (and so their first kernels) are forked from.
+PRELOAD = [
+    "analysis.reports.worker",
+    "analysis.reports.render",
+    "papermill",
+    "ipykernel.kernelapp",
+    "analysis.report",
+    "analysis.report_quality",
+    "analysis.report_sections",
+    "analysis.geo",
+]
 # Sent to a new kernel as soon as it starts, while the worker still imports papermill and
 # nbconvert: the report's modules, the processed data and the maps of the batch's levels are
 # then loaded by the time the first region runs. A fixed string: what to preload comes from
@@ -54,7 +71,10 @@ def _tp_warm_up():
     sections = importlib.import_module("analysis.report_sections")
     plan = json.loads(os.environ.get("TECHNIEKPACT_REPORT_WARMUP") or "{}")
     if plan.get("processed_dir"):
-        sections.preload(plan["processed_dir"], plan.get("levels", []))
+        try:
+            sections.preload(plan["processed_dir"], plan.get("levels", []))
+        except Exception:
+            pass  # the kernel is still sound; the report itself will say what is wrong
     import gc
     gc.freeze()  # modules and data stay for the kernel's life: keep them out of every GC pass
 _tp_warm_up()
@@ -89,12 +109,23 @@ class Outcome:
     kernel_run: int = 0
 
 
-def init_worker(notebook: str, reuse_kernels: bool, warm_up: dict | None = None) -> None:
+def init_worker(
+    notebook: str,
+    reuse_kernels: bool,
+    warm_up: dict | None = None,
+    environ: dict[str, str] | None = None,
+) -> None:
     """Pool initializer: start the kernel warming up, then heavy imports and the exporter.
 
     ``warm_up`` ({"processed_dir": ..., "levels": [...]}) says what the kernel preloads.
+    ``environ`` is the batch's environment: a forked worker would otherwise have the fork
+    server's, from whenever that server started.
     """
     import nbformat
+
+    if environ is not None:
+        os.environ.clear()
+        os.environ.update(environ)
 
     _STATE["notebook"] = nbformat.read(notebook, as_version=4)
     _STATE["notebook_dir"] = str(Path(notebook).resolve().parent)
@@ -105,7 +136,7 @@ def init_worker(notebook: str, reuse_kernels: bool, warm_up: dict | None = None)
     # Pool workers leave through os._exit(): atexit would not run, multiprocessing finalizers do.
     Finalize(None, _shutdown_kernel, exitpriority=10)
     if reuse_kernels:
-        _start_kernel()
+        _start_kernel(fork=True)
         _STATE["runs"] = 0  # warm, but no report has run in it yet
 
     from papermill.engines import papermill_engines
@@ -251,9 +282,10 @@ def _kernel():
     return km
 
 
-def _start_kernel(warm_up: bool = True):
+def _start_kernel(warm_up: bool = True, fork: bool = False):
     """Start a kernel and connect this worker's client to it; with ``warm_up``, send it
-    WARMUP_CODE without waiting for the reply."""
+    WARMUP_CODE without waiting for the reply. With ``fork`` (only while this worker has
+    no threads), the kernel is a fork of this process where that runs the same Python."""
     from jupyter_client import KernelManager
 
     kernel_name = _STATE["notebook"].metadata.get("kernelspec", {}).get("name", "python3")
@@ -265,7 +297,9 @@ def _start_kernel(warm_up: bool = True):
         kernel_name=kernel_name, transport="ipc", ip=os.path.join(_STATE["ipc_dir"], "k")
     )
     env = {**os.environ, WARMUP_ENV: _STATE.get("warm_up", "{}") if warm_up else "{}"}
-    km.start_kernel(cwd=_STATE["notebook_dir"], extra_arguments=KERNEL_ARGS, env=env)
+    options = {"cwd": _STATE["notebook_dir"], "extra_arguments": KERNEL_ARGS, "env": env}
+    if not (fork and _fork_kernel(km, options)):
+        km.start_kernel(**options)
     _STATE["kernel"] = km
     client = km.client()
     client.start_channels()
@@ -274,6 +308,87 @@ def _start_kernel(warm_up: bool = True):
     if warm_up:
         _STATE["warmup"] = client.execute(WARMUP_CODE, silent=True, store_history=False)
     return km
+
+
+def _fork_kernel(km, options: dict) -> bool:
+    """Start ``km``'s kernel as a fork of this process; False (nothing started) when its
+    kernelspec runs another Python or another launcher.
+
+    Mirrors ``KernelManager.start_kernel`` (pre-start: connection file; launch; post-start)
+    with ``os.fork`` in place of ``Popen``, outside any running event loop.
+    """
+    import sys
+
+    argv = km.kernel_spec.argv
+    pythons = {"python", f"python{sys.version_info[0]}", sys.executable}
+    if not (argv[0] in pythons and argv[1:3] == ["-m", "ipykernel_launcher"]):
+        return False
+    kernel_cmd, launch = km.pre_start_kernel(**options)
+    env = {**launch.get("env", os.environ), "JPY_PARENT_PID": str(os.getpid())}
+    # ipykernel read JPY_PARENT_PID when the fork server imported it: say it again, so the
+    # kernel watches this worker (and exits with it) as a launched kernel would.
+    argv = [*kernel_cmd[3:], f"--IPKernelApp.parent_handle={os.getpid()}"]
+    pid = os.fork()
+    if pid == 0:
+        _run_forked_kernel(argv, launch.get("cwd"), env)
+    km.provisioner.process = _ForkedProcess(pid)
+    km.provisioner.pid = km.provisioner.pgid = pid
+    km.post_start_kernel(**launch)
+    return True
+
+
+def _run_forked_kernel(argv: list[str], cwd: str | None, env: dict[str, str]):
+    """The forked child: become an IPython kernel, as ``python -m ipykernel_launcher`` would."""
+    code = 1
+    try:
+        os.setsid()  # its own process group, like Popen(start_new_session=True)
+        if cwd:
+            os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(env)
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+        from ipykernel.kernelapp import IPKernelApp
+
+        IPKernelApp.launch_instance(argv=argv)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        os._exit(code)  # never back into the worker's code, atexit or finalizers
+
+
+class _ForkedProcess:
+    """The ``Popen`` methods jupyter_client's provisioner calls, for a forked child."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+        self.stdin = self.stdout = self.stderr = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            _pid, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
 
 
 def _finish_warmup() -> bool:
