@@ -93,7 +93,7 @@ def test_pdf_is_a4_with_running_header_page_numbers_and_bookmarks(built: dict) -
     assert "Utrecht" in text
     pages = len(reader.pages)
     assert pages >= 2
-    assert text.count("Techniekpact-monitor · Utrecht (provincie)") == pages  # on every page
+    assert text.count("Techniekpact-monitor · Utrecht — provincie") == pages  # on every page
     assert f"Pagina 1 van {pages}" in text and f"Pagina {pages} van {pages}" in text
     assert "DEMO — synthetische gegevens" in text
     # The cover has a page to itself: page 1 holds no section text.
@@ -416,6 +416,16 @@ def test_a_second_concurrent_batch_gets_a_clear_message(
         holder.wait(timeout=30)
     assert not (reports / "provincie").exists()
     FileLock(reports / ".lock", timeout=0).acquire()  # released once the holder is gone
+
+
+def test_report_titles_name_the_level_in_dutch() -> None:
+    def title(level: str, name: str) -> str:
+        job = plan.make_jobs([plan.Region(level, name, "X")], ("html",))[0]
+        return batch.report_title(job)
+
+    assert title("corop", "Twente") == "Twente — COROP-gebied"
+    assert title("landsdeel_cbs", "West-Nederland") == "West-Nederland — landsdeel (CBS)"
+    assert title("nederland", "Nederland") == "Nederland"
 
 
 def test_slugs_are_safe_file_names() -> None:

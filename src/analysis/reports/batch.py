@@ -295,8 +295,12 @@ def _print_and_seal(job, printer, printer_error, reports_dir: Path, demo: bool) 
 
 
 def report_title(job: ReportJob) -> str:
-    """The region as the running header of its PDF names it."""
-    return f"{job.region.name} ({job.region.level})"
+    """The region as the running header of its PDF names it, with its level in Dutch."""
+    from analysis.text import level_label  # pandas: only once there is something to build
+
+    if job.region.level == "nederland":
+        return job.region.name
+    return f"{job.region.name} — {level_label(job.region.level)}"
 
 
 def _update_index(
