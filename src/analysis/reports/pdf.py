@@ -181,9 +181,9 @@ class PdfPrinter:
 
         page = await self._context.new_page()
         try:
+            await page.emulate_media(media="print")  # before loading: laid out once, for print
             await page.goto(source.resolve().as_uri(), wait_until="load")
             await page.evaluate("document.documentElement.classList.add('tp-pdf')")
-            await page.emulate_media(media="print")
             with atomic_path(target, suffix=".pdf") as tmp:
                 await page.pdf(
                     path=str(tmp),
