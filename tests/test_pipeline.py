@@ -128,6 +128,19 @@ def test_a_bad_file_names_itself_and_leaves_the_previous_store_intact(
     assert not [p for p in processed.iterdir() if p.name.startswith(".staging")]
 
 
+def test_a_broken_link_in_raw_is_an_error_not_a_missing_file(small_raw: Path) -> None:
+    """fetch links a mirror folder's files; if the mirror moves, the counts must not vanish."""
+    from analysis.errors import DataError
+    from analysis.pipeline import input_files
+
+    exam = next(small_raw.rglob("examenkandidaten_2019*.csv"))
+    exam.unlink()
+    exam.symlink_to(small_raw / "moved-away.csv")
+    with pytest.raises(DataError, match=r"moved-away\.csv, which does not exist") as caught:
+        input_files(small_raw)
+    assert exam.name in str(caught.value) and "make data" in str(caught.value)
+
+
 def test_no_raw_data_falls_back_to_marked_demo_data(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from analysis import paths
-from analysis.errors import TechniekpactError
+from analysis.errors import DataError, TechniekpactError
 from analysis.provenance import sha256_file, source_fingerprint
 
 MANIFEST_VERSION = 1
@@ -56,14 +57,28 @@ class FileResult:
 
 
 def input_files(raw_dir: Path) -> list[Path]:
-    """Every data file under ``raw_dir``, recursively, in a stable order."""
-    return sorted(
+    """Every data file under ``raw_dir``, recursively, in a stable order.
+
+    A link whose file is gone (``fetch`` links a mirror folder's files) is an error, not a
+    file left out: the store would silently lack its counts.
+    """
+    visible = [
         p
         for p in raw_dir.rglob("*")
-        if p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
-        and p.suffix.lower() not in IGNORED_SUFFIXES
-        and p.name != DEMO_MARKER
+        if not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
+    ]
+    broken = sorted(p for p in visible if p.is_symlink() and not p.exists())
+    if broken:
+        others = f" (and {len(broken) - 1} more broken links)" if len(broken) > 1 else ""
+        raise DataError(
+            broken[0],
+            f"a link to {os.readlink(broken[0])}, which does not exist{others}",
+            expected="the raw file it links to: run `make data` again (has the mirror moved?)",
+        )
+    return sorted(
+        p
+        for p in visible
+        if p.is_file() and p.suffix.lower() not in IGNORED_SUFFIXES and p.name != DEMO_MARKER
     )
 
 
