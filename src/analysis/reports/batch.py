@@ -185,11 +185,10 @@ def _build(
         launching.shutdown(wait=False)
         try:
             futures = {pool.submit(worker.run_report, t): label for label, t in tasks.items()}
-        except BaseException:
-            if printer_start and printer_start.result()[0] is not None:
-                printer_start.result()[0].__exit__(None, None, None)
-            raise
-        printer, printer_error = printer_start.result() if printer_start else (None, None)
+        finally:  # wait for Chromium either way: if submitting failed, close it below
+            printer, printer_error = printer_start.result() if printer_start else (None, None)
+            if printer is not None and sys.exc_info()[0] is not None:
+                printer.__exit__(None, None, None)
         # PDFs print (and keys are written) in threads, so that the next report's PDF can
         # start while one is still printing; the printer bounds how many print at once.
         finishing = ThreadPoolExecutor(max_workers=printer.pages if printer else 1)

@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import time
 import traceback
@@ -58,10 +59,10 @@ PRELOAD = [
     "analysis.report_sections",
     "analysis.geo",
 ]
-# Sent to a new kernel as soon as it starts, while the worker still imports papermill and
-# nbconvert: the report's modules, the processed data and the maps of the batch's levels are
-# then loaded by the time the first region runs. A fixed string: what to preload comes from
-# the kernel's environment (WARMUP_ENV, JSON). Defines no names.
+# Sent to a new kernel as soon as it starts, while the worker builds its HTML exporter: the
+# report's modules (already there in a forked kernel), the processed data and the maps of the
+# batch's levels are then loaded by the time the first region runs. A fixed string: what to
+# preload comes from the kernel's environment (WARMUP_ENV, JSON). Defines no names.
 WARMUP_ENV = "TECHNIEKPACT_REPORT_WARMUP"
 WARMUP_CODE = """\
 def _tp_warm_up():
@@ -115,7 +116,7 @@ def init_worker(
     warm_up: dict | None = None,
     environ: dict[str, str] | None = None,
 ) -> None:
-    """Pool initializer: start the kernel warming up, then heavy imports and the exporter.
+    """Pool initializer: start the kernel warming up, then build the HTML exporter.
 
     ``warm_up`` ({"processed_dir": ..., "levels": [...]}) says what the kernel preloads.
     ``environ`` is the batch's environment: a forked worker would otherwise have the fork
@@ -317,8 +318,6 @@ def _fork_kernel(km, options: dict) -> bool:
     Mirrors ``KernelManager.start_kernel`` (pre-start: connection file; launch; post-start)
     with ``os.fork`` in place of ``Popen``, outside any running event loop.
     """
-    import sys
-
     argv = km.kernel_spec.argv
     pythons = {"python", f"python{sys.version_info[0]}", sys.executable}
     if not (argv[0] in pythons and argv[1:3] == ["-m", "ipykernel_launcher"]):
