@@ -400,7 +400,7 @@ def _sources_md_checksums(shared: Path) -> dict[str, str]:
 def test_registry_covers_every_shared_file_with_its_checksum(shared_data):
     listed = _sources_md_checksums(shared_data)
     entries = {e.path: e for e in fetch.load_registry(fetch.REGISTRY_FILE)}
-    assert len(listed) == 19
+    assert len(listed) == 24
     assert {p: e.sha256 for p, e in entries.items()} == listed
     for rel, entry in entries.items():
         data = (shared_data / rel).read_bytes()
@@ -421,7 +421,7 @@ def test_real_files_over_http(tmp_path, shared_data, capsys):
     assert status == 0
     want = _sources_md_checksums(shared_data)
     assert raw_state(raw) == (want, [])
-    assert "0 already present, 19 fetched, 0 failed" in capsys.readouterr().out
+    assert "0 already present, 24 fetched, 0 failed" in capsys.readouterr().out
 
 
 def test_data_log_and_raw_readme_cover_the_registry():

@@ -24,6 +24,7 @@ PLACES_COLUMNS = {"place_code", "place", "municipality_code", "municipality", "c
 PROVINCE_COLUMNS = {"municipality_code", "municipality", "province_code", "province_raw"}
 LOCATION_COLUMNS = {"location_code", "municipality_code"}
 INSTITUTION_COLUMNS = {"institution_code", "municipality_code", "level"}
+LISTED_COLUMNS = {"listed_code", "listed_name", "listed_province_code"}
 # The demo geography numbers its fictional municipalities from 9001; CBS codes stay < 2000.
 SYNTHETIC_CODES_FROM = 9000
 
@@ -112,6 +113,7 @@ def build_reference(frames: dict[str, pd.DataFrame], config: RegionConfig) -> Re
     for key, code in historic.ALIASES.items():
         if code in province_of:
             names.add(key, code)
+    issues.extend(_add_listed(names, _pick(frames, LISTED_COLUMNS), merged, split, province_of))
     # The historic facts name real successors; the demo geography has none of them.
     unknown = sorted(
         {new for _, new, _ in historic.MERGED.values()} | set(historic.ALIASES.values())
@@ -183,6 +185,40 @@ def _historic(
             split[old] = provinces.pop()
             split_names[name_key(name)] = (name, split[old])
     return merged, split, split_names, names
+
+
+def _add_listed(
+    names: NameIndex,
+    lists: list[pd.DataFrame],
+    merged: dict[str, str],
+    split: dict[str, str],
+    province_of: dict[str, str],
+) -> list[str]:
+    """Names from CBS municipality lists of other years, mapped to today's code.
+
+    A code of another indeling is placed through the historic mergers; one that is neither
+    current nor a known former municipality is reported, so the historic table can be
+    completed.
+    """
+    issues = []
+    for frame in lists:
+        unplaced = []
+        for code, name in zip(frame["listed_code"], frame["listed_name"], strict=True):
+            current = merged.get(code, code)
+            if current in province_of:
+                names.add(name, current)
+            elif code not in split:
+                unplaced.append(f"{code} {name}")
+        if (
+            unplaced
+            and province_of
+            and not all(int(c) >= SYNTHETIC_CODES_FROM for c in province_of)
+        ):
+            issues.append(
+                f"CBS municipality list: {len(unplaced)} municipalities neither current nor "
+                f"known as former: {unplaced[:10]}"
+            )
+    return issues
 
 
 def _code_map(

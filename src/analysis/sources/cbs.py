@@ -21,6 +21,8 @@ WOONPLAATS_HEADER = (
     "COROP-gebiedcode",
     "COROP-gebied",
 )
+# CBS "Gemeentelijke indeling op 1 januari" (gemeenten alfabetisch), one list per year.
+MUNICIPALITY_LIST_HEADER = ("Gemeentecode", "Gemeentenaam", "Provinciecode")
 OCCUPATIONS_HEADER = ("code", "title", "level", "jobs_x1000")
 CATALOGUE_KEYS = ("leverancier", "bron", "_cbs_id", "_dimensies")
 
@@ -69,6 +71,37 @@ def read_woonplaatsen(sniffed: Sniffed) -> pd.DataFrame:
     return frame
 
 
+def read_municipality_list(sniffed: Sniffed) -> pd.DataFrame:
+    """listed_code ('0014'), listed_name, listed_province_code ('PV20') of one indeling.
+
+    The columns are named apart from the current-indeling frames on purpose: a list of
+    another year must not be taken for today's municipalities. The reference uses it to
+    name former municipalities and to check the historic mergers.
+    """
+    require_columns(sniffed, MUNICIPALITY_LIST_HEADER)
+    raw = read_rows(sniffed)
+    frame = pd.DataFrame(
+        {
+            "listed_code": _digits(raw, "Gemeentecode", 4, sniffed),
+            "listed_name": raw["Gemeentenaam"].str.strip(),
+            "listed_province_code": "PV" + _digits(raw, "Provinciecode", 2, sniffed),
+            "source_row": raw["source_row"],
+        }
+    )
+    repeated = frame["listed_code"].duplicated()
+    if repeated.any():
+        first = repeated.idxmax()
+        raise DataError(
+            sniffed.path,
+            f"municipality code {frame.at[first, 'listed_code']} is listed twice",
+            line=int(frame.at[first, "source_row"]),
+            column="Gemeentecode",
+            expected="each municipality once per indeling",
+        )
+    frame.attrs["municipalities"] = len(frame)
+    return frame
+
+
 def _has_header(columns: tuple[str, ...]):
     return lambda s: s.kind == "csv" and set(columns) <= set(s.header)
 
@@ -82,6 +115,15 @@ FORMATS: list[SourceFormat] = [
         signature=",".join(WOONPLAATS_HEADER),
         matches=_has_header(WOONPLAATS_HEADER),
         read=read_woonplaatsen,
+    ),
+    SourceFormat(
+        id="cbs_gemeenten_alfabetisch",
+        dataset="cbs_municipality_list",
+        role="reference",
+        description="CBS gemeentelijke indeling op 1 januari (gemeenten alfabetisch)",
+        signature=",".join(MUNICIPALITY_LIST_HEADER) + ",...",
+        matches=_has_header(MUNICIPALITY_LIST_HEADER),
+        read=read_municipality_list,
     ),
     SourceFormat(
         id="cbs_occupations_nljobs_2023",
