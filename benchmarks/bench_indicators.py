@@ -18,8 +18,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis import derived, indicators, paths, schema
+from analysis import paths
 from analysis.demo.geography import COROPS, PROVINCES, municipalities
+from analysis.indicators import derived, engine
+from analysis.store import schema
 
 
 def synthetic_store(seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -209,7 +211,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     store, table, origin = load(args.processed_dir)
-    config = indicators.load_indicator_config()
+    config = engine.load_indicator_config()
     print(f"store: {origin}: {len(store):,} cells, {int(store['suppressed'].sum()):,} suppressed")
     print(f"regions: {len(table)} in levels {sorted(table['region_level'].unique())}")
     try:
@@ -223,7 +225,7 @@ def main() -> None:
     print(f"membership ({how}): {len(membership):,} pairs in {time.perf_counter() - started:.2f} s")
     for run in range(1, args.repeat + 1):
         started = time.perf_counter()
-        result = indicators.compute_indicators(store, table, config, membership=membership)
+        result = engine.compute_indicators(store, table, config, membership=membership)
         mid = time.perf_counter()
         extra = derived.derive(result, table, config)
         done = time.perf_counter()

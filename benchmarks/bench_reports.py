@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 
 from analysis import paths
-from analysis.reports import batch, pdf, plan
+from analysis.publish import batch, pdf, plan
 
 BIN = Path(sys.executable).parent
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.indicators import load_indicator_config
-from analysis.sanity import GAP_PP, format_table, sanity_table
+from analysis.indicators.engine import load_indicator_config
+from analysis.store.sanity import GAP_PP, format_table, sanity_table
 
 
 def main() -> int:

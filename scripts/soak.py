@@ -35,7 +35,7 @@ import psutil
 from pypdf import PdfReader
 
 from analysis import paths
-from analysis.reports import plan
+from analysis.publish import plan
 
 LEVELS = ("nederland", "landsdeel", "provincie")
 FAILING_REGION = "Zeeland"
@@ -224,7 +224,7 @@ class Soak:
         failing = self.workdir / "nb-failing" / "region_report.ipynb"
         _write_failing_notebook(self.notebook, failing, FAILING_REGION)
         script = (
-            "import sys; from analysis.reports.batch import run_batch; "
+            "import sys; from analysis.publish.batch import run_batch; "
             f"sys.exit(run_batch('provincie', [], ['html', 'pdf'], {self.jobs}, "
             f"{str(self.processed)!r}, {str(self.reports)!r}, False, notebook={str(failing)!r}))"
         )

@@ -8,7 +8,7 @@ import pytest
 from filelock import FileLock
 
 from analysis import paths
-from analysis.pipeline import run_process
+from analysis.store.process import run_process
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """A small fake ``data/processed`` folder for report tests (F1 and F2 import it).
 
-The derived table is computed by the real ``analysis.derived.derive``.
+The derived table is computed by the real ``analysis.indicators.derived.derive``.
 
 It holds every file a report reads (indicators, derived, regions, manifest, an empty
 store) with the contract's columns, for the real provinces and COROP regions and every
@@ -25,9 +25,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis import derived, paths, schema
+from analysis import paths
 from analysis.demo import geography
-from analysis.indicator_config import WOMEN_SHARE_SUFFIX, load_indicator_config
+from analysis.indicators import derived
+from analysis.indicators.rules import WOMEN_SHARE_SUFFIX, load_indicator_config
+from analysis.store import schema
 
 YEARS_BY_DATASET = {
     "duo_vo_exam": range(2019, 2024),

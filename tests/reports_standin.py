@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from analysis import schema
+from analysis.store import schema
 
 PARAMETERS = """\
 region_level = "provincie"

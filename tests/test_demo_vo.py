@@ -10,7 +10,7 @@ import pytest
 
 from analysis.demo.geography import municipalities
 from analysis.demo.vo import demo_schools, write_vo_exam, write_vo_locations, write_vo_pupils
-from analysis.sources import identify
+from analysis.ingest import identify
 
 FEW = municipalities()[:12]
 

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.derived import (
+from analysis.errors import ConfigError
+from analysis.indicators.derived import (
     NO_DATA,
     NO_TARGET,
     NOT_ON_TREND,
@@ -17,8 +18,7 @@ from analysis.derived import (
     TOO_FEW_YEARS,
     derive,
 )
-from analysis.errors import ConfigError
-from analysis.indicators import load_indicator_config
+from analysis.indicators.engine import load_indicator_config
 
 REGIONS = pd.DataFrame(
     [

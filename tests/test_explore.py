@@ -1,4 +1,4 @@
-"""analysis.explore and analysis.compare on tiny hand-made tables (expected values by hand)."""
+"""analysis.explore (overview, compare) on tiny hand-made tables (expected values by hand)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import compare, explore, schema
-from analysis.report import ProcessedData, ReportParameterError
+from analysis.data import ProcessedData, ReportParameterError
+from analysis.explore import compare, overview
+from analysis.store import schema
 
 IND = "hbo_techniek_instroom"
 
@@ -44,7 +45,7 @@ STORE = _store(
 
 
 def test_coverage_counts_cells_suppressed_cells_and_known_counts() -> None:
-    out = explore.coverage_table(STORE).set_index("level")
+    out = overview.coverage_table(STORE).set_index("level")
     assert out.loc["hbo", ["eerste_jaar", "laatste_jaar", "jaren"]].tolist() == [
         "2018/19",
         "2019/20",
@@ -61,22 +62,22 @@ def test_coverage_counts_cells_suppressed_cells_and_known_counts() -> None:
 
 
 def test_suppression_per_region_and_level_loses_no_cell() -> None:
-    out = explore.suppression_table(STORE, "provincie").set_index("regio")
-    assert list(out.index) == ["Utrecht", "Zeeland", explore.UNPLACED]
+    out = overview.suppression_table(STORE, "provincie").set_index("regio")
+    assert list(out.index) == ["Utrecht", "Zeeland", overview.UNPLACED]
     assert out.loc["Utrecht", "hbo"] == 1 and out.loc["Utrecht", "hbo %"] == pytest.approx(1 / 3)
     assert out.loc["Zeeland", "hbo"] == 1 and out.loc["Zeeland", "hbo %"] == 1.0
-    assert out.loc[explore.UNPLACED, "wo"] == 0
-    assert pd.isna(out.loc[explore.UNPLACED, "hbo %"])  # no hbo cells there: unknown, not 0 %
+    assert out.loc[overview.UNPLACED, "wo"] == 0
+    assert pd.isna(out.loc[overview.UNPLACED, "hbo %"])  # no hbo cells there: unknown, not 0 %
     assert int(out[["hbo", "wo"]].to_numpy().sum()) == int(STORE["suppressed"].sum())
 
 
 def test_suppression_table_rejects_a_level_without_a_store_column() -> None:
     with pytest.raises(ReportParameterError, match="regiopact"):
-        explore.suppression_table(STORE, "regiopact")
+        overview.suppression_table(STORE, "regiopact")
 
 
 def test_unplaced_rows_are_listed_with_file_reason_and_count() -> None:
-    out = explore.unplaced_table(STORE)
+    out = overview.unplaced_table(STORE)
     assert out.to_dict("records") == [
         {
             "source_file": "f.csv",
@@ -86,7 +87,7 @@ def test_unplaced_rows_are_listed_with_file_reason_and_count() -> None:
             "aantal": 3,
         }
     ]
-    assert "Alle tellingen" in explore.unplaced_block(STORE[STORE["province"].notna()]).markdown
+    assert "Alle tellingen" in overview.unplaced_block(STORE[STORE["province"].notna()]).markdown
 
 
 def test_sources_table_reads_the_manifest_entries() -> None:
@@ -97,7 +98,7 @@ def test_sources_table_reads_the_manifest_entries() -> None:
             {"path": "b.csv", "role": "reference", "dataset": "y"},
         ]
     }  # fmt: skip
-    out = explore.sources_table(manifest)
+    out = overview.sources_table(manifest)
     assert out["bestand"].tolist() == ["a.csv", "b.csv"]
     assert out.loc[0, "afgeschermd"] == 2 and out.loc[0, "aandeel_provincie"] == 0.5
     assert pd.isna(out.loc[1, "aandeel_provincie"])
@@ -107,7 +108,7 @@ def test_frame_html_writes_dutch_numbers_percentages_and_missing() -> None:
     frame = pd.DataFrame(
         {"naam": ["a", None], "n": pd.array([12345, None], "Int64"), "aandeel": [0.372, None]}
     )
-    html = explore.frame_html(frame, "t").html
+    html = overview.frame_html(frame, "t").html
     assert ">12.345<" in html and ">37,2%<" in html
     assert html.count(">n.b.<") == 3  # the missing name, count and share
 

@@ -16,14 +16,14 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import schema
 from analysis.errors import ConfigError
-from analysis.indicators import (
+from analysis.indicators.engine import (
     compute_indicators,
     indicator_meta,
     latest_year,
     load_indicator_config,
 )
+from analysis.store import schema
 
 GEO = {
     "9001": ("PV23", "Overijssel", "Oost", "CR12", "Twente"),
@@ -566,7 +566,7 @@ def test_an_analyst_adds_an_indicator_and_a_regional_target_without_code(tmp_pat
 
 
 def test_sanity_table_gap_to_reference_range() -> None:
-    from analysis.sanity import sanity_table
+    from analysis.store.sanity import sanity_table
 
     rows = [
         ("vo_havo4_n", 2019, 0.402),  # reference 37%: gap +3.2 pp -> EXPLAIN

@@ -173,7 +173,7 @@ def test_dutch_is_offered_in_the_language_menu(server: Server) -> None:
 def _smoke_notebook() -> nbformat.NotebookNode:
     """Cells that need the project package, its folders and the house number format."""
     cells = [
-        "import os, sys\nfrom analysis import paths, text",
+        "import os, sys\nfrom analysis import paths\nfrom analysis.present import text",
         "print(sys.prefix)",
         "print(os.getcwd())",
         "print(paths.PROJECT_ROOT, paths.PROCESSED_DIR, sep='\\n')",

@@ -210,7 +210,7 @@ def _check_walkthrough(executed: dict, processed: Path) -> None:
     """Notebook 2 switched to hbo inflow per COROP shows that indicator for COROP regions.
 
     The expected name comes from config/indicators.yaml via yaml, the expected number of
-    ranked regions from indicators.parquet read directly (not through analysis.compare).
+    ranked regions from indicators.parquet read directly (not through analysis.explore.compare).
     """
     import pandas as pd
 

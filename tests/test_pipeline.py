@@ -15,7 +15,7 @@ import pytest
 
 from analysis import paths
 from analysis.demo import generate
-from analysis.pipeline import run_process
+from analysis.store.process import run_process
 
 ROOT = paths.PROJECT_ROOT
 
@@ -131,7 +131,7 @@ def test_a_bad_file_names_itself_and_leaves_the_previous_store_intact(
 def test_a_broken_link_in_raw_is_an_error_not_a_missing_file(small_raw: Path) -> None:
     """fetch links a mirror folder's files; if the mirror moves, the counts must not vanish."""
     from analysis.errors import DataError
-    from analysis.pipeline import input_files
+    from analysis.store.process import input_files
 
     exam = next(small_raw.rglob("examenkandidaten_2019*.csv"))
     exam.unlink()

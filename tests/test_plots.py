@@ -13,7 +13,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_hex
 from shapely.geometry import box
 
-from analysis import plots, style
+from analysis.present import plots, style
 
 
 def _points(shares: list[float], low: list[float] | None = None, high: list[float] | None = None):

@@ -20,8 +20,8 @@ from test_indicators import REGION_TABLE, make_store, membership
 
 from analysis import regions
 from analysis.demo import generate
-from analysis.indicators import compute_indicators, load_indicator_config
-from analysis.sources import identify
+from analysis.indicators.engine import compute_indicators, load_indicator_config
+from analysis.ingest import identify
 
 SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -18,9 +18,9 @@ import pytest
 
 from analysis import paths, regions
 from analysis.errors import ConfigError
+from analysis.ingest import identify
+from analysis.ingest.rawfile import read_rows, sniff
 from analysis.regions import historic
-from analysis.sources import identify
-from analysis.sources.rawfile import read_rows, sniff
 
 CONFIG = """
 landsdelen:
@@ -247,7 +247,7 @@ def test_province_disagreement_trusts_the_municipality(tiny: regions.Reference) 
 
 
 def test_attribution_output_passes_the_store_schema(tiny: regions.Reference) -> None:
-    from analysis import schema
+    from analysis.store import schema
 
     frame = counts(municipality_name_raw=["OSS", "ATLANTIS"], province_raw=[None, None])
     out = schema.conform(regions.attribute(frame, tiny, "x"), schema.REGION_COLUMNS)

@@ -35,8 +35,8 @@ from reports_standin import make_notebook, make_processed
 
 from analysis import cli, paths, regions
 from analysis.demo import MARKER, generate
-from analysis.pipeline import run_process
-from analysis.reports import batch, pdf, plan
+from analysis.publish import batch, pdf, plan
+from analysis.store.process import run_process
 
 MBO = "duo/mbo/mbo_deelnemers_2015-2019_demo.csv"  # UTF-8, no BOM, CRLF
 WO_FIRST = "duo/ho/wo_eerstejaars_2015-2019_demo.csv"  # UTF-8, no BOM, CRLF, years 2015-2019
@@ -790,7 +790,7 @@ def test_batch_killed_mid_way_then_rerun_finishes_the_rest(tmp_path: Path) -> No
     processed = make_processed(tmp_path / "processed")
     reports_dir = tmp_path / "reports"
     script = (
-        "import sys; from analysis.reports import batch, plan; "
+        "import sys; from analysis.publish import batch, plan; "
         f"plan.code_fingerprint = lambda: {FIXED_CODE!r}; "
         f"sys.exit(batch.run_batch('provincie', [], ['html'], 1, {str(processed)!r}, "
         f"{str(reports_dir)!r}, False, notebook={str(notebook)!r}))"

@@ -9,9 +9,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import schema
-from analysis.reports import index, pdf
-from analysis.reports.render import HtmlRenderer, RenderError, add_toc, external_resources
+from analysis.publish import index, pdf
+from analysis.publish.render import HtmlRenderer, RenderError, add_toc, external_resources
+from analysis.store import schema
 
 
 def executed_notebook(*extra_outputs: dict) -> nbformat.NotebookNode:

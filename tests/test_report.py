@@ -14,8 +14,10 @@ from report_fixtures import SMALL_CASE, SUPPRESSED_CASE, make_processed
 from shapely.geometry import box
 from test_text import _NUMBER, allowed_numbers
 
-from analysis import paths, plots, report, report_quality, report_sections, style, text
-from analysis.indicator_config import WOMEN_SHARE_SUFFIX
+from analysis import data, paths
+from analysis.content import quality, sections
+from analysis.indicators.rules import WOMEN_SHARE_SUFFIX
+from analysis.present import plots, style, text
 
 NOTEBOOK = paths.NOTEBOOKS_DIR / "region_report.ipynb"
 
@@ -26,50 +28,50 @@ def processed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def utrecht(processed: Path) -> report.ReportContext:
-    return report.context(processed, "provincie", "Utrecht", "2026-01-02")
+def utrecht(processed: Path) -> data.ReportContext:
+    return data.context(processed, "provincie", "Utrecht", "2026-01-02")
 
 
 # --- parameters --------------------------------------------------------------------------------
 
 
 def test_unknown_region_lists_close_matches(processed: Path) -> None:
-    with pytest.raises(report.ReportParameterError, match=r"'Utrech'.*did you mean: Utrecht"):
-        report.context(processed, "provincie", "Utrech")
+    with pytest.raises(data.ReportParameterError, match=r"'Utrech'.*did you mean: Utrecht"):
+        data.context(processed, "provincie", "Utrech")
 
 
 def test_unknown_level_lists_close_matches(processed: Path) -> None:
-    with pytest.raises(report.ReportParameterError, match=r"provincies.*did you mean: provincie"):
-        report.context(processed, "provincies", "Utrecht")
+    with pytest.raises(data.ReportParameterError, match=r"provincies.*did you mean: provincie"):
+        data.context(processed, "provincies", "Utrecht")
 
 
 def test_region_at_another_level_is_named(processed: Path) -> None:
-    with pytest.raises(report.ReportParameterError, match="exists at level: corop, regiopact"):
-        report.context(processed, "provincie", "Twente")
+    with pytest.raises(data.ReportParameterError, match="exists at level: corop, regiopact"):
+        data.context(processed, "provincie", "Twente")
 
 
 @pytest.mark.parametrize("name", ['"); import os; os.system("x")#', "../../etc/passwd"])
 def test_hostile_region_names_are_plain_data(processed: Path, name: str) -> None:
-    with pytest.raises(report.ReportParameterError, match="unknown region"):
-        report.context(processed, "provincie", name)
+    with pytest.raises(data.ReportParameterError, match="unknown region"):
+        data.context(processed, "provincie", name)
 
 
 def test_bad_date_and_missing_files(processed: Path, tmp_path: Path) -> None:
-    with pytest.raises(report.ReportParameterError, match="not an ISO date"):
-        report.context(processed, "provincie", "Utrecht", "2-1-2026")
-    with pytest.raises(report.ReportParameterError, match=r"indicators\.parquet is missing"):
-        report.context(tmp_path, "provincie", "Utrecht")
+    with pytest.raises(data.ReportParameterError, match="not an ISO date"):
+        data.context(processed, "provincie", "Utrecht", "2-1-2026")
+    with pytest.raises(data.ReportParameterError, match=r"indicators\.parquet is missing"):
+        data.context(tmp_path, "provincie", "Utrecht")
 
 
 def test_processed_data_is_read_once(processed: Path) -> None:
-    assert report.load_processed(processed) is report.load_processed(processed)
+    assert data.load_processed(processed) is data.load_processed(processed)
 
 
 # --- cover, scorecard, key messages ------------------------------------------------------------
 
 
-def test_cover(utrecht: report.ReportContext) -> None:
-    cover = report.cover_html(utrecht)
+def test_cover(utrecht: data.ReportContext) -> None:
+    cover = data.cover_html(utrecht)
     assert cover.startswith('<section class="cover">')
     title = re.search(r"<h1[^>]*>(.*?)</h1>", cover).group(1)
     assert re.sub(r"<[^>]+>", "", title) == "Kiezen voor bèta en techniek in\u00a0Utrecht"
@@ -85,12 +87,12 @@ def test_cover(utrecht: report.ReportContext) -> None:
 
 def test_cover_without_demo_has_no_banner(tmp_path: Path) -> None:
     folder = make_processed(tmp_path / "real", demo=False)
-    ctx = report.context(folder, "corop", "Twente", "2026-01-02")
-    assert "demo-banner" not in report.cover_html(ctx)
+    ctx = data.context(folder, "corop", "Twente", "2026-01-02")
+    assert "demo-banner" not in data.cover_html(ctx)
 
 
-def test_scorecard_frame_matches_the_tables(utrecht: report.ReportContext) -> None:
-    frame = report.scorecard_frame(utrecht)
+def test_scorecard_frame_matches_the_tables(utrecht: data.ReportContext) -> None:
+    frame = data.scorecard_frame(utrecht)
     table = pd.read_parquet(utrecht.data.path / paths.INDICATORS_FILE)
     derived = pd.read_parquet(utrecht.data.path / paths.DERIVED_FILE)
     assert list(frame["indicator"]) == utrecht.main_indicators()
@@ -121,9 +123,9 @@ def test_scorecard_frame_matches_the_tables(utrecht: report.ReportContext) -> No
         assert row["women_share"] == women
 
 
-def test_scorecard_html_rows_and_formatting(utrecht: report.ReportContext) -> None:
-    out = report.scorecard_html(utrecht)
-    frame = report.scorecard_frame(utrecht)
+def test_scorecard_html_rows_and_formatting(utrecht: data.ReportContext) -> None:
+    out = data.scorecard_html(utrecht)
+    frame = data.scorecard_frame(utrecht)
     scorecard, targets = out.split("</table>")[:2]
     assert scorecard.count("<tr>") == len(frame) + 1
     assert "Plaats in Noordvleugel" in scorecard and "Plaats onder de provincies" in scorecard
@@ -141,10 +143,10 @@ def test_section_table_prints_small_suppressed_denominator_as_below_five(
     processed: Path,
 ) -> None:
     level, region, indicator, _year, _gender = SMALL_CASE
-    ctx = report.context(processed, level, region, "2026-01-02")
-    frame = report.scorecard_frame(ctx)
+    ctx = data.context(processed, level, region, "2026-01-02")
+    frame = data.scorecard_frame(ctx)
     assert frame.set_index("indicator").loc[indicator, "denominator"] == 2.5
-    out = report_sections.level_section(ctx, "wo")[0].html
+    out = sections.level_section(ctx, "wo")[0].html
     cells = re.findall(r'<td class="num count">([^<]*)</td>', out)
     assert "&lt;5" in cells
     assert "2,5" not in cells and "3" not in cells
@@ -156,10 +158,10 @@ def test_section_table_prints_small_suppressed_denominator_as_below_five(
 def test_kernboodschappen_numbers_equal_table_values(
     processed: Path, level: str, region: str
 ) -> None:
-    ctx = report.context(processed, level, region, "2026-01-02")
-    messages = report.kernboodschappen(ctx)
+    ctx = data.context(processed, level, region, "2026-01-02")
+    messages = data.kernboodschappen(ctx)
     assert 4 <= len(messages) <= 6
-    allowed = allowed_numbers(report.scorecard_frame(ctx))
+    allowed = allowed_numbers(data.scorecard_frame(ctx))
     for message in messages:
         for token in _NUMBER.findall(message):
             assert token in allowed, (token, message)
@@ -169,30 +171,30 @@ def test_kernboodschappen_numbers_equal_table_values(
 # --- sections ----------------------------------------------------------------------------------
 
 
-def test_level_section_with_trend_and_peer_charts(utrecht: report.ReportContext) -> None:
-    blocks = report_sections.level_section(utrecht, "vo")
+def test_level_section_with_trend_and_peer_charts(utrecht: data.ReportContext) -> None:
+    blocks = sections.level_section(utrecht, "vo")
     charts = [b for b in blocks if isinstance(b, plots.Chart)]
     assert len(charts) == 1  # region, landsdeel, Nederland and the peers in one chart
     assert "Landsdeel Noordvleugel" in charts[0].alt and "Nederland" in charts[0].alt
     assert "2 andere regio's in grijs" in charts[0].alt  # Noord-Holland, Flevoland
-    notes = [b.markdown for b in blocks if isinstance(b, report.Markdown)]
+    notes = [b.markdown for b in blocks if isinstance(b, data.Markdown)]
     assert any("Havo 4-leerlingen met N-profiel" in n for n in notes)  # one year: no trend
 
 
 def test_level_section_without_data_says_so(processed: Path) -> None:
-    ctx = report.context(processed, "corop", "Twente", "2026-01-02")  # CR12: no hbo in fixture
-    blocks = report_sections.level_section(ctx, "hbo")
-    assert blocks == [report.Markdown("Voor Twente zijn geen cijfers over het hbo beschikbaar.")]
+    ctx = data.context(processed, "corop", "Twente", "2026-01-02")  # CR12: no hbo in fixture
+    blocks = sections.level_section(ctx, "hbo")
+    assert blocks == [data.Markdown("Voor Twente zijn geen cijfers over het hbo beschikbaar.")]
 
 
 def test_nederland_adapts_peers_and_rank(processed: Path) -> None:
-    ctx = report.context(processed, "nederland", "Nederland", "2026-01-02")
-    assert report_sections.peer_codes(ctx) == []
-    blocks = report_sections.peers_section(ctx)
-    assert isinstance(blocks[0], report.Html) and "provincies" in blocks[0].html
+    ctx = data.context(processed, "nederland", "Nederland", "2026-01-02")
+    assert sections.peer_codes(ctx) == []
+    blocks = sections.peers_section(ctx)
+    assert isinstance(blocks[0], data.Html) and "provincies" in blocks[0].html
     bars = [b for b in blocks if isinstance(b, plots.Chart) and b.alt.startswith("Staaf")]
     assert bars and all("12 regio's" in b.alt and "staat op plaats" not in b.alt for b in bars)
-    level_blocks = report_sections.level_section(ctx, "mbo")
+    level_blocks = sections.level_section(ctx, "mbo")
     (chart,) = [b for b in level_blocks if isinstance(b, plots.Chart)]
     assert "andere regio's in grijs" not in chart.alt  # no peers
 
@@ -200,14 +202,14 @@ def test_nederland_adapts_peers_and_rank(processed: Path) -> None:
 def test_ranked_bars_are_drawn_once_per_level_and_highlight_each_region(
     processed: Path,
 ) -> None:
-    report_sections._BAR_CACHE.clear()
+    sections._BAR_CACHE.clear()
     charts = {}
     for region in ("Utrecht", "Zeeland"):
-        ctx = report.context(processed, "provincie", region, "2026-01-02")
-        blocks = report_sections.peers_section(ctx)
+        ctx = data.context(processed, "provincie", region, "2026-01-02")
+        blocks = sections.peers_section(ctx)
         charts[region] = next(b for b in blocks if isinstance(b, plots.Chart) and b.svg)
-    drawn = len(report_sections._BAR_CACHE)
-    assert drawn == len(report_sections.HEADLINE)  # the second region drew nothing new
+    drawn = len(sections._BAR_CACHE)
+    assert drawn == len(sections.HEADLINE)  # the second region drew nothing new
     utrecht, zeeland = (charts[r].svg.decode() for r in ("Utrecht", "Zeeland"))
     blue = style.HIGHLIGHT.lower()
     for svg, own, other in ((utrecht, "Utrecht", "Zeeland"), (zeeland, "Zeeland", "Utrecht")):
@@ -220,8 +222,8 @@ def test_ranked_bars_are_drawn_once_per_level_and_highlight_each_region(
         assert f"{own} staat op plaats" in charts[own].alt
 
 
-def test_gender_table_shows_bounds_of_suppressed_cells(utrecht: report.ReportContext) -> None:
-    blocks = report_sections.gender_section(utrecht)
+def test_gender_table_shows_bounds_of_suppressed_cells(utrecht: data.ReportContext) -> None:
+    blocks = sections.gender_section(utrecht)
     table = blocks[0].html
     _l, _r, indicator, year, gender = SUPPRESSED_CASE
     row = utrecht.series(indicator, gender=gender)
@@ -231,16 +233,16 @@ def test_gender_table_shows_bounds_of_suppressed_cells(utrecht: report.ReportCon
     assert any(isinstance(b, plots.Chart) for b in blocks)
 
 
-def test_map_note_without_geometry(utrecht: report.ReportContext, monkeypatch) -> None:
-    monkeypatch.setattr(report_sections, "_MAP_CACHE", {})
+def test_map_note_without_geometry(utrecht: data.ReportContext, monkeypatch) -> None:
+    monkeypatch.setattr(sections, "_MAP_CACHE", {})
     monkeypatch.setattr(
-        report_sections, "boundaries", lambda level, raw, table: (None, "geen grenzen gevonden")
+        sections, "boundaries", lambda level, raw, table: (None, "geen grenzen gevonden")
     )
-    blocks = report_sections.map_blocks(utrecht, "provincie")
-    assert blocks == [report.Markdown("*Kaart niet beschikbaar: geen grenzen gevonden.*")]
+    blocks = sections.map_blocks(utrecht, "provincie")
+    assert blocks == [data.Markdown("*Kaart niet beschikbaar: geen grenzen gevonden.*")]
 
 
-def test_map_with_geometry(utrecht: report.ReportContext, monkeypatch) -> None:
+def test_map_with_geometry(utrecht: data.ReportContext, monkeypatch) -> None:
     regions = utrecht.data.regions
     codes = regions.loc[regions.region_level == "provincie", "region_code"].tolist()
     geometry = gpd.GeoDataFrame(
@@ -248,18 +250,18 @@ def test_map_with_geometry(utrecht: report.ReportContext, monkeypatch) -> None:
         geometry=[box(i, 0, i + 1, 1) for i in range(len(codes))],
         crs="EPSG:4326",
     )
-    monkeypatch.setattr(report_sections, "_MAP_CACHE", {})
-    monkeypatch.setattr(report_sections, "boundaries", lambda level, raw, table: (geometry, None))
-    (chart,) = report_sections.map_blocks(utrecht, "provincie")
+    monkeypatch.setattr(sections, "_MAP_CACHE", {})
+    monkeypatch.setattr(sections, "boundaries", lambda level, raw, table: (geometry, None))
+    (chart,) = sections.map_blocks(utrecht, "provincie")
     assert "12 van 12 gebieden" in chart.alt and "Utrecht is rood omlijnd" in chart.alt
 
 
 # --- data quality and provenance ---------------------------------------------------------------
 
 
-def test_quality_section_from_manifest(utrecht: report.ReportContext) -> None:
-    blocks = report_quality.quality_section(utrecht)
-    html_out = "".join(b.html for b in blocks if isinstance(b, report.Html))
+def test_quality_section_from_manifest(utrecht: data.ReportContext) -> None:
+    blocks = quality.quality_section(utrecht)
+    html_out = "".join(b.html for b in blocks if isinstance(b, data.Html))
     assert "123.456" in html_out  # counts_total of the first input
     assert text.pct(123000 / 123456) in html_out
     assert "municipality name not found" in html_out and "456" in html_out
@@ -267,20 +269,20 @@ def test_quality_section_from_manifest(utrecht: report.ReportContext) -> None:
     row = utrecht.series(indicator, gender=gender)
     row = row[row.year == year].iloc[0]
     bounds = text.pct_range(row["share"], row["share_low"], row["share_high"])
-    label = report_quality.GENDER_LABELS[gender]
+    label = quality.GENDER_LABELS[gender]
     assert f"<td>{label}</td><td>{text.schooljaar(year)}</td>" in html_out
     assert html.escape(bounds) in html_out
-    caveats = "".join(b.html for b in blocks if isinstance(b, report.Html) and "tp-keep" in b.html)
+    caveats = "".join(b.html for b in blocks if isinstance(b, data.Html) and "tp-keep" in b.html)
     assert "hoofdzetel" in caveats  # mbo caveat: region has mbo data
     assert "synthetische" in caveats
 
 
-def test_provenance_lists_checksums_versions_parameters(utrecht: report.ReportContext) -> None:
-    blocks = report_quality.provenance_section(utrecht)
-    out = "".join(b.html for b in blocks if isinstance(b, report.Html))
-    inputs = report_quality.inputs_table(utrecht)
+def test_provenance_lists_checksums_versions_parameters(utrecht: data.ReportContext) -> None:
+    blocks = quality.provenance_section(utrecht)
+    out = "".join(b.html for b in blocks if isinstance(b, data.Html))
+    inputs = quality.inputs_table(utrecht)
     assert f'<td class="hash" title="{"a" * 64}">{"a" * 12}</td>' in inputs
-    assert f"<li><code>{'c' * 64}</code>" in report_quality.checksums_html(utrecht)
+    assert f"<li><code>{'c' * 64}</code>" in quality.checksums_html(utrecht)
     assert "0123456789abcdef0123456789abcdef01234567" in out
     assert "Parameter region" in out and "Utrecht" in out
     assert "Versie pandas" in out

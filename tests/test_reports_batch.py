@@ -20,8 +20,8 @@ from pypdf import PdfReader
 from reports_standin import REGIONS, make_notebook, make_processed, write_manifest
 
 from analysis import cli, provenance
-from analysis.reports import batch, pdf, plan
-from analysis.reports.render import external_resources
+from analysis.publish import batch, pdf, plan
+from analysis.publish.render import external_resources
 
 FIXED_CODE = {"git_commit": "test", "source_sha256": "test"}
 A4_POINTS = (595.28, 841.89)
@@ -276,7 +276,7 @@ def test_no_change_run_imports_nothing_heavy(tmp_path: Path, fixed_code: None) -
     assert run(reports_dir=reports, **common)[0] == 0
     script = f"""
 import sys
-from analysis.reports import batch, plan
+from analysis.publish import batch, plan
 plan.code_fingerprint = lambda: {FIXED_CODE!r}
 status = batch.run_batch("provincie", ["Utrecht"], ["html"], 1, {str(processed)!r},
                          {str(reports)!r}, False, notebook={str(notebook)!r})

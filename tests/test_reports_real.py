@@ -4,7 +4,7 @@ One batch per session through the ``techniekpact`` command (``--level all`` with
 Utrecht, Twente and Nederland: the province and COROP region Utrecht, the COROP region and
 the regional pact Twente, and the country), plus one report on the demo data. Expected
 figures are read from the processed parquet with pandas and formatted here with plain
-string formatting, not with ``analysis.text``.
+string formatting, not with ``analysis.present.text``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import yaml
 from pypdf import PdfReader
 
 from analysis import cli, paths
-from analysis.reports import pdf
+from analysis.publish import pdf
 
 pytestmark = pytest.mark.skipif(pdf.chromium_path() is None, reason="no Chromium installed")
 

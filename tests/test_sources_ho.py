@@ -13,7 +13,7 @@ import pytest
 
 from analysis.demo import ho as demo
 from analysis.errors import DataError
-from analysis.sources import cells, ho, ho_rules, identify
+from analysis.ingest import cells, ho, ho_rules, identify
 
 HO = "duo/ho"
 # file, level, dataset, SOURCES.md totals (first and last year)

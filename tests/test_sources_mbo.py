@@ -13,7 +13,7 @@ import pytest
 
 from analysis.demo.mbo import write_mbo_students
 from analysis.errors import DataError
-from analysis.sources import identify, mbo
+from analysis.ingest import identify, mbo
 
 REAL = "duo/mbo/mbo_deelnemers_instelling_plaats_sector_niveau_geslacht_2015-2019.csv"
 

@@ -24,9 +24,9 @@ from analysis.demo.vo import (
     write_vo_pupils,
 )
 from analysis.errors import DataError
-from analysis.sources import identify
-from analysis.sources.rawfile import sniff
-from analysis.sources.vo import PUPIL_LEVELS, read_pupils
+from analysis.ingest import identify
+from analysis.ingest.rawfile import sniff
+from analysis.ingest.vo import PUPIL_LEVELS, read_pupils
 
 VO = Path("duo") / "vo"
 EXAM_FILE = VO / "examenkandidaten_geslaagden_2019-2024.csv"

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.suppression import count_bounds, disclosive, share_bounds
+from analysis.indicators.suppression import count_bounds, disclosive, share_bounds
 
 
 def test_count_bounds_by_hand() -> None:

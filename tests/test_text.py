@@ -7,7 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import derived, text
+from analysis.indicators import derived
+from analysis.present import text
 
 
 @pytest.mark.parametrize(

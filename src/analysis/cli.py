@@ -68,11 +68,11 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_fetch(args.raw_dir, mirror=args.mirror, allow_offline=args.allow_offline)
         if args.command == "process":
-            from analysis.pipeline import run_process
+            from analysis.store.process import run_process
 
             return run_process(args.raw_dir, args.processed_dir, force=args.force, demo=args.demo)
         if args.command == "reports":
-            from analysis.reports.batch import run_batch
+            from analysis.publish.batch import run_batch
 
             return run_batch(
                 level=args.level,

@@ -4,7 +4,7 @@ Institutions are fictional and their codes (``9H01`` hbo, ``9W01`` wo: digit, le
 digits) can never be real BRINs, which are two digits and two letters. They sit in the
 fictional municipalities of ``analysis.demo.geography``. National totals are of the real
 order of magnitude (hbo ~105k first-years, ~460k enrolled; wo ~100k and ~280k), so the
-content rules of ``analysis.sources.ho_rules`` recognise the files as they do real ones.
+content rules of ``analysis.ingest.ho_rules`` recognise the files as they do real ones.
 Shares: hbo techniek ~22% of first-years, wo natuur + techniek ~30%, women much less
 likely in techniek.
 

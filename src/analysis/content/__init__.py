@@ -1,0 +1,1 @@
+"""Report content: the cover, scorecard and sections the report notebook calls."""

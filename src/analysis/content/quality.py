@@ -1,0 +1,331 @@
+"""The last two report sections: data quality and verantwoording (provenance).
+
+Data quality shows, from the manifest, how much of every input file was attributed to a
+region and what was not (nothing is dropped silently), and for the report's region where
+suppressed cells widen the bounds. Verantwoording lists what the figures rest on: input
+files with checksums, code version, package versions and the report's parameters.
+"""
+
+from __future__ import annotations
+
+import html
+import platform
+import subprocess
+from importlib import metadata
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from analysis import paths
+from analysis.content.sections import CAVEATS
+from analysis.data import Block, Html, Markdown, ReportContext
+from analysis.indicators.engine import indicator_meta
+from analysis.present import text
+from analysis.present.text import level_plural
+
+GENDER_LABELS = {"totaal": "totaal", "man": "mannen", "vrouw": "vrouwen"}
+PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "geopandas", "papermill", "nbconvert")
+METHODOLOGY_LINK = "../../docs/methodology.md"  # from reports/<level>/<region>.html
+
+
+def _count_inputs(ctx: ReportContext) -> list[dict]:
+    return [i for i in ctx.data.manifest.get("inputs", []) if i.get("role") == "counts"]
+
+
+def _file_cell(entry: dict) -> str:
+    """File name (monospace, breakable at '/') with its description under it, escaped."""
+    path = html.escape(str(entry.get("path", ""))).replace("/", "/<wbr>")
+    about = html.escape(str(entry.get("description") or entry.get("dataset") or ""))
+    return f'<td><span class="file">{path}</span><br><span class="note">{about}</span></td>'
+
+
+def attribution_table(ctx: ReportContext) -> str:
+    """Per count file: known counts, share placed in a province, suppressed cells, unplaced.
+
+    Built by hand for the two-line file cell; every value is escaped here.
+    """
+    header = [
+        "Bestand",
+        "Bekende aantallen",
+        "Toegewezen aan provincie",
+        "<5-cellen",
+        "Niet geplaatst",
+    ]
+    rows = []
+    for entry in _count_inputs(ctx):
+        unplaced = entry.get("unplaced") or []
+        unplaced_count = sum(int(u.get("count", 0)) for u in unplaced)
+        unplaced_rows = sum(int(u.get("rows", 0)) for u in unplaced)
+        numbers = [
+            text.num(entry.get("counts_total")),
+            text.pct(entry.get("share_attributed_province")),
+            text.num(entry.get("suppressed_cells")),
+            f"{text.num(unplaced_count)} in {text.num(unplaced_rows)} rijen" if unplaced else "0",
+        ]
+        cells = "".join(f'<td class="num">{html.escape(n)}</td>' for n in numbers)
+        rows.append(f"<tr>{_file_cell(entry)}{cells}</tr>")
+    heads = f'<th scope="col">{html.escape(header[0])}</th>' + "".join(
+        f'<th scope="col" class="num">{html.escape(h)}</th>' for h in header[1:]
+    )
+    caption = (
+        "Toewijzing per invoerbestand. Bekende aantallen zijn de som van alle gepubliceerde "
+        "aantallen zonder de <5-cellen; niet-geplaatste aantallen tellen alleen landelijk mee."
+    )
+    return (
+        f'<table class="tp-table files"><caption>{html.escape(caption)}</caption>'
+        f"<thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def unplaced_table(ctx: ReportContext) -> str | None:
+    """Every reason why counts could not be placed in a region, per file."""
+    rows = [
+        [
+            entry.get("path", ""),
+            u.get("reason", ""),
+            text.Cell(text.num(u.get("rows")), "num"),
+            text.Cell(text.num(u.get("count")), "num"),
+        ]
+        for entry in _count_inputs(ctx)
+        for u in entry.get("unplaced") or []
+    ]
+    if not rows:
+        return None
+    return text.table_html(
+        ["Bestand", "Reden", "Rijen", "Aantal (bekend)"],
+        rows,
+        caption="Niet aan een regio toegewezen aantallen, met de reden",
+    )
+
+
+def suppression_table(ctx: ReportContext) -> str | None:
+    """Indicators of the region whose latest value rests partly on suppressed cells."""
+    table = ctx.data.indicators
+    rows_frame = table[(table["region_code"] == ctx.region.code) & (table["suppressed_cells"] > 0)]
+    if rows_frame.empty:
+        return None
+    latest = rows_frame.sort_values("year").groupby(["indicator", "gender"], sort=False).tail(1)
+    rows = []
+    for _, r in latest.sort_values(["indicator", "gender"]).iterrows():
+        width = (r["share_high"] - r["share_low"]) * 100 if pd.notna(r["share_high"]) else pd.NA
+        rows.append(
+            [
+                indicator_meta(r["indicator"], ctx.config)["naam"],
+                GENDER_LABELS.get(str(r["gender"]), str(r["gender"])),
+                text.schooljaar(r["year"]),
+                text.Cell(text.num(r["suppressed_cells"]), "num"),
+                text.Cell(text.pct_range(r["share"], r["share_low"], r["share_high"]), "num"),
+                text.Cell(text.pp(width, unit=False).lstrip("+"), "num"),
+            ]
+        )
+    return text.table_html(
+        ["Indicator", "Geslacht", "Schooljaar", "<5-cellen", "Waarde (marge)", "Breedte marge"],
+        rows,
+        caption=(
+            f"Waarden voor {ctx.region.name} met <5-cellen (laatste jaar per indicator). Een "
+            "<5-cel telt voor de ondergrens als 1 en voor de bovengrens als 4, in het nadeligste "
+            "geval voor de verhouding; de puntschatting gebruikt 2,5."
+        ),
+    )
+
+
+def caveats(ctx: ReportContext) -> list[str]:
+    """The caveats that apply to this region's figures."""
+    out = [
+        "Alle leerlingen en studenten zijn geteld op de locatie van hun school of instelling, "
+        "niet op hun woonadres (de officiële Monitor Techniekpact telt naar woonregio).",
+        "Een aantal van 1 tot en met 4 is door DUO afgeschermd (<5). Zo'n cel is onbekend, niet "
+        "nul: waarden die erop rusten hebben een marge.",
+    ]
+    present = {
+        indicator_meta(i, ctx.config)["dataset"]
+        for i in ctx.main_indicators()
+        if ctx.series(i)["share"].notna().any()
+    }
+    if "duo_vo_exam" in present:
+        out.append(CAVEATS["vo"])
+    if "duo_vo_pupils" in present:
+        out.append(CAVEATS["vo_pupils"])
+    if "duo_mbo_students" in present:
+        out.append(CAVEATS["mbo"])
+    out.append(CAVEATS["ho"])
+    if ctx.region.level not in ("nederland", "landsdeel", "landsdeel_cbs", "provincie"):
+        out.append(
+            "Voor dit niveau tellen alleen aantallen die aan een gemeente zijn toegewezen; "
+            "aantallen die alleen een provincie hebben, tellen mee voor provincie en landsdeel."
+        )
+    if ctx.data.manifest.get("demo"):
+        out.append("Deze rapportage is gemaakt met synthetische demonstratiegegevens.")
+    return out
+
+
+def quality_section(ctx: ReportContext) -> list[Block]:
+    """Attribution per input file, unplaced counts, suppression for the region, caveats."""
+    blocks: list[Block] = [Html(attribution_table(ctx))]
+    for table in (unplaced_table(ctx), suppression_table(ctx)):
+        if table:
+            blocks.append(Html(table))
+    blocks.append(kept_list("Kanttekeningen", caveats(ctx)))
+    warnings = ctx.data.manifest.get("warnings") or []
+    if warnings:
+        more = (
+            f"…en nog {len(warnings) - MAX_WARNINGS} meldingen."
+            if len(warnings) > MAX_WARNINGS
+            else ""
+        )
+        blocks.append(
+            kept_list(
+                "Meldingen bij het verwerken",
+                [str(w) for w in warnings[:MAX_WARNINGS]],
+                intro="De technische meldingen van de verwerking, zoals de software ze geeft "
+                "(Engelstalig):",
+                outro=more,
+            )
+        )
+    return blocks
+
+
+MAX_WARNINGS = 20
+
+
+def kept_list(title: str, items: list[str], *, intro: str = "", outro: str = "") -> Html:
+    """An h3 with its list as one block that print keeps on one page (``tp-keep``): a list
+    of caveats or warnings split over two pages leaves a page with two orphaned lines."""
+    esc = html.escape
+    parts = [f'<section class="tp-keep"><h3>{esc(title)}</h3>']
+    if intro:
+        parts.append(f"<p>{esc(intro)}</p>")
+    parts.append("<ul>" + "".join(f"<li>{esc(item)}</li>" for item in items) + "</ul>")
+    if outro:
+        parts.append(f"<p>{esc(outro)}</p>")
+    return Html("".join(parts) + "</section>")
+
+
+def code_version(ctx: ReportContext) -> str:
+    """The git commit the processed data were made with (manifest), else the working tree's."""
+    version = ctx.data.manifest.get("code_version")
+    if version and version != "unknown":
+        return str(version)
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=paths.PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "onbekend"
+    return result.stdout.strip() or "onbekend"
+
+
+def package_versions() -> dict[str, str]:
+    """Python and the packages that shape the figures and the report."""
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "niet geïnstalleerd"
+    return out
+
+
+ROLES = {
+    "counts": "aantallen",
+    "reference": "indeling",
+    "geometry": "kaartgrenzen",
+    "metadata": "toelichting",
+}
+SHORT_HASH = 12
+
+
+def _domain(url: str) -> str:
+    """'https://duo.nl/open_onderwijsdata/...' -> 'duo.nl': the link text; the href is full."""
+    host = urlsplit(url).netloc
+    return host.removeprefix("www.") or url
+
+
+def inputs_table(ctx: ReportContext) -> str:
+    """Every input file: name and content, publisher, role, source link and short checksum.
+
+    Built by hand (not ``text.table_html``) for the link and the two-line file cell; every
+    value is escaped here.
+    """
+    esc = html.escape
+    rows = []
+    for entry in ctx.data.manifest.get("inputs", []):
+        url = entry.get("url") or ""
+        link = f'<a href="{esc(url, quote=True)}">{esc(_domain(url))}</a>' if url else ""
+        sha = str(entry.get("sha256", ""))
+        rows.append(
+            "<tr>"
+            f"{_file_cell(entry)}"
+            f"<td>{esc(str(entry.get('publisher') or ''))}</td>"
+            f"<td>{esc(ROLES.get(str(entry.get('role')), str(entry.get('role', ''))))}</td>"
+            f"<td>{link}</td>"
+            f'<td class="hash" title="{esc(sha)}">{esc(sha[:SHORT_HASH])}</td>'
+            "</tr>"
+        )
+    header = "".join(
+        f'<th scope="col">{h}</th>' for h in ("Bestand", "Uitgever", "Rol", "Herkomst", "sha256")
+    )
+    return (
+        '<table class="tp-table files inputs"><caption>Invoerbestanden van deze rapportage (de '
+        "omschrijvingen komen uit het gegevensregister en zijn Engelstalig); sha256 verkort, "
+        "volledig hieronder</caption>"
+        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def checksums_html(ctx: ReportContext) -> str:
+    """The full sha256 of every input file, in small monospace type (for verification)."""
+    esc = html.escape
+    lines = "".join(
+        f"<li><code>{esc(str(e.get('sha256', '')))}</code> {esc(str(e.get('path', '')))}</li>"
+        for e in ctx.data.manifest.get("inputs", [])
+    )
+    return (
+        '<div class="checksums"><p class="note">Volledige controlegetallen (sha256) van de '
+        f"invoerbestanden:</p><ul>{lines}</ul></div>"
+    )
+
+
+def landsdeel_table(ctx: ReportContext) -> str:
+    """The landsdeel composition used (the report must state it): the CBS scheme in a CBS
+    landsdeel report, the Techniekpact scheme everywhere else."""
+    level = ctx.region.level if ctx.region.level.startswith("landsdeel") else "landsdeel"
+    regions = ctx.data.regions
+    provinces = regions[regions["region_level"] == "provincie"]
+    name_of = dict(zip(provinces["region_code"], provinces["region"], strict=True))
+    scheme = regions[regions["region_level"] == level].sort_values("region")
+    rows = [
+        [str(name), ", ".join(name_of.get(str(c), str(c)) for c in members)]
+        for name, members in zip(scheme["region"], scheme["member_provinces"], strict=True)
+    ]
+    return text.table_html(
+        ["Landsdeel", "Provincies"], rows, caption=f"Gebruikte indeling in {level_plural(level)}"
+    )
+
+
+def provenance_section(ctx: ReportContext) -> list[Block]:
+    """Inputs with checksums, code and package versions, parameters, methodology link."""
+    m = ctx.data.manifest
+    facts = [
+        ["Codeversie (git)", code_version(ctx)],
+        ["Verwerkte gegevens gemaakt op", str(m.get("created", "onbekend"))],
+        ["Synthetische demogegevens", "ja" if m.get("demo") else "nee"],
+        *[[f"Parameter {k}", v or "(leeg: vandaag)"] for k, v in ctx.parameters.items()],
+        *[[f"Versie {k}", v] for k, v in package_versions().items()],
+    ]
+    return [
+        Html(inputs_table(ctx)),
+        Html(checksums_html(ctx)),
+        Html(landsdeel_table(ctx)),
+        Html(text.table_html(["Gegeven", "Waarde"], facts, caption="Versies en parameters")),
+        Markdown(
+            "De definities van alle indicatoren, de telregels, de behandeling van <5-cellen en "
+            f"de regio-indelingen staan in de [methodologie]({METHODOLOGY_LINK}) "
+            "(`docs/methodology.md` in de repository)."
+        ),
+    ]

@@ -1,0 +1,476 @@
+"""The main sections of a region report: school levels, gender, peers and the map.
+
+Each function returns a list of blocks (``report.Html``, ``report.Markdown``,
+``plots.Chart``) that the notebook passes to ``report.show``. Sections adapt instead of
+failing: no data for a level, no peers (Nederland), no map geometry each give a short
+Dutch note.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.data import (
+    Block,
+    Html,
+    Markdown,
+    ProcessedData,
+    ReportContext,
+    level_plural,
+    load_processed,
+    peers_phrase,
+    place,
+)
+from analysis.errors import TechniekpactError
+from analysis.indicators.engine import indicator_meta
+from analysis.indicators.rules import WOMEN_SHARE_SUFFIX
+from analysis.present import plots, text
+
+SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "vo": ("voortgezet onderwijs", ("havo", "vwo", "vmbo")),
+    "mbo": ("mbo", ("mbo",)),
+    "hbo": ("hbo", ("hbo",)),
+    "wo": ("wo", ("wo",)),
+}
+# The indicators compared across regions (ranked bars), and the one on the map.
+HEADLINE = ("vo_havo_n", "mbo_techniek", "hbo_techniek_instroom", "wo_beta_instroom")
+MAP_INDICATOR = "vo_havo_n"
+# One indicator per school level for the women's-share trend.
+GENDER_TREND = (
+    "vo_havo_nt",
+    "vo_vwo_nt",
+    "vo_vmbo_techniek",
+    "mbo_techniek",
+    "hbo_techniek_instroom",
+    "wo_beta_instroom",
+)
+CAVEATS = {
+    "vo": "Vo-examenkandidaten zijn geteld op de vestiging van de school.",
+    "vo_pupils": (
+        "De leerlingen per leerjaar (havo 4, vwo 4, vmbo 3) komen uit één schooljaar "
+        "(2019/20): hiervoor is geen trend te geven."
+    ),
+    "mbo": (
+        "Het mbo-bestand noemt alleen de vestigingsplaats van de hoofdzetel van de instelling; "
+        "studenten worden dus geteld in de plaats van de hoofdzetel, niet op hun eigen "
+        "leslocatie. Regionale mbo-cijfers zijn daardoor grof."
+    ),
+    "ho": (
+        "Hbo- en wo-studenten zijn geteld in de gemeente waar de opleiding wordt gegeven; "
+        "regio's zonder hogeschool of universiteit hebben geen hbo- of wo-cijfers."
+    ),
+}
+
+
+def _sources(ctx: ReportContext, indicators: list[str]) -> str:
+    bronnen = dict.fromkeys(indicator_meta(i, ctx.config)["bron"] for i in indicators)
+    return "; ".join(bronnen)
+
+
+def _has_share(frame: pd.DataFrame) -> bool:
+    return bool(frame["share"].notna().any())
+
+
+def _landsdeel_code(ctx: ReportContext) -> str | None:
+    regions = ctx.data.regions
+    rows = regions[
+        (regions["region_level"] == "landsdeel") & (regions["region"] == ctx.region.landsdeel)
+    ]
+    return str(rows["region_code"].iloc[0]) if len(rows) else None
+
+
+def peer_codes(ctx: ReportContext) -> list[tuple[str, str]]:
+    """(code, name) of the regions the report compares with: same level and landsdeel.
+
+    Landsdelen compare with the other landsdelen; Nederland has no peers.
+    """
+    r = ctx.region
+    if r.national:
+        return []
+    regions = ctx.data.regions
+    same = regions[(regions["region_level"] == r.level) & (regions["region_code"] != r.code)]
+    if r.landsdeel is not None:
+        same = same[same["landsdeel"] == r.landsdeel]
+    return list(zip(same["region_code"], same["region"], strict=True))
+
+
+def _trend_lines(ctx: ReportContext, indicator: str) -> list[plots.Line]:
+    """The region, its landsdeel, Nederland and (grey, behind) the other regions it is
+    compared with: one chart instead of two per school level."""
+    r = ctx.region
+    lines = [plots.Line(r.name, "region", ctx.series(indicator))]
+    if r.landsdeel is not None and (code := _landsdeel_code(ctx)):
+        lines.append(
+            plots.Line(
+                f"Landsdeel {r.landsdeel}", "landsdeel", ctx.series(indicator, region_code=code)
+            )
+        )
+    if not r.national:
+        lines.append(plots.Line("Nederland", "national", ctx.series(indicator, region_code="NL")))
+    others = peers_phrase(ctx).removeprefix("de ")
+    label = others[:1].upper() + others[1:]
+    lines += [
+        plots.Line(label, "peer", ctx.series(indicator, region_code=code))
+        for code, _name in peer_codes(ctx)
+    ]
+    return lines
+
+
+def _target(ctx: ReportContext, indicator: str) -> float | None:
+    target = ctx.config.target(indicator, ctx.region.code, ctx.region.name)
+    return target.value if target else None
+
+
+def _section_table(ctx: ReportContext, indicators: list[str], caption: str) -> str:
+    """Latest value per indicator: region, its landsdeel, Nederland, rank, denominator."""
+    r = ctx.region
+    ld_code = _landsdeel_code(ctx) if r.landsdeel else None
+    header = ["Indicator", "Schooljaar", r.name]
+    if ld_code:
+        header.append(f"Landsdeel {r.landsdeel}")
+    if not r.national:
+        header.append("Nederland")
+        if r.landsdeel:
+            header.append(f"Plaats in {r.landsdeel}")
+        header.append(f"Plaats onder de {level_plural(r.level)}")
+    header.append("Aantal (noemer)")
+    rows = []
+    for indicator in indicators:
+        series = ctx.series(indicator)
+        series = series[series["share"].notna()]
+        if series.empty:
+            continue
+        last = series.iloc[-1]
+        year = int(last["year"])
+        row = [
+            indicator_meta(indicator, ctx.config)["naam"],
+            text.schooljaar(year),
+            text.Cell(text.pct_range(last["share"], last["share_low"], last["share_high"]), "num"),
+        ]
+        for code in [c for c in (ld_code, None if r.national else "NL") if c]:
+            other = ctx.series(indicator, region_code=code)
+            other = other[other["year"] == year]
+            value = other.iloc[0] if len(other) else None
+            row.append(
+                text.Cell(
+                    text.pct_range(value["share"], value["share_low"], value["share_high"])
+                    if value is not None
+                    else text.MISSING,
+                    "num",
+                )
+            )
+        if not r.national:
+            d = ctx.data.derived_row(indicator, r.code, year)
+            scopes = ("landsdeel", "level") if r.landsdeel else ("level",)
+            row += [
+                text.Cell(place(d, s) if d is not None else text.MISSING, "num") for s in scopes
+            ]
+        row.append(
+            text.Cell(text.count(last["denominator"], last["suppressed_cells"]), "num count")
+        )
+        rows.append(row)
+    return text.table_html(header, rows, caption=caption)
+
+
+def level_section(ctx: ReportContext, section: str) -> list[Block]:
+    """One school level: a table of latest values and trends vs Nederland and vs peers."""
+    label, levels = SECTIONS[section]
+    r = ctx.region
+    main = ctx.main_indicators(levels)
+    present = [i for i in main if _has_share(ctx.series(i))]
+    if not present:
+        return [Markdown(f"Voor {r.name} zijn geen cijfers over het {label} beschikbaar.")]
+    blocks: list[Block] = [
+        Html(_section_table(ctx, present, f"{label.capitalize()} in {r.name}: laatste schooljaar"))
+    ]
+    trend = [i for i in present if ctx.series(i)["share"].notna().sum() >= 2]
+    single = [i for i in present if i not in trend]
+    if single:
+        names = ", ".join(indicator_meta(i, ctx.config)["naam"] for i in single)
+        blocks.append(Markdown(f"Alleen één schooljaar beschikbaar (geen trend): {names}."))
+    if not trend:
+        return blocks
+    source = _sources(ctx, trend)
+    panels = [
+        plots.Panel(indicator_meta(i, ctx.config)["naam"], _trend_lines(ctx, i), _target(ctx, i))
+        for i in trend
+    ]
+    blocks.append(
+        plots.trend_chart(panels, title=_trend_title(ctx, label), source=source, reuse=True)
+    )
+    if section == "mbo":
+        blocks.extend(_mbo_breakdown(ctx))
+    return blocks
+
+
+def _trend_title(ctx: ReportContext, label: str) -> str:
+    r = ctx.region
+    if r.national:
+        return f"{label.capitalize()}: ontwikkeling in Nederland"
+    others = peers_phrase(ctx) if peer_codes(ctx) else ""
+    landsdeel = f"landsdeel {r.landsdeel}, " if r.landsdeel else ""
+    compared = f"{landsdeel}Nederland" + (f" en {others}" if others else "")
+    return f"{label.capitalize()}: {r.name} vergeleken met {compared}"
+
+
+def _mbo_breakdown(ctx: ReportContext) -> list[Block]:
+    subs = [
+        ind.id
+        for ind in ctx.config.indicators.values()
+        if ind.parent == "mbo_techniek" and _has_share(ctx.series(ind.id))
+    ]
+    if not subs:
+        return []
+    caption = f"Mbo in {ctx.region.name} naar kwalificatieniveau en leerweg: laatste schooljaar"
+    return [Html(_section_table(ctx, subs, caption))]
+
+
+def gender_section(ctx: ReportContext) -> list[Block]:
+    """Women's share in bèta-techniek per level (table) and its trend (chart)."""
+    r = ctx.region
+    header = [
+        "Indicator",
+        "Schooljaar",
+        f"Aandeel vrouwen {r.name}",
+        "Aandeel vrouwen Nederland",
+        "Indicator onder vrouwen",
+        "Indicator onder mannen",
+    ]
+    if r.national:
+        header.pop(3)
+    rows = []
+    for indicator in ctx.main_indicators():
+        women = ctx.series(indicator + WOMEN_SHARE_SUFFIX)
+        women = women[women["share"].notna()]
+        if women.empty:
+            continue
+        last = women.iloc[-1]
+        year = int(last["year"])
+        row = [
+            indicator_meta(indicator, ctx.config)["naam"],
+            text.schooljaar(year),
+            text.Cell(text.pct_range(last["share"], last["share_low"], last["share_high"]), "num"),
+        ]
+        if not r.national:
+            nat = ctx.series(indicator + WOMEN_SHARE_SUFFIX, region_code="NL")
+            row.append(text.Cell(text.pct(_value_in(nat, year, "share")), "num"))
+        for gender in ("vrouw", "man"):
+            g = ctx.series(indicator, gender=gender)
+            g = g[g["year"] == year]
+            cell = text.MISSING
+            if len(g):
+                cell = text.pct_range(
+                    g["share"].iloc[0], g["share_low"].iloc[0], g["share_high"].iloc[0]
+                )
+            row.append(text.Cell(cell, "num"))
+        rows.append(row)
+    if not rows:
+        return [Markdown(f"Voor {r.name} zijn geen cijfers naar geslacht beschikbaar.")]
+    caption = (
+        f"Vrouwen en mannen in {r.name}: aandeel vrouwen onder wie in bèta-techniek telt, en de "
+        "indicator berekend onder vrouwen en onder mannen apart"
+    )
+    blocks: list[Block] = [Html(text.table_html(header, rows, caption=caption))]
+    panels, used = [], []
+    for indicator in GENDER_TREND:
+        view = indicator + WOMEN_SHARE_SUFFIX
+        if ctx.series(view)["share"].notna().sum() < 2:
+            continue
+        used.append(indicator)
+        lines = [plots.Line(r.name, "region", ctx.series(view))]
+        if not r.national:
+            lines.append(plots.Line("Nederland", "national", ctx.series(view, region_code="NL")))
+        panels.append(plots.Panel(indicator_meta(indicator, ctx.config)["naam"], lines))
+    if panels:
+        blocks.append(
+            plots.trend_chart(
+                panels,
+                title=f"Aandeel vrouwen in bèta en techniek, {r.name}",
+                source=_sources(ctx, used),
+                ylabel="Aandeel vrouwen (%)",
+                reuse=True,
+            )
+        )
+    return blocks
+
+
+def _value_in(frame: pd.DataFrame, year: int, column: str) -> object:
+    rows = frame[frame["year"] == year]
+    return rows[column].iloc[0] if len(rows) else pd.NA
+
+
+def _level_values(ctx: ReportContext, indicator: str, level: str, year: int) -> pd.DataFrame:
+    table = ctx.data.indicators
+    return table[
+        (table["indicator"] == indicator)
+        & (table["region_level"] == level)
+        & (table["year"] == year)
+        & (table["gender"] == "totaal")
+    ]
+
+
+def _comparison_year(ctx: ReportContext, indicator: str) -> int | None:
+    own = ctx.series(indicator)
+    own = own[own["share"].notna()]
+    if len(own):
+        return int(own["year"].iloc[-1])
+    nat = ctx.series(indicator, region_code="NL")
+    nat = nat[nat["share"].notna()]
+    return int(nat["year"].iloc[-1]) if len(nat) else None
+
+
+def peers_heading(ctx: ReportContext) -> Html:
+    """The heading and introduction of the comparison section, per level.
+
+    Nederland has nothing to be compared with: its section shows how the provinces differ,
+    and says so, instead of a 'comparison with other regions' of one region.
+    """
+    r = ctx.region
+    if r.national:
+        title = "Verschillen tussen de provincies"
+        intro = (
+            "Nederland wordt niet met andere regio's vergeleken. Hieronder staan de "
+            "provincies naast elkaar, met het landelijke cijfer als zwarte lijn; daarna de kaart."
+        )
+    else:
+        plural = level_plural(r.level)
+        title = f"Vergelijking met de andere {plural}"
+        intro = (
+            f"Alle {plural} naast elkaar, met {r.name} in blauw en het landelijke cijfer als "
+            "zwarte lijn; daarna de kaart."
+        )
+    return Html(
+        f'<div class="tp-prose"><h2>{html.escape(title)}</h2>'
+        f'<p class="tp-intro">{html.escape(intro)}</p></div>'
+    )
+
+
+def peers_section(ctx: ReportContext, raw_dir: Path | None = None) -> list[Block]:
+    """The section heading, ranked bars of all regions of the level for the headline
+    indicators, and the map. For Nederland the provinces are shown (there are no peers).
+    """
+    r = ctx.region
+    level = "provincie" if r.national else r.level
+    blocks: list[Block] = [peers_heading(ctx)]
+    for indicator in HEADLINE:
+        year = _comparison_year(ctx, indicator)
+        if year is None:
+            continue
+        values = _level_values(ctx, indicator, level, year)
+        if not _has_share(values):
+            continue
+        meta = indicator_meta(indicator, ctx.config)
+        national = _value_in(ctx.series(indicator, region_code="NL"), year, "share")
+        chart = dict(
+            title=f"{meta['naam']}, {text.schooljaar(year)}: alle {level_plural(level)}",
+            source=meta["bron"],
+            national=None if text.is_missing(national) else float(national),
+            target=_target(ctx, indicator),
+        )
+        if r.national:
+            blocks.append(plots.ranked_bar_chart(values, **chart))
+        else:
+            blocks.append(
+                _ranked_template(ctx, (indicator, level, year), values, chart).chart(r.name)
+            )
+    blocks.extend(map_blocks(ctx, level, raw_dir))
+    return blocks
+
+
+# Ranked bar charts drawn once per worker for all regions of a level (see RankedTemplate),
+# for the processed folder and manifest checksum they were drawn from.
+_BAR_CACHE: dict[tuple, plots.RankedTemplate] = {}
+
+
+def _ranked_template(
+    ctx: ReportContext, what: tuple, values: pd.DataFrame, chart: dict
+) -> plots.RankedTemplate:
+    data_key = (str(ctx.data.path), ctx.data.manifest_sha256)
+    key = (*data_key, *what, chart["target"])
+    if key not in _BAR_CACHE:
+        for old in [k for k in _BAR_CACHE if k[:2] != data_key]:
+            del _BAR_CACHE[old]
+        _BAR_CACHE[key] = plots.RankedTemplate.draw(values, **chart)
+    return _BAR_CACHE[key]
+
+
+# Simplified boundaries per (level, raw dir, processed folder, manifest checksum): read and
+# dissolved once per worker process, reused for every region of the level.
+_MAP_CACHE: dict[tuple[str, str, str, str], tuple[object | None, str | None]] = {}
+# About 150 m: invisible on a map of the Netherlands 5 inches high, a fraction of the points.
+SIMPLIFY_DEGREES = 0.0015
+
+
+def map_blocks(ctx: ReportContext, level: str, raw_dir: Path | None = None) -> list[Block]:
+    """The choropleth of the map indicator, or a note saying why there is no map."""
+    year = _comparison_year(ctx, MAP_INDICATOR)
+    geometry, problem = map_geometry(ctx.data, level, raw_dir or _raw_dir(ctx.data))
+    if geometry is None or year is None:
+        reason = problem or "geen gegevens voor de kaartindicator"
+        return [Markdown(f"*Kaart niet beschikbaar: {reason}.*")]
+    meta = indicator_meta(MAP_INDICATOR, ctx.config)
+    values = _level_values(ctx, MAP_INDICATOR, level, year)
+    r = ctx.region
+    return [
+        plots.choropleth(
+            geometry,
+            values,
+            title=f"{meta['naam']}, {text.schooljaar(year)}: alle {level_plural(level)}",
+            source=meta["bron"],
+            highlight_code=None if r.national else r.code,
+            highlight_label=r.name,
+        )
+    ]
+
+
+def map_geometry(
+    data: ProcessedData, level: str, raw_dir: Path
+) -> tuple[object | None, str | None]:
+    """``boundaries`` for the report's data, simplified, cached for the worker's next regions."""
+    key = (level, str(raw_dir), str(data.path), data.manifest_sha256)
+    if key not in _MAP_CACHE:
+        geometry, problem = boundaries(level, raw_dir, data.regions)
+        if geometry is not None:
+            geometry = geometry.assign(
+                geometry=geometry.geometry.simplify(SIMPLIFY_DEGREES, preserve_topology=True)
+            )
+        for old in [k for k in _MAP_CACHE if k[2:] != key[2:]]:  # other data: not needed again
+            del _MAP_CACHE[old]
+        _MAP_CACHE[key] = (geometry, problem)
+    return _MAP_CACHE[key]
+
+
+def _raw_dir(data: ProcessedData) -> Path:
+    raw = data.manifest.get("raw_dir")
+    return Path(raw) if raw else paths.RAW_DIR
+
+
+def preload(processed_dir: str | Path, levels: list[str]) -> None:
+    """Read the processed data, build its lookups and the maps of ``levels`` ahead of the
+    first report (a batch worker's kernel does this while the worker itself starts)."""
+    data = load_processed(processed_dir)
+    data.series("", "totaal", "")
+    data.derived_row("", "", 0)
+    for level in dict.fromkeys("provincie" if lv == "nederland" else lv for lv in levels):
+        map_geometry(data, level, _raw_dir(data))
+
+
+def boundaries(
+    level: str, raw_dir: Path, table: pd.DataFrame | None = None
+) -> tuple[object | None, str | None]:
+    """(GeoDataFrame, None) from ``analysis.regions.geometry``, or (None, Dutch reason)."""
+    try:
+        from analysis.regions import geometry
+    except ImportError:
+        return None, "de kaartmodule (analysis.regions.geometry) is niet geïnstalleerd"
+    try:
+        frame = geometry.boundaries(level, raw_dir, table)
+    except (TechniekpactError, OSError, KeyError, ValueError) as exc:
+        return None, f"geen grenzen voor niveau {level} ({exc})"
+    if frame is None or len(frame) == 0:
+        return None, f"geen grenzen voor niveau {level} gevonden in {raw_dir}"
+    return frame, None

@@ -1,0 +1,1 @@
+"""What the exploration notebooks call: data overview, comparisons, gender views."""

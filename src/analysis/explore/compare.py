@@ -1,0 +1,439 @@
+"""Comparing regions for the exploration notebooks 02 and 03: checked parameters, the
+ranked chart, the map, trends against Nederland and the gender views.
+
+Every chart comes from ``analysis.present.plots``, so it looks as it does in a report; a wrong
+parameter gives an error that names it and suggests close matches.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.data import (
+    Html,
+    Markdown,
+    ProcessedData,
+    ReportParameterError,
+    level_label,
+)
+from analysis.explore.overview import frame_html
+from analysis.indicators.engine import indicator_meta, load_indicator_config
+from analysis.indicators.rules import WOMEN_SHARE_SUFFIX, IndicatorConfig
+from analysis.present import plots, text
+
+NATIONAL_CODE = "NL"
+OTHER_REGIONS = "Andere regio's"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Checked notebook parameters: which indicator, level, year and regions to show."""
+
+    indicator: str
+    region_level: str
+    year: int
+    regions: tuple[tuple[str, str], ...]  # (region_code, region)
+    meta: dict
+
+
+def _suggest(value: str, options: Iterable[str]) -> str:
+    matches = difflib.get_close_matches(str(value), sorted(set(options)), n=4, cutoff=0.5)
+    return f"; did you mean: {', '.join(matches)}?" if matches else ""
+
+
+def select(
+    data: ProcessedData,
+    indicator: str,
+    region_level: str,
+    year: int | None = None,
+    regions: Sequence[str] = (),
+    *,
+    config: IndicatorConfig | None = None,
+    auto_regions: int = 2,
+) -> Selection:
+    """Check the parameters against the data; clear errors with close matches when wrong.
+
+    ``year=None`` takes the latest year with a national value. No ``regions`` takes the
+    highest and lowest region of the level in that year (``auto_regions`` in all), so that
+    switching only the indicator or the level still gives a meaningful notebook.
+    """
+    config = config or load_indicator_config()
+    table = data.indicators
+    known = table["indicator"].unique().tolist()
+    if indicator not in known:
+        raise ReportParameterError(
+            f"indicator {indicator!r} is not in {data.path / paths.INDICATORS_FILE}"
+            f"{_suggest(indicator, known)} (ids: config/indicators.yaml)"
+        )
+    levels = data.regions["region_level"].unique().tolist()
+    if region_level not in levels or region_level == "nederland":
+        raise ReportParameterError(
+            f"region_level {region_level!r} is not a level to compare regions at "
+            f"(known: {', '.join(sorted(set(levels) - {'nederland'}))})"
+            f"{_suggest(region_level, levels)}"
+        )
+    national = series(data, indicator, NATIONAL_CODE)
+    years = national.loc[national["share"].notna(), "year"].astype(int).tolist()
+    if not years:
+        raise ReportParameterError(f"indicator {indicator!r} has no national value in any year")
+    if year is None:
+        year = max(years)
+    elif int(year) not in years:
+        raise ReportParameterError(
+            f"year {year} has no data for {indicator!r} (years: {min(years)}-{max(years)})"
+        )
+    names = data.regions.loc[data.regions["region_level"] == region_level]
+    code_of = dict(zip(names["region"], names["region_code"], strict=True))
+    chosen = []
+    for name in regions:
+        if name not in code_of:
+            raise ReportParameterError(
+                f"region {name!r} is not a region at level {region_level!r}"
+                f"{_suggest(name, code_of)}"
+            )
+        chosen.append((code_of[name], name))
+    if not chosen:
+        ranked = level_values(data, indicator, region_level, int(year))
+        ranked = ranked[ranked["share"].notna()].sort_values("share", ascending=False)
+        picks = pd.concat([ranked.head(auto_regions // 2 or 1), ranked.tail(auto_regions // 2)])
+        chosen = list(dict.fromkeys(zip(picks["region_code"], picks["region"], strict=True)))
+    return Selection(
+        indicator, region_level, int(year), tuple(chosen), indicator_meta(indicator, config)
+    )
+
+
+def describe(sel: Selection) -> Markdown:
+    """What the notebook shows, in words: indicator, definition, level, year, regions."""
+    meta = sel.meta
+    target = (
+        f" Doel: {text.pct(meta['target'], 0)} in {meta['target_year']}."
+        if meta.get("target") is not None
+        else ""
+    )
+    names = ", ".join(name for _, name in sel.regions) or "geen"
+    return Markdown(
+        f"**{meta['naam']}** (`{sel.indicator}`): {meta['omschrijving']}{target}\n\n"
+        f"Niveau: {level_label(sel.region_level)} · schooljaar {text.schooljaar(sel.year)} · "
+        f"regio's in de trend: {names} · bron: {meta['bron']}."
+    )
+
+
+def series(
+    data: ProcessedData, indicator: str, region_code: str, gender: str = "totaal"
+) -> pd.DataFrame:
+    """One region's rows of one indicator view, by year."""
+    t = data.indicators
+    rows = t[
+        (t["indicator"] == indicator) & (t["region_code"] == region_code) & (t["gender"] == gender)
+    ]
+    return rows.sort_values("year")
+
+
+def level_values(
+    data: ProcessedData, indicator: str, region_level: str, year: int, gender: str = "totaal"
+) -> pd.DataFrame:
+    """Every region of a level in one year: region, region_code, share and its bounds."""
+    t = data.indicators
+    rows = t[
+        (t["indicator"] == indicator)
+        & (t["region_level"] == region_level)
+        & (t["year"] == year)
+        & (t["gender"] == gender)
+    ]
+    columns = [
+        "region",
+        "region_code",
+        "share",
+        "share_low",
+        "share_high",
+        "denominator",
+        "suppressed_cells",
+    ]
+    return rows[columns].reset_index(drop=True)
+
+
+def national_share(data: ProcessedData, indicator: str, year: int) -> float | None:
+    """The national value of an indicator in a year (None when there is none)."""
+    rows = series(data, indicator, NATIONAL_CODE)
+    value = rows.loc[rows["year"] == year, "share"]
+    return None if value.empty or text.is_missing(value.iloc[0]) else float(value.iloc[0])
+
+
+def _target(sel: Selection, config: IndicatorConfig | None) -> float | None:
+    config = config or load_indicator_config()
+    target = config.target(sel.indicator, NATIONAL_CODE, "Nederland")
+    return target.value if target else None
+
+
+def ranked_chart(
+    data: ProcessedData, sel: Selection, config: IndicatorConfig | None = None
+) -> plots.Chart:
+    """All regions of the level, ranked, with Nederland and the target as lines."""
+    values = level_values(data, sel.indicator, sel.region_level, sel.year)
+    when, level = text.schooljaar(sel.year), level_label(sel.region_level)
+    title = f"{sel.meta['naam']}, {when}: alle regio's ({level})"
+    highlight = sel.regions[0][1] if len(sel.regions) == 1 else None
+    return plots.ranked_bar_chart(
+        values,
+        title=title,
+        source=sel.meta["bron"],
+        highlight=highlight,
+        national=national_share(data, sel.indicator, sel.year),
+        target=_target(sel, config),
+    )
+
+
+def map_chart(data: ProcessedData, sel: Selection) -> plots.Chart | Markdown:
+    """The choropleth of the level, or a short Dutch note why there is no map."""
+    from analysis.content.sections import boundaries
+
+    raw_dir = Path(data.manifest.get("raw_dir") or paths.RAW_DIR)
+    geometry, problem = boundaries(sel.region_level, raw_dir)
+    if geometry is None:
+        return Markdown(f"*Kaart niet beschikbaar: {problem}.*")
+    code = sel.regions[0][0] if len(sel.regions) == 1 else None
+    return plots.choropleth(
+        geometry,
+        level_values(data, sel.indicator, sel.region_level, sel.year),
+        title=f"{sel.meta['naam']}, {text.schooljaar(sel.year)}",
+        source=sel.meta["bron"],
+        highlight_code=code,
+        highlight_label=sel.regions[0][1] if code else None,
+    )
+
+
+def trend_chart(
+    data: ProcessedData, sel: Selection, config: IndicatorConfig | None = None
+) -> plots.Chart | Markdown:
+    """One panel per chosen region: the region against Nederland over the years."""
+    national = series(data, sel.indicator, NATIONAL_CODE)
+    if national["share"].notna().sum() < 2:
+        return Markdown(f"*Geen trend: {sel.meta['naam']} heeft maar één schooljaar.*")
+    target = _target(sel, config)
+    panels = [
+        plots.Panel(
+            name,
+            [
+                plots.Line(name, "region", series(data, sel.indicator, code)),
+                plots.Line("Nederland", "national", national),
+            ],
+            target,
+        )
+        for code, name in sel.regions
+    ]
+    return plots.trend_chart(
+        panels, title=f"{sel.meta['naam']}: gekozen regio's en Nederland", source=sel.meta["bron"]
+    )
+
+
+def selection_table(data: ProcessedData, sel: Selection) -> Html:
+    """The chosen regions in the chosen year: value, rank, difference with Nederland."""
+    d = data.derived
+    rows = []
+    for code, name in sel.regions:
+        row = d[
+            (d["indicator"] == sel.indicator)
+            & (d["region_code"] == code)
+            & (d["year"] == sel.year)
+            & (d["gender"] == "totaal")
+        ]
+        value = level_values(data, sel.indicator, sel.region_level, sel.year)
+        value = value[value["region_code"] == code]
+        if row.empty or value.empty:
+            rows.append([name, text.MISSING, "", "", "", text.UNKNOWN_COUNT])
+            continue
+        r, v = row.iloc[0], value.iloc[0]
+        rank = (
+            f"{int(r['rank_level'])} van {int(r['regions_in_level'])}"
+            if not text.is_missing(r["rank_level"])
+            else "n.v.t."
+        )
+        rows.append(
+            [
+                name,
+                text.Cell(text.pct_range(v["share"], v["share_low"], v["share_high"]), "num"),
+                rank,
+                text.Cell(text.pp(r["diff_national_pp"], unit=False), "num"),
+                text.Cell(text.pp(r["change_1y_pp"], unit=False), "num"),
+                text.Cell(text.count(v["denominator"], v["suppressed_cells"]), "num count"),
+            ]
+        )
+    header = [
+        "Regio",
+        "Waarde",
+        "Positie",
+        "Verschil met Nederland (pp)",
+        "Verandering 1 jaar (pp)",
+        "Aantal (noemer)",
+    ]
+    caption = f"{sel.meta['naam']}, {text.schooljaar(sel.year)}: de gekozen regio's"
+    return Html(text.table_html(header, rows, caption=caption))
+
+
+# --- 03: women in bèta-techniek ------------------------------------------------------------
+
+
+def gender_indicators(indicators: Sequence[str] | None = None) -> list[str]:
+    """The indicators of the gender views: by default one per school level, as in reports."""
+    from analysis.content.sections import GENDER_TREND
+
+    return list(indicators or GENDER_TREND)
+
+
+def women_share_table(
+    data: ProcessedData, region_level: str, indicators: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Women's share of the numerator per region (rows, Nederland first) and indicator.
+
+    Each indicator is taken in its own latest year with a national value; the column
+    names carry that school year.
+    """
+    regions = data.regions[data.regions["region_level"].isin(["nederland", region_level])]
+    out = regions[["region_code", "region"]].reset_index(drop=True)
+    for indicator in gender_indicators(indicators):
+        view = indicator + WOMEN_SHARE_SUFFIX
+        national = series(data, view, NATIONAL_CODE)
+        years = national.loc[national["share"].notna(), "year"]
+        if years.empty:
+            continue
+        year = int(years.max())
+        t = data.indicators
+        rows = t[(t["indicator"] == view) & (t["year"] == year) & (t["gender"] == "totaal")]
+        out[f"{indicator} {text.schooljaar(year)}"] = (
+            out["region_code"].map(rows.set_index("region_code")["share"]).astype("Float64")
+        )
+    return out
+
+
+def women_share_html(
+    data: ProcessedData, region_level: str, indicators: Sequence[str] | None = None
+) -> Html:
+    """``women_share_table`` in the house style, with the indicators' Dutch names."""
+    frame = women_share_table(data, region_level, indicators).drop(columns="region_code")
+    config = load_indicator_config()
+    header = {"region": "Regio"}
+    for column in frame.columns[1:]:
+        indicator, when = column.rsplit(" ", 1)
+        header[column] = f"{indicator_meta(indicator, config)['naam']} ({when})"
+    caption = f"Aandeel vrouwen in de teller, per indicator en regio ({level_label(region_level)})"
+    return frame_html(frame, caption, header=header, percent=True)
+
+
+def women_trend_chart(
+    data: ProcessedData,
+    region_level: str,
+    region: str | None = None,
+    indicators: Sequence[str] | None = None,
+    config: IndicatorConfig | None = None,
+) -> plots.Chart:
+    """Per indicator: women's share in every region of the level (grey), Nederland, one region."""
+    config = config or load_indicator_config()
+    indicators = gender_indicators(indicators)
+    level = data.regions[data.regions["region_level"] == region_level]
+    if region is not None and region not in set(level["region"]):
+        raise ReportParameterError(
+            f"region {region!r} is not a region at level {region_level!r}"
+            f"{_suggest(region, level['region'])}"
+        )
+    panels = []
+    for indicator in indicators:
+        view = indicator + WOMEN_SHARE_SUFFIX
+        if series(data, view, NATIONAL_CODE)["share"].notna().sum() < 2:
+            continue
+        # Peers share one label, so the legend has one grey entry, not one per region.
+        lines = [
+            plots.Line(name, "region", series(data, view, code))
+            if name == region
+            else plots.Line(OTHER_REGIONS, "peer", series(data, view, code))
+            for code, name in zip(level["region_code"], level["region"], strict=True)
+        ]
+        lines.append(plots.Line("Nederland", "national", series(data, view, NATIONAL_CODE)))
+        panels.append(plots.Panel(indicator_meta(indicator, config)["naam"], lines))
+    if not panels:
+        raise ReportParameterError("none of the indicators has two or more school years")
+    bronnen = "; ".join(dict.fromkeys(indicator_meta(i, config)["bron"] for i in indicators))
+    where = (
+        f"{region} en de andere regio's"
+        if region
+        else f"alle regio's ({level_label(region_level)})"
+    )
+    return plots.trend_chart(
+        panels,
+        title=f"Aandeel vrouwen in bèta en techniek: {where}",
+        source=bronnen,
+        ylabel="Aandeel vrouwen (%)",
+    )
+
+
+def gender_table(
+    data: ProcessedData,
+    region_level: str,
+    region: str,
+    indicators: Sequence[str] | None = None,
+    config: IndicatorConfig | None = None,
+) -> Html:
+    """How many women and how many men choose bèta-techniek: the indicator per gender."""
+    config = config or load_indicator_config()
+    level = data.regions[data.regions["region_level"] == region_level]
+    codes = dict(zip(level["region"], level["region_code"], strict=True))
+    if region not in codes:
+        raise ReportParameterError(
+            f"region {region!r} is not a region at level {region_level!r}{_suggest(region, codes)}"
+        )
+    rows = []
+    for indicator in gender_indicators(indicators):
+        national = series(data, indicator, NATIONAL_CODE, "vrouw")
+        years = national.loc[national["share"].notna(), "year"]
+        if years.empty:
+            continue
+        year = int(years.max())
+        row: list[str | text.Cell] = [
+            indicator_meta(indicator, config)["naam"],
+            text.schooljaar(year),
+        ]
+        for code in (codes[region], NATIONAL_CODE):
+            for gender in ("vrouw", "man"):
+                s = series(data, indicator, code, gender)
+                s = s[s["year"] == year]
+                value = (
+                    text.pct_range(
+                        s["share"].iloc[0], s["share_low"].iloc[0], s["share_high"].iloc[0]
+                    )
+                    if len(s)
+                    else text.MISSING
+                )
+                row.append(text.Cell(value, "num"))
+        rows.append(row)
+    header = [
+        "Indicator",
+        "Schooljaar",
+        f"Vrouwen {region}",
+        f"Mannen {region}",
+        "Vrouwen Nederland",
+        "Mannen Nederland",
+    ]
+    caption = f"De indicator onder vrouwen en onder mannen apart: {region} en Nederland"
+    return Html(text.table_html(header, rows, caption=caption))
+
+
+def indicator_overview(data: ProcessedData, config: IndicatorConfig | None = None) -> Html:
+    """Every configured indicator: id (for the parameters), name, level and school years."""
+    config = config or load_indicator_config()
+    rows = []
+    for ind in config.indicators.values():
+        national = series(data, ind.id, NATIONAL_CODE)
+        years = national.loc[national["share"].notna(), "year"]
+        span = (
+            f"{text.schooljaar(years.min())}–{text.schooljaar(years.max())}"
+            if len(years)
+            else text.MISSING
+        )
+        rows.append([ind.id, ind.naam, ind.level, span])
+    header = ["indicator (id)", "Naam", "Niveau", "Schooljaren"]
+    return Html(text.table_html(header, rows, caption="Indicatoren in config/indicators.yaml"))

@@ -1,0 +1,1 @@
+"""Indicators: the rules (config), the engine that computes them, suppression, derived measures."""

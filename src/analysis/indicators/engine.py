@@ -1,0 +1,305 @@
+"""The indicator engine: store + regions + config/indicators.yaml -> one row per share.
+
+For every indicator, region (every level), year and gender the engine sums the known
+counts and counts the suppressed cells of the numerator and of the rest of the
+denominator, then hands them to ``analysis.indicators.suppression`` for the point estimate and
+bounds. It is vectorised: store rows that belong to exactly the same set of regions are
+summed first, so the work grows with the number of distinct region combinations, not
+with rows x regions.
+
+Gender views per indicator (see docs/methodology.md):
+- gender ``totaal``: published TOTAAL cells where the file has them (per source file and
+  year), else man + vrouw + onbekend;
+- gender ``man`` / ``vrouw``: the indicator among men / women only;
+- indicator ``<id>__aandeel_vrouwen`` (gender ``totaal``): women's share of the numerator,
+  vrouw / (man + vrouw).
+
+It writes nothing; ``techniekpact process`` stores the result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from analysis.indicators import suppression
+from analysis.indicators.rules import (
+    WOMEN_SHARE_SUFFIX,
+    ColumnCache,
+    Condition,
+    Indicator,
+    IndicatorConfig,
+    load_indicator_config,
+)
+from analysis.store import schema
+
+__all__ = [
+    "WOMEN_SHARE_SUFFIX",
+    "compute_indicators",
+    "indicator_ids",
+    "indicator_meta",
+    "latest_year",
+    "load_indicator_config",
+    "schooljaar_label",
+]
+
+# (indicator id suffix, gender label) of the four views, in the order they are built.
+_VIEWS = (("", "totaal"), ("", "man"), ("", "vrouw"), (WOMEN_SHARE_SUFFIX, "totaal"))
+_SUMS = ("known_num", "known_other", "suppressed_num", "suppressed_other")
+
+
+def schooljaar_label(year: int) -> str:
+    """'2019/20' for start year 2019."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def compute_indicators(
+    store: pd.DataFrame,
+    region_table: pd.DataFrame,
+    config: IndicatorConfig | None = None,
+    *,
+    membership: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every indicator x region x year x gender view, with ``schema.INDICATOR_COLUMNS``.
+
+    ``membership`` is ``analysis.regions.region_rows(store, region_table)`` (columns
+    ``row`` = position in ``store``, ``region_level``, ``region_code``); it is computed when
+    not given. The years of an indicator are those in which its denominator has any row
+    nationally; a region without rows in such a year gets denominator 0 and share <NA>.
+    """
+    config = config or load_indicator_config()
+    store = store.reset_index(drop=True)
+    if membership is None:
+        from analysis import regions
+
+        membership = regions.region_rows(store, region_table)
+    regions_index = pd.MultiIndex.from_frame(
+        region_table[["region_level", "region_code"]].astype("string")
+    )
+    if regions_index.has_duplicates:
+        duplicated = list(regions_index[regions_index.duplicated()])[:5]
+        raise ValueError(f"region table: duplicate (region_level, region_code) pairs {duplicated}")
+    _check_national_cover(membership, len(store))
+    indicators = list(config.indicators.values())
+    cells = _cells(store, indicators)
+    if cells.empty:
+        return schema.empty_frame(schema.INDICATOR_COLUMNS)
+    sig_of_row, sig_regions = _signatures(membership, regions_index, len(store))
+    cells["sig"] = sig_of_row[cells.pop("row").to_numpy()]
+    by_sig = cells.groupby(["sig", "combo", "year"], sort=False, as_index=False)[list(_SUMS)].sum()
+    by_region = (
+        by_sig.merge(sig_regions, on="sig")
+        .groupby(["region", "combo", "year"], sort=False)[list(_SUMS)]
+        .sum()
+    )
+    grid = _grid(cells, len(regions_index))
+    sums = by_region.reindex(pd.MultiIndex.from_frame(grid), fill_value=0).reset_index()
+    return _assemble(sums, indicators, region_table, config.settings.imputed_value)
+
+
+def _check_national_cover(membership: pd.DataFrame, n_rows: int) -> None:
+    """Every store row counts for Nederland; a gap would drop counts silently."""
+    national = membership.loc[membership["region_level"] == "nederland", "row"]
+    if len(national) and national.nunique() != n_rows:
+        raise ValueError(
+            f"region membership: {n_rows - national.nunique()} of {n_rows} store rows are not "
+            "attributed to Nederland (every row must count for the whole country)"
+        )
+
+
+def _cells(store: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFrame:
+    """One row per (store row, indicator view) with its contribution to the four sums."""
+    cache = ColumnCache(store)
+    is_gender = {g: Condition("gender", "in", (g,)).mask(cache) for g in schema.GENDERS}
+    has_total = _publishes_total(store, is_gender["totaal"])
+    total_cells = np.where(has_total, is_gender["totaal"], ~is_gender["totaal"])
+    suppressed = store["suppressed"].to_numpy(dtype=bool, na_value=False)
+    known = np.where(suppressed, 0.0, store["count"].to_numpy(dtype="float64", na_value=0.0))
+    years = store["year"].to_numpy(dtype="int64")
+    rows, combos, flags = [], [], []
+    for i, ind in enumerate(indicators):
+        den = ind.population().mask(cache)
+        if not den.any():
+            continue
+        num = den & ind.numerator.mask(cache)
+        totaal = total_cells if ind.gender_total == "auto" else ~is_gender["totaal"]
+        views = (
+            (den & totaal, num),
+            (den & is_gender["man"], num),
+            (den & is_gender["vrouw"], num),
+            (num & (is_gender["man"] | is_gender["vrouw"]), is_gender["vrouw"]),
+        )
+        for v, (selected, in_numerator) in enumerate(views):
+            idx = np.flatnonzero(selected)
+            rows.append(idx)
+            combos.append(np.full(len(idx), i * len(_VIEWS) + v, dtype="int32"))
+            flags.append(in_numerator[idx])
+    if not rows:
+        return pd.DataFrame(columns=["row", "combo", "year", *_SUMS])
+    row = np.concatenate(rows)
+    flag = np.concatenate(flags)
+    return pd.DataFrame(
+        {
+            "row": row,
+            "combo": np.concatenate(combos),
+            "year": years[row],
+            "known_num": np.where(flag, known[row], 0.0),
+            "known_other": np.where(flag, 0.0, known[row]),
+            "suppressed_num": (suppressed[row] & flag).astype("int64"),
+            "suppressed_other": (suppressed[row] & ~flag).astype("int64"),
+        }
+    )
+
+
+def _publishes_total(store: pd.DataFrame, is_total: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Per row: does its source file publish TOTAAL cells for that year?"""
+    source = store["source_file"].fillna(store["dataset"]).fillna("")
+    frame = pd.DataFrame({"source": source.to_numpy(), "year": store["year"], "t": is_total})
+    return frame.groupby(["source", "year"], dropna=False)["t"].transform("any").to_numpy(bool)
+
+
+def _signatures(
+    membership: pd.DataFrame, regions_index: pd.MultiIndex, n_rows: int
+) -> tuple[npt.NDArray[np.intp], pd.DataFrame]:
+    """Group store rows by their exact set of regions: (signature per row, sig -> region)."""
+    keys = pd.MultiIndex.from_frame(membership[["region_level", "region_code"]].astype("string"))
+    region = regions_index.get_indexer(keys)
+    row = membership["row"].to_numpy(dtype="int64")
+    keep = region >= 0
+    row, region = row[keep], region[keep]
+    order = np.lexsort((region, row))
+    row, region = row[order], region[order]
+    first_rows, first_pos = np.unique(row, return_index=True)
+    start = np.zeros(n_rows, dtype="int64")
+    start[first_rows] = first_pos
+    slot = np.arange(len(row)) - start[row]
+    width = int(slot.max()) + 1 if len(slot) else 1
+    table = np.full((n_rows, width), -1, dtype="int64")
+    table[row, slot] = region
+    sig_of_row = (
+        pd.DataFrame(table).groupby(list(range(width)), sort=False).ngroup().to_numpy("int64")
+    )
+    _, rep = np.unique(sig_of_row, return_index=True)
+    members = table[rep]
+    sig, pos = np.nonzero(members >= 0)
+    sig_regions = pd.DataFrame({"sig": sig_of_row[rep][sig], "region": members[sig, pos]})
+    return sig_of_row, sig_regions
+
+
+def _grid(cells: pd.DataFrame, n_regions: int) -> pd.DataFrame:
+    """Every region x view x year in which the indicator has national data."""
+    indicator_years = (
+        pd.DataFrame({"ind": cells["combo"] // len(_VIEWS), "year": cells["year"]})
+        .drop_duplicates()
+        .to_numpy()
+    )
+    views = np.arange(len(_VIEWS))
+    combo = (indicator_years[:, 0, None] * len(_VIEWS) + views).ravel()
+    year = np.repeat(indicator_years[:, 1], len(views))
+    return pd.DataFrame(
+        {
+            "region": np.repeat(np.arange(n_regions), len(combo)),
+            "combo": np.tile(combo, n_regions),
+            "year": np.tile(year, n_regions),
+        }
+    )
+
+
+def _assemble(
+    sums: pd.DataFrame,
+    indicators: list[Indicator],
+    region_table: pd.DataFrame,
+    imputed: float,
+) -> pd.DataFrame:
+    """Shares, bounds and masking; the output columns in schema order."""
+    result = suppression.share_bounds(*(sums[c].to_numpy() for c in _SUMS), imputed=imputed)
+    k_num = sums["suppressed_num"].to_numpy()
+    k_all = k_num + sums["suppressed_other"].to_numpy()
+    numerator = np.where(
+        suppression.disclosive(result["numerator"], k_num), np.nan, result["numerator"]
+    )
+    denominator = np.where(
+        suppression.disclosive(result["denominator"], k_all), np.nan, result["denominator"]
+    )
+    combo = sums["combo"].to_numpy()
+    ind_pos, view = combo // len(_VIEWS), combo % len(_VIEWS)
+    ids = np.array([ind.id for ind in indicators], dtype=object)[ind_pos]
+    suffix = np.array([s for s, _ in _VIEWS], dtype=object)[view]
+    gender = np.array([g for _, g in _VIEWS], dtype=object)[view]
+    regions = region_table.reset_index(drop=True).iloc[sums["region"].to_numpy()]
+    year = sums["year"].to_numpy()
+    out = pd.DataFrame(
+        {
+            "indicator": ids + suffix,
+            "region_level": regions["region_level"].to_numpy(),
+            "region": regions["region"].to_numpy(),
+            "region_code": regions["region_code"].to_numpy(),
+            "year": year,
+            "schooljaar": [schooljaar_label(int(y)) for y in year],
+            "gender": gender,
+            "numerator": pd.array(numerator, dtype="Float64"),
+            "denominator": pd.array(denominator, dtype="Float64"),
+            "share": pd.array(result["share"], dtype="Float64"),
+            "share_low": pd.array(result["share_low"], dtype="Float64"),
+            "share_high": pd.array(result["share_high"], dtype="Float64"),
+            "suppressed_cells": k_all,
+        }
+    )
+    out = schema.conform(out, schema.INDICATOR_COLUMNS)
+    return out.sort_values(
+        ["indicator", "region_level", "region_code", "year", "gender"]
+    ).reset_index(drop=True)
+
+
+def indicator_ids(config: IndicatorConfig | None = None, *, views: bool = False) -> list[str]:
+    """The configured ids in file order; with ``views`` also each ``<id>__aandeel_vrouwen``."""
+    config = config or load_indicator_config()
+    ids = list(config.indicators)
+    return ids + [i + WOMEN_SHARE_SUFFIX for i in ids] if views else ids
+
+
+def indicator_meta(indicator_id: str, config: IndicatorConfig | None = None) -> dict[str, Any]:
+    """What a report prints about an indicator: Dutch name, description, source, target."""
+    config = config or load_indicator_config()
+    base = indicator_id.removesuffix(WOMEN_SHARE_SUFFIX)
+    if base not in config.indicators:
+        raise KeyError(f"unknown indicator {indicator_id!r} (see {config.path})")
+    ind = config.indicators[base]
+    women = indicator_id != base
+    spec = config.targets.get(indicator_id)
+    target = spec.default if spec is not None else None
+    in_sentence = ind.naam[:1].lower() + ind.naam[1:]  # keep 'N-profiel', 'NT-profiel'
+    return {
+        "id": indicator_id,
+        "base": base,
+        "naam": f"Aandeel vrouwen: {in_sentence}" if women else ind.naam,
+        "omschrijving": (
+            f"Aandeel vrouwen onder wie meetelt in de teller van: {in_sentence}."
+            if women
+            else ind.omschrijving
+        ),
+        "level": ind.level,
+        "dataset": ind.dataset,
+        "bron": ind.bron,
+        "parent": ind.parent,
+        "target": target.value if target else None,
+        "target_year": target.year if target else None,
+    }
+
+
+def latest_year(
+    table: pd.DataFrame,
+    indicator_id: str,
+    region_code: str | None = None,
+    gender: str = "totaal",
+) -> int | None:
+    """The last year with a share for the indicator (nationally, or for one region)."""
+    rows = table[
+        (table["indicator"] == indicator_id) & (table["gender"] == gender) & table["share"].notna()
+    ]
+    if region_code is not None:
+        rows = rows[rows["region_code"] == region_code]
+    return int(rows["year"].max()) if len(rows) else None

@@ -1,0 +1,418 @@
+"""config/indicators.yaml as validated objects: indicators as data, rules, targets, settings.
+
+Everything an analyst may change (a definition, a target, a per-region override) lives in
+the YAML file; this module checks it on load so that a typo fails loudly with the file
+and entry named, instead of silently producing a different number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import yaml
+
+from analysis import paths
+from analysis.errors import ConfigError
+from analysis.indicators.suppression import SUPPRESSED_MAX, SUPPRESSED_MIN
+from analysis.store import schema
+
+# Datasets the readers put in the store, with the measure each one carries.
+DATASET_MEASURES: dict[str, tuple[str, ...]] = {
+    "duo_vo_exam": ("exam_candidates",),
+    "duo_vo_pupils": ("pupils",),
+    "duo_mbo_students": ("students",),
+    "duo_ho_enrolled": ("enrolled",),
+    "duo_ho_first_years": ("first_years",),
+    "duo_ho_graduates": ("graduates",),
+}
+# Suffix of the gender view "share of women among the numerator".
+WOMEN_SHARE_SUFFIX = "__aandeel_vrouwen"
+_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+_INDICATOR_KEYS = {
+    "naam",
+    "omschrijving",
+    "level",
+    "dataset",
+    "measure",
+    "leerjaar",
+    "denominator",
+    "numerator",
+    "gender_total",
+    "parent",
+    "bron",
+}
+_REQUIRED_KEYS = {"naam", "omschrijving", "level", "dataset", "measure", "numerator", "bron"}
+_NUMERIC_COLUMNS = {name for name, dtype in schema.STORE_COLUMNS.items() if dtype == "Int64"}
+_RULE_COLUMNS = set(schema.STORE_COLUMNS) - {"count", "suppressed"}
+
+
+class ColumnCache:
+    """Factorised store columns, so that each rule is evaluated on the few distinct values."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._cache: dict[str, tuple[npt.NDArray[np.intp], pd.Index]] = {}
+
+    def factorized(self, column: str) -> tuple[npt.NDArray[np.intp], pd.Index]:
+        """(codes, distinct values) of ``column``; code -1 marks an empty cell."""
+        if column not in self._cache:
+            codes, uniques = pd.factorize(self.frame[column], use_na_sentinel=True)
+            self._cache[column] = (codes, pd.Index(uniques))
+        return self._cache[column]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One test on one store column: ``in``, ``not_in`` or ``regex`` (text ignores case)."""
+
+    column: str
+    op: str
+    values: tuple[Any, ...] = ()
+    pattern: re.Pattern[str] | None = None
+
+    def mask(self, cache: ColumnCache) -> npt.NDArray[np.bool_]:
+        """Boolean array over the frame's rows."""
+        codes, uniques = cache.factorized(self.column)
+        if self.op == "regex":
+            assert self.pattern is not None
+            hits = np.array([bool(self.pattern.search(str(u))) for u in uniques], dtype=bool)
+        elif self.column in _NUMERIC_COLUMNS:
+            hits = np.array([int(u) in self.values for u in uniques], dtype=bool)
+        else:
+            hits = np.array([str(u).casefold() in self.values for u in uniques], dtype=bool)
+        matched = np.append(hits, False)[codes]  # code -1 (empty) picks the appended False
+        return ~matched if self.op == "not_in" else matched
+
+
+@dataclass(frozen=True)
+class Combination:
+    """``all``, ``any`` or ``not`` of other rules."""
+
+    op: str
+    rules: tuple[Rule, ...]
+
+    def mask(self, cache: ColumnCache) -> npt.NDArray[np.bool_]:
+        """Boolean array over the frame's rows."""
+        n = len(cache.frame)
+        if self.op == "not":
+            return ~self.rules[0].mask(cache)
+        if self.op == "all":
+            out = np.ones(n, dtype=bool)
+            for rule in self.rules:
+                out &= rule.mask(cache)
+            return out
+        out = np.zeros(n, dtype=bool)
+        for rule in self.rules:
+            out |= rule.mask(cache)
+        return out
+
+
+Rule = Condition | Combination
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator definition from the config file."""
+
+    id: str
+    naam: str
+    omschrijving: str
+    level: str
+    dataset: str
+    measure: str
+    numerator: Rule
+    bron: str
+    denominator: Rule | None = None
+    leerjaar: int | None = None
+    gender_total: str = "auto"
+    parent: str | None = None
+
+    def population(self) -> Rule:
+        """The denominator rows: dataset, measure, level, leerjaar and the denominator rule."""
+        parts: list[Rule] = [
+            Condition("dataset", "in", (self.dataset.casefold(),)),
+            Condition("measure", "in", (self.measure.casefold(),)),
+            Condition("level", "in", (self.level.casefold(),)),
+        ]
+        if self.leerjaar is not None:
+            parts.append(Condition("leerjaar", "in", (self.leerjaar,)))
+        if self.denominator is not None:
+            parts.append(self.denominator)
+        return Combination("all", tuple(parts))
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target share and the year it should be reached."""
+
+    value: float
+    year: int | None
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """The default target of an indicator plus per-region overrides (by code or name)."""
+
+    default: Target | None
+    regions: Mapping[str, Target] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Engine settings an analyst may tune."""
+
+    imputed_value: float = 2.5
+    trend_min_points: int = 3
+    projection_horizon: int = 2050
+
+
+@dataclass(frozen=True)
+class IndicatorConfig:
+    """The whole validated file."""
+
+    path: Path
+    indicators: Mapping[str, Indicator]
+    targets: Mapping[str, TargetSpec]
+    settings: Settings
+
+    def target(self, indicator: str, region_code: str, region: str) -> Target | None:
+        """The target for one indicator (or view) and region: a region override, else default."""
+        spec = self.targets.get(indicator)
+        if spec is None:
+            return None
+        return spec.regions.get(region_code) or spec.regions.get(region) or spec.default
+
+    def check_target_regions(self, region_table: pd.DataFrame) -> None:
+        """A per-region target must name a region (code or name) that exists."""
+        known = set(region_table["region_code"].dropna()) | set(region_table["region"].dropna())
+        for indicator, spec in self.targets.items():
+            for region in spec.regions:
+                if region not in known:
+                    raise ConfigError(
+                        self.path,
+                        f"targets.{indicator}.regions: unknown region {region!r} "
+                        "(give a region code such as PV23 or a region name such as Twente)",
+                    )
+
+
+def load_indicator_config(path: str | Path | None = None) -> IndicatorConfig:
+    """Read and validate config/indicators.yaml (or ``path``); ConfigError on any problem."""
+    path = Path(path) if path is not None else paths.INDICATORS_CONFIG
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(path, f"cannot be read: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(path, f"is not valid YAML: {exc}") from exc
+    return parse_indicator_config(raw, path)
+
+
+def parse_indicator_config(raw: Any, path: Path) -> IndicatorConfig:
+    """Validate the parsed YAML structure ``raw`` that came from ``path``."""
+    if not isinstance(raw, dict):
+        raise ConfigError(path, "expected a mapping with 'indicators' (and optional 'targets')")
+    _unknown_keys(path, "top level", raw, {"settings", "indicators", "targets"})
+    entries = raw.get("indicators")
+    if not isinstance(entries, dict) or not entries:
+        raise ConfigError(path, "'indicators' must be a non-empty mapping of id -> definition")
+    indicators = {str(key): _indicator(path, str(key), value) for key, value in entries.items()}
+    for ind in indicators.values():
+        if ind.parent is not None and ind.parent not in indicators:
+            raise ConfigError(path, f"indicator {ind.id!r}: parent {ind.parent!r} is not defined")
+    targets_raw = raw.get("targets") or {}
+    if not isinstance(targets_raw, dict):
+        raise ConfigError(path, "'targets' must be a mapping of indicator id -> target")
+    targets = {}
+    for key, value in targets_raw.items():
+        if str(key).removesuffix(WOMEN_SHARE_SUFFIX) not in indicators:
+            raise ConfigError(
+                path, f"targets: unknown indicator id {key!r} (known: {', '.join(indicators)})"
+            )
+        targets[key] = _target_spec(path, f"targets.{key}", value)
+    return IndicatorConfig(path, indicators, targets, _settings(path, raw.get("settings") or {}))
+
+
+def _unknown_keys(path: Path, where: str, raw: dict, allowed: set[str]) -> None:
+    unknown = set(raw) - allowed
+    if unknown:
+        raise ConfigError(
+            path,
+            f"{where}: unknown key(s) {sorted(unknown)} (allowed: {', '.join(sorted(allowed))})",
+        )
+
+
+def _indicator(path: Path, key: str, raw: Any) -> Indicator:
+    where = f"indicator {key!r}"
+    if not _ID.match(key):
+        raise ConfigError(path, f"{where}: an id is lower case letters/digits joined by single '_'")
+    if not isinstance(raw, dict):
+        raise ConfigError(path, f"{where}: expected a mapping")
+    _unknown_keys(path, where, raw, _INDICATOR_KEYS)
+    missing = _REQUIRED_KEYS - set(raw)
+    if missing:
+        raise ConfigError(path, f"{where}: missing key(s) {sorted(missing)}")
+    for name in ("naam", "omschrijving", "bron"):
+        if not isinstance(raw[name], str) or not raw[name].strip():
+            raise ConfigError(path, f"{where}: {name!r} must be a non-empty text")
+    if raw["level"] not in schema.LEVELS:
+        raise ConfigError(path, f"{where}: unknown level {raw['level']!r} (one of {schema.LEVELS})")
+    if raw["dataset"] not in DATASET_MEASURES:
+        raise ConfigError(
+            path, f"{where}: unknown dataset {raw['dataset']!r} (one of {list(DATASET_MEASURES)})"
+        )
+    if raw["measure"] not in DATASET_MEASURES[raw["dataset"]]:
+        raise ConfigError(
+            path,
+            f"{where}: dataset {raw['dataset']!r} has measure(s) "
+            f"{DATASET_MEASURES[raw['dataset']]}, not {raw['measure']!r}",
+        )
+    leerjaar = raw.get("leerjaar")
+    if leerjaar is not None and (not isinstance(leerjaar, int) or not 1 <= leerjaar <= 6):
+        raise ConfigError(path, f"{where}: leerjaar must be a whole number 1..6, not {leerjaar!r}")
+    gender_total = raw.get("gender_total", "auto")
+    if gender_total not in ("auto", "sum"):
+        raise ConfigError(path, f"{where}: gender_total must be 'auto' or 'sum'")
+    denominator = raw.get("denominator")
+    return Indicator(
+        id=key,
+        naam=raw["naam"].strip(),
+        omschrijving=raw["omschrijving"].strip(),
+        level=raw["level"],
+        dataset=raw["dataset"],
+        measure=raw["measure"],
+        numerator=parse_rule(path, f"{where} numerator", raw["numerator"]),
+        bron=raw["bron"].strip(),
+        denominator=(
+            parse_rule(path, f"{where} denominator", denominator)
+            if denominator is not None
+            else None
+        ),
+        leerjaar=leerjaar,
+        gender_total=gender_total,
+        parent=raw.get("parent"),
+    )
+
+
+def parse_rule(path: Path, where: str, raw: Any) -> Rule:
+    """A rule from its YAML form; see the header of config/indicators.yaml."""
+    if isinstance(raw, list):
+        if not raw:
+            raise ConfigError(path, f"{where}: an empty list of rules")
+        return Combination("all", tuple(parse_rule(path, where, r) for r in raw))
+    if not isinstance(raw, dict):
+        raise ConfigError(path, f"{where}: a rule is a mapping, not {raw!r}")
+    for op in ("all", "any"):
+        if op in raw:
+            _unknown_keys(path, where, raw, {op})
+            items = raw[op]
+            if not isinstance(items, list) or not items:
+                raise ConfigError(path, f"{where}: {op!r} needs a non-empty list of rules")
+            return Combination(op, tuple(parse_rule(path, where, r) for r in items))
+    if "not" in raw:
+        _unknown_keys(path, where, raw, {"not"})
+        return Combination("not", (parse_rule(path, where, raw["not"]),))
+    return _condition(path, where, raw)
+
+
+def _condition(path: Path, where: str, raw: dict) -> Condition:
+    column = raw.get("column")
+    ops = [op for op in ("in", "not_in", "regex") if op in raw]
+    _unknown_keys(path, where, raw, {"column", "in", "not_in", "regex"})
+    if column not in _RULE_COLUMNS:
+        raise ConfigError(
+            path,
+            f"{where}: unknown column {column!r} (a column of the processed store, e.g. "
+            "programme, field, subfield, pathway, qualification_level, leerjaar)",
+        )
+    if len(ops) != 1:
+        raise ConfigError(path, f"{where}: give exactly one of 'in', 'not_in', 'regex'")
+    op = ops[0]
+    value = raw[op]
+    if op == "regex":
+        if not isinstance(value, str):
+            raise ConfigError(path, f"{where}: regex must be a text")
+        try:
+            pattern = re.compile(value, re.IGNORECASE)
+        except re.error as exc:
+            raise ConfigError(path, f"{where}: invalid regex {value!r}: {exc}") from exc
+        return Condition(column, op, pattern=pattern)
+    if not isinstance(value, list) or not value:
+        raise ConfigError(path, f"{where}: {op!r} needs a non-empty list of values")
+    if column in _NUMERIC_COLUMNS:
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            raise ConfigError(path, f"{where}: column {column!r} holds whole numbers: {value!r}")
+        return Condition(column, op, tuple(value))
+    return Condition(column, op, tuple(str(v).casefold() for v in value))
+
+
+def _target(path: Path, where: str, raw: Any) -> Target:
+    if not isinstance(raw, dict):
+        raise ConfigError(path, f"{where}: expected {{value: 0.40, year: 2020}}")
+    value, year = raw.get("value"), raw.get("year")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+        raise ConfigError(
+            path, f"{where}: value must be a share in (0, 1], e.g. 0.40; not {value!r}"
+        )
+    if year is not None and (not isinstance(year, int) or not 1990 <= year <= 2100):
+        raise ConfigError(path, f"{where}: year must be a calendar year, not {year!r}")
+    return Target(float(value), year)
+
+
+def _target_spec(path: Path, where: str, raw: Any) -> TargetSpec:
+    if not isinstance(raw, dict):
+        raise ConfigError(path, f"{where}: expected {{value: 0.40, year: 2020}}")
+    _unknown_keys(path, where, raw, {"value", "year", "regions"})
+    default = _target(path, where, raw) if "value" in raw else None
+    regions_raw = raw.get("regions") or {}
+    if not isinstance(regions_raw, dict):
+        raise ConfigError(path, f"{where}.regions: expected a mapping region -> target")
+    regions = {}
+    for region, value in regions_raw.items():
+        sub = f"{where}.regions.{region}"
+        if isinstance(value, dict):
+            _unknown_keys(path, sub, value, {"value", "year"})
+            year = value.get("year", default.year if default else None)
+            regions[str(region)] = _target(path, sub, {**value, "year": year})
+        else:
+            regions[str(region)] = _target(
+                path, sub, {"value": value, "year": default.year if default else None}
+            )
+    if default is None and not regions:
+        raise ConfigError(path, f"{where}: give a value or per-region targets")
+    return TargetSpec(default, regions)
+
+
+def _settings(path: Path, raw: Any) -> Settings:
+    if not isinstance(raw, dict):
+        raise ConfigError(path, "settings: expected a mapping")
+    _unknown_keys(
+        path, "settings", raw, {"imputed_value", "trend_min_points", "projection_horizon"}
+    )
+    settings = Settings(**raw)
+    imputed = settings.imputed_value
+    if (
+        isinstance(imputed, bool)
+        or not isinstance(imputed, int | float)
+        or not SUPPRESSED_MIN <= imputed <= SUPPRESSED_MAX
+    ):
+        raise ConfigError(
+            path,
+            f"settings.imputed_value must lie in {SUPPRESSED_MIN}..{SUPPRESSED_MAX} (a suppressed "
+            f"cell holds 1..4), not {settings.imputed_value!r}",
+        )
+    if (
+        isinstance(settings.trend_min_points, bool)
+        or not isinstance(settings.trend_min_points, int)
+        or settings.trend_min_points < 2
+    ):
+        raise ConfigError(path, "settings.trend_min_points must be a whole number >= 2")
+    if not isinstance(settings.projection_horizon, int):
+        raise ConfigError(path, "settings.projection_horizon must be a calendar year")
+    return settings

@@ -1,0 +1,130 @@
+"""DUO mbo: "03 Deelnemers per instelling, plaats, kenniscentrum, sector, ... niveau, geslacht".
+
+Wide format: one column per gender x year (``MAN2015;VROUW2015;TOTAAL2015;...``). The year
+columns are found by pattern, so a 2016-2020 release reads the same way.
+
+Decisions (also reported in the manifest through ``frame.attrs``):
+
+* An empty cell means "no students that year" (DUO leaves it blank instead of writing 0).
+  No row is invented for it: the store holds only published numbers. The number of empty
+  cells is kept in ``attrs["empty_cells"]`` so nothing disappears unseen.
+* ``<5`` is suppressed: count <NA>, ``suppressed=True``.
+* TOTAAL is published, so it is kept as gender ``totaal``: a published total is a better
+  denominator than a sum of parts. ``attrs["total_mismatches"]`` counts the rows where, in
+  some year, TOTAAL differs from MAN + VROUW (+ ONBEKEND) with every part known (an empty
+  part counts as 0). On the 2015-2019 release this is 0.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from analysis.ingest import SourceFormat
+from analysis.ingest.cells import Where, parse_counts, schooljaar, text, validate
+from analysis.ingest.rawfile import Sniffed, read_rows, require_columns
+
+DATASET = "duo_mbo_students"
+GENDER_YEAR = re.compile(r"^(MAN|VROUW|ONBEKEND|TOTAAL)((?:19|20)\d{2})$")
+
+ID_COLUMNS = {
+    "BRIN NUMMER": "institution_code",
+    "INSTELLINGSNAAM": "institution_name",
+    "PLAATSNAAM": "place_raw",
+    "TYPE MBO": "pathway",
+    "KWALIFICATIENIVEAU": "qualification_level",
+    "KWALIFICATIE CODE": "programme_code",
+    "KWALIFICATIE NAAM": "programme",
+    "MBO SECTOR": "field",
+    "DOMEIN": "subfield",
+}
+
+
+def _gender_year_columns(header: tuple[str, ...]) -> list[str]:
+    return [c for c in header if GENDER_YEAR.match(c)]
+
+
+def _matches(sniffed: Sniffed) -> bool:
+    header = set(sniffed.header)
+    return (
+        sniffed.kind == "csv"
+        and bool(_gender_year_columns(sniffed.header))
+        and ("MBO SECTOR" in header or "KWALIFICATIE CODE" in header)
+    )
+
+
+def _total_mismatches(wide: pd.DataFrame, columns: list[str], where: Where) -> int:
+    """Rows where a year's TOTAAL differs from the sum of its fully known parts."""
+    by_year: dict[str, dict[str, str]] = {}
+    for column in columns:
+        gender, year = GENDER_YEAR.match(column).groups()
+        by_year.setdefault(year, {})[gender] = column
+    bad = pd.Series(False, index=wide.index)
+    for parts in by_year.values():
+        if "TOTAAL" not in parts or not ({"MAN", "VROUW"} <= parts.keys()):
+            continue
+        counts = {}
+        for gender, column in parts.items():
+            count, suppressed, _ = parse_counts(
+                wide[column], wide["source_row"], pd.Series(column, index=wide.index), where
+            )
+            counts[gender] = (count.fillna(0), suppressed)
+        known = ~pd.concat([s for _, s in counts.values()], axis=1).any(axis=1)
+        parts_sum = sum(c for g, (c, _) in counts.items() if g != "TOTAAL")
+        bad |= known & (parts_sum != counts["TOTAAL"][0])
+    return int(bad.sum())
+
+
+def read(sniffed: Sniffed) -> pd.DataFrame:
+    """The mbo file as tidy counts: one row per published (row, gender, year) cell."""
+    require_columns(sniffed, list(ID_COLUMNS))
+    where = Where(sniffed.path)
+    wide = read_rows(sniffed)
+    value_columns = _gender_year_columns(sniffed.header)
+    long = wide.melt(
+        id_vars=[*ID_COLUMNS, "source_row"],
+        value_vars=value_columns,
+        var_name="column",
+        value_name="cell",
+    )
+    count, suppressed, empty = parse_counts(long["cell"], long["source_row"], long["column"], where)
+    long = long.assign(count=count, suppressed=suppressed)[~empty]
+    parts = long["column"].str.extract(GENDER_YEAR.pattern)
+    frame = pd.DataFrame(
+        {target: text(long[source]) for source, target in ID_COLUMNS.items()}, index=long.index
+    )
+    frame["gender"] = parts[0].str.lower()
+    frame["year"] = parts[1].astype("Int64")
+    frame["schooljaar"] = schooljaar(frame["year"])
+    frame["count"] = long["count"]
+    frame["suppressed"] = long["suppressed"]
+    frame["source_row"] = long["source_row"]
+    frame["dataset"] = DATASET
+    frame["release"] = FORMAT.id
+    frame["level"] = "mbo"
+    frame["measure"] = "students"
+    frame = frame.sort_values(["source_row", "year", "gender"], kind="stable")
+    frame = frame.reset_index(drop=True)
+    frame.attrs["empty_cells"] = int(empty.sum())
+    mismatches = _total_mismatches(wide, value_columns, where)
+    frame.attrs["total_mismatches"] = mismatches
+    if mismatches:
+        frame.attrs["warnings"] = [
+            f"{mismatches} row(s) have a TOTAAL that differs from MAN + VROUW in some year; "
+            "the published TOTAAL is kept as gender 'totaal'"
+        ]
+    return validate(frame, sniffed.path)
+
+
+FORMAT = SourceFormat(
+    id="duo_mbo_students_wide",
+    dataset=DATASET,
+    role="counts",
+    description="DUO mbo deelnemers per instelling, plaats, sector, niveau, geslacht (wide)",
+    signature="MBO SECTOR / KWALIFICATIE CODE and MAN<yyyy>;VROUW<yyyy>;TOTAAL<yyyy> columns",
+    matches=_matches,
+    read=read,
+)
+
+FORMATS: list[SourceFormat] = [FORMAT]

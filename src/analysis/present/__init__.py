@@ -1,0 +1,1 @@
+"""Presentation: Dutch text and numbers, house style, charts."""

@@ -1,0 +1,256 @@
+"""The heavy half of ``techniekpact process``: read, attribute, validate, compute, write.
+
+Kept apart from ``analysis.store.process`` so that a no-change run never imports pandas.
+All outputs are staged and then moved into place, the manifest last: an interrupted or
+failed run leaves the previous processed store intact.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+import pandas as pd
+import pandera.errors
+
+from analysis import paths
+from analysis.errors import DataError, TechniekpactError
+from analysis.ingest import SourceFormat, identify
+from analysis.provenance import code_version, sha256_file
+from analysis.store import schema
+from analysis.store.process import MANIFEST_VERSION, FileResult, utc_now
+
+
+def read_all(
+    raw_dir: Path, files: list[Path], checksums: dict[str, str]
+) -> tuple[list[tuple[FileResult, SourceFormat, pd.DataFrame]], list[str]]:
+    """Recognise and read every file; collect every error instead of stopping at the first."""
+    done: list[tuple[FileResult, SourceFormat, pd.DataFrame]] = []
+    errors: list[str] = []
+    for path in files:
+        rel = str(path.relative_to(raw_dir))
+        result = FileResult(path=rel, sha256=checksums[rel], bytes=path.stat().st_size)
+        try:
+            fmt, sniffed = identify(path)
+            frame = fmt.read(sniffed)
+        except TechniekpactError as exc:
+            errors.append(str(exc))
+            continue
+        except (ValueError, KeyError, UnicodeError) as exc:  # a reader bug must still name the file
+            errors.append(f"{path}: could not be read ({type(exc).__name__}: {exc})")
+            continue
+        # Some formats learn the dataset only from the content (e.g. ho enrolled vs first-years).
+        result.format, result.role = fmt.id, fmt.role
+        result.dataset = frame.attrs.get("dataset", fmt.dataset)
+        result.description = fmt.description
+        _add_provenance(result)
+        result.rows_read = len(frame)
+        result.warnings.extend(frame.attrs.get("warnings", []))
+        result.notes = {k: v for k, v in frame.attrs.items() if k != "warnings"}
+        done.append((result, fmt, frame))
+    return done, errors
+
+
+def _add_provenance(result: FileResult) -> None:
+    """Publisher, URL, licence and vintage from the download registry, matched by checksum."""
+    entry = _registry_by_sha().get(result.sha256)
+    if entry is None:
+        result.warnings.append(
+            "not in the download registry (config/sources.yaml): provenance unknown, "
+            "checksum not verified against a published one"
+        )
+        return
+    result.publisher, result.licence, result.vintage = entry.publisher, entry.licence, entry.vintage
+    result.url = (entry.urls or (entry.page,))[0]
+
+
+@functools.cache
+def _registry_by_sha() -> dict:
+    from analysis.fetch import load_registry
+
+    return {entry.sha256: entry for entry in load_registry()}
+
+
+def _summarise_counts(result: FileResult, frame: pd.DataFrame) -> None:
+    """Fill the manifest entry of a count file: totals, suppression, attribution share."""
+    counts = frame["count"].fillna(0).astype("int64")
+    result.cells = len(frame)
+    result.suppressed_cells = int(frame["suppressed"].sum())
+    result.counts_total = int(counts.sum())
+    placed = frame["province_code"].notna()
+    result.counts_attributed_province = int(counts[placed].sum())
+    result.share_attributed_province = (
+        result.counts_attributed_province / result.counts_total if result.counts_total else None
+    )
+    if result.cells and result.suppressed_cells == result.cells:
+        result.warnings.append(
+            f"every one of its {result.cells:,} count cells is suppressed ('<5'): no count is "
+            "known, so its shares are bounds only"
+        )
+    unplaced = frame[~placed]
+    if len(unplaced):
+        grouped = (
+            unplaced.assign(c=counts[~placed])
+            .groupby(unplaced["unplaced_reason"].fillna("province unknown"), dropna=False)
+            .agg(rows=("c", "size"), count=("c", "sum"))
+            .reset_index(names="reason")
+        )
+        result.unplaced = [
+            {"reason": r.reason, "rows": int(r.rows), "count": int(r["count"])}
+            for _, r in grouped.iterrows()
+        ]
+
+
+def build_processed(
+    raw_dir: Path,
+    processed_dir: Path,
+    files: list[Path],
+    checksums: dict[str, str],
+    *,
+    key: str,
+    demo: bool,
+) -> bool:
+    """Build and atomically install the processed store; False (nothing written) on bad input."""
+    from analysis import regions
+    from analysis.indicators import derived, engine
+
+    done, errors = read_all(raw_dir, files, checksums)
+    if errors:
+        _report_errors(errors, processed_dir)
+        return False
+    try:
+        config = regions.load_config()
+        reference_frames = {r.path: frame for r, fmt, frame in done if fmt.role == "reference"}
+        reference = regions.build_reference(reference_frames, config)
+        parts = []
+        for result, fmt, frame in done:
+            if fmt.role != "counts":
+                continue
+            attributed = regions.attribute(frame, reference, result.path)
+            result.warnings.extend(attributed.attrs.get("warnings", []))
+            disagreements = attributed.attrs.get("province_disagreements", [])
+            if disagreements:
+                result.notes["province_disagreements"] = disagreements
+            _summarise_counts(result, attributed)
+            parts.append(attributed)
+        if not parts:
+            raise DataError(raw_dir, "no file with counts was found", expected="DUO count files")
+        store = schema.conform(pd.concat(parts, ignore_index=True), schema.STORE_COLUMNS)
+        try:
+            schema.STORE_SCHEMA.validate(store, lazy=True)
+        except pandera.errors.SchemaErrors as exc:
+            cases = exc.failure_cases.head(10).to_dict("records")
+            raise DataError(
+                processed_dir, f"the processed store fails its schema: {cases}"
+            ) from exc
+        table = regions.region_table(reference, config)
+        indicator_config = engine.load_indicator_config()
+        indicator_table = engine.compute_indicators(store, table, indicator_config)
+        derived_table = derived.derive(indicator_table, table, indicator_config)
+    except TechniekpactError as exc:
+        _report_errors([str(exc)], processed_dir)
+        return False
+
+    global_warnings = [
+        *(f"regions: {issue}" for issue in reference.issues),
+        *(f"region table: {warning}" for warning in table.attrs.get("warnings", [])),
+        *(f"{result.path}: {warning}" for result, _, _ in done for warning in result.warnings),
+    ]
+    outputs = {
+        "store": (paths.STORE_FILE, store),
+        "indicators": (paths.INDICATORS_FILE, indicator_table),
+        "derived": (paths.DERIVED_FILE, derived_table),
+        "regions": (paths.REGIONS_FILE, table),
+    }
+    manifest = {
+        "manifest_version": MANIFEST_VERSION,
+        "created": utc_now(),
+        "demo": demo,
+        "input_key": key,
+        "code_version": code_version(),
+        "raw_dir": str(raw_dir.resolve()),
+        "inputs": [asdict(result) for result, _, _ in done],
+        "warnings": global_warnings,
+        "outputs": {},
+    }
+    try:
+        _install(processed_dir, outputs, manifest)
+    except OSError as exc:  # a full disk, a read-only or vanished folder: say so, keep the old
+        _report_errors([f"{processed_dir}: the outputs could not be written: {exc}"], processed_dir)
+        return False
+    _print_summary(done, demo)
+    return True
+
+
+def _install(
+    processed_dir: Path, outputs: dict[str, tuple[str, pd.DataFrame]], manifest: dict
+) -> None:
+    """Write every output to a staging dir, then move each into place; the manifest last."""
+    processed_dir.mkdir(parents=True, exist_ok=True)
+    # Left by a run that was killed (SIGKILL, power loss); the caller holds the process lock.
+    for stale in processed_dir.glob(".staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=processed_dir))
+    try:
+        for name, (filename, frame) in outputs.items():
+            target = staging / filename
+            frame.to_parquet(target, index=False)
+            manifest["outputs"][name] = {
+                "path": filename,
+                "sha256": sha256_file(target),
+                "bytes": target.stat().st_size,
+                "rows": len(frame),
+            }
+        (staging / paths.MANIFEST_FILE).write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False, default=_json_default) + "\n",
+            encoding="utf-8",
+        )
+        for filename in [entry["path"] for entry in manifest["outputs"].values()]:
+            _fsync(staging / filename)
+            os.replace(staging / filename, processed_dir / filename)
+        _fsync(staging / paths.MANIFEST_FILE)
+        os.replace(staging / paths.MANIFEST_FILE, processed_dir / paths.MANIFEST_FILE)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _json_default(value: object) -> object:
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, set | tuple):
+        return sorted(value)
+    return str(value)
+
+
+def _report_errors(errors: list[str], processed_dir: Path) -> None:
+    print(f"techniekpact process: {len(errors)} problem(s); nothing was written:", file=sys.stderr)
+    for error in errors:
+        print(f"  - {error}", file=sys.stderr)
+    if (processed_dir / paths.MANIFEST_FILE).exists():
+        print(f"The previous processed store in {processed_dir} is unchanged.", file=sys.stderr)
+
+
+def _print_summary(done: list[tuple[FileResult, SourceFormat, pd.DataFrame]], demo: bool) -> None:
+    for result, fmt, _ in done:
+        if fmt.role != "counts":
+            print(f"  {result.path}: {fmt.description} ({fmt.role}, {result.rows_read:,} rows)")
+            continue
+        share = result.share_attributed_province
+        share_text = f"{share:.2%}" if share is not None else "n/a"
+        print(
+            f"  {result.path}: {result.rows_read:,} cells, {result.suppressed_cells:,} suppressed, "
+            f"{share_text} of counts attributed to a province"
+        )
+    if demo:
+        print("WARNING: these outputs are built from SYNTHETIC DEMO data.", file=sys.stderr)
