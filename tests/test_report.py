@@ -15,9 +15,10 @@ from shapely.geometry import box
 from test_text import _NUMBER, allowed_numbers
 
 from analysis import data, paths
-from analysis.content import quality, sections
+from analysis.content import cover, quality, scorecard, sections
 from analysis.indicators.rules import WOMEN_SHARE_SUFFIX
 from analysis.present import plots, style, text
+from analysis.present.blocks import Html, Markdown
 
 NOTEBOOK = paths.NOTEBOOKS_DIR / "region_report.ipynb"
 
@@ -71,9 +72,9 @@ def test_processed_data_is_read_once(processed: Path) -> None:
 
 
 def test_cover(utrecht: data.ReportContext) -> None:
-    cover = data.cover_html(utrecht)
-    assert cover.startswith('<section class="cover">')
-    title = re.search(r"<h1[^>]*>(.*?)</h1>", cover).group(1)
+    page = cover.cover_html(utrecht)
+    assert page.startswith('<section class="cover">')
+    title = re.search(r"<h1[^>]*>(.*?)</h1>", page).group(1)
     assert re.sub(r"<[^>]+>", "", title) == "Kiezen voor bèta en techniek in\u00a0Utrecht"
     for label, fact in (
         ("Niveau", "provincie"),
@@ -81,18 +82,18 @@ def test_cover(utrecht: data.ReportContext) -> None:
         ("Meest recente schooljaar", "2023/24"),
         ("Gemaakt op", "2 januari 2026"),
     ):
-        assert f'<th scope="row">{label}</th><td>{fact}</td>' in cover
-    assert '<div class="demo-banner" role="note">' in cover
+        assert f'<th scope="row">{label}</th><td>{fact}</td>' in page
+    assert '<div class="demo-banner" role="note">' in page
 
 
 def test_cover_without_demo_has_no_banner(tmp_path: Path) -> None:
     folder = make_processed(tmp_path / "real", demo=False)
     ctx = data.context(folder, "corop", "Twente", "2026-01-02")
-    assert "demo-banner" not in data.cover_html(ctx)
+    assert "demo-banner" not in cover.cover_html(ctx)
 
 
 def test_scorecard_frame_matches_the_tables(utrecht: data.ReportContext) -> None:
-    frame = data.scorecard_frame(utrecht)
+    frame = scorecard.scorecard_frame(utrecht)
     table = pd.read_parquet(utrecht.data.path / paths.INDICATORS_FILE)
     derived = pd.read_parquet(utrecht.data.path / paths.DERIVED_FILE)
     assert list(frame["indicator"]) == utrecht.main_indicators()
@@ -124,16 +125,16 @@ def test_scorecard_frame_matches_the_tables(utrecht: data.ReportContext) -> None
 
 
 def test_scorecard_html_rows_and_formatting(utrecht: data.ReportContext) -> None:
-    out = data.scorecard_html(utrecht)
-    frame = data.scorecard_frame(utrecht)
-    scorecard, targets = out.split("</table>")[:2]
-    assert scorecard.count("<tr>") == len(frame) + 1
-    assert "Plaats in Noordvleugel" in scorecard and "Plaats onder de provincies" in scorecard
-    assert 'class="num count"' not in scorecard  # shares only; counts are in the sections
+    out = scorecard.scorecard_html(utrecht)
+    frame = scorecard.scorecard_frame(utrecht)
+    card, targets = out.split("</table>")[:2]
+    assert card.count("<tr>") == len(frame) + 1
+    assert "Plaats in Noordvleugel" in card and "Plaats onder de provincies" in card
+    assert 'class="num count"' not in card  # shares only; counts are in the sections
     mbo = frame[frame.indicator == "mbo_techniek"].iloc[0]
-    assert html.escape(text.pct(mbo["share"])) in scorecard
+    assert html.escape(text.pct(mbo["share"])) in card
     place = f"{int(mbo['rank_landsdeel'])} van {int(mbo['regions_in_landsdeel'])}"
-    assert f'<td class="num">{place}</td>' in scorecard
+    assert f'<td class="num">{place}</td>' in card
     assert targets.count("<tr>") == int(frame["target"].notna().sum()) + 1
     assert "40% in 2020" in targets
     assert text.pp(-mbo["gap_pp"]) in targets
@@ -144,7 +145,7 @@ def test_section_table_prints_small_suppressed_denominator_as_below_five(
 ) -> None:
     level, region, indicator, _year, _gender = SMALL_CASE
     ctx = data.context(processed, level, region, "2026-01-02")
-    frame = data.scorecard_frame(ctx)
+    frame = scorecard.scorecard_frame(ctx)
     assert frame.set_index("indicator").loc[indicator, "denominator"] == 2.5
     out = sections.level_section(ctx, "wo")[0].html
     cells = re.findall(r'<td class="num count">([^<]*)</td>', out)
@@ -159,9 +160,9 @@ def test_kernboodschappen_numbers_equal_table_values(
     processed: Path, level: str, region: str
 ) -> None:
     ctx = data.context(processed, level, region, "2026-01-02")
-    messages = data.kernboodschappen(ctx)
+    messages = cover.kernboodschappen(ctx)
     assert 4 <= len(messages) <= 6
-    allowed = allowed_numbers(data.scorecard_frame(ctx))
+    allowed = allowed_numbers(scorecard.scorecard_frame(ctx))
     for message in messages:
         for token in _NUMBER.findall(message):
             assert token in allowed, (token, message)
@@ -177,21 +178,21 @@ def test_level_section_with_trend_and_peer_charts(utrecht: data.ReportContext) -
     assert len(charts) == 1  # region, landsdeel, Nederland and the peers in one chart
     assert "Landsdeel Noordvleugel" in charts[0].alt and "Nederland" in charts[0].alt
     assert "2 andere regio's in grijs" in charts[0].alt  # Noord-Holland, Flevoland
-    notes = [b.markdown for b in blocks if isinstance(b, data.Markdown)]
+    notes = [b.markdown for b in blocks if isinstance(b, Markdown)]
     assert any("Havo 4-leerlingen met N-profiel" in n for n in notes)  # one year: no trend
 
 
 def test_level_section_without_data_says_so(processed: Path) -> None:
     ctx = data.context(processed, "corop", "Twente", "2026-01-02")  # CR12: no hbo in fixture
     blocks = sections.level_section(ctx, "hbo")
-    assert blocks == [data.Markdown("Voor Twente zijn geen cijfers over het hbo beschikbaar.")]
+    assert blocks == [Markdown("Voor Twente zijn geen cijfers over het hbo beschikbaar.")]
 
 
 def test_nederland_adapts_peers_and_rank(processed: Path) -> None:
     ctx = data.context(processed, "nederland", "Nederland", "2026-01-02")
     assert sections.peer_codes(ctx) == []
     blocks = sections.peers_section(ctx)
-    assert isinstance(blocks[0], data.Html) and "provincies" in blocks[0].html
+    assert isinstance(blocks[0], Html) and "provincies" in blocks[0].html
     bars = [b for b in blocks if isinstance(b, plots.Chart) and b.alt.startswith("Staaf")]
     assert bars and all("12 regio's" in b.alt and "staat op plaats" not in b.alt for b in bars)
     level_blocks = sections.level_section(ctx, "mbo")
@@ -239,7 +240,7 @@ def test_map_note_without_geometry(utrecht: data.ReportContext, monkeypatch) -> 
         sections, "boundaries", lambda level, raw, table: (None, "geen grenzen gevonden")
     )
     blocks = sections.map_blocks(utrecht, "provincie")
-    assert blocks == [data.Markdown("*Kaart niet beschikbaar: geen grenzen gevonden.*")]
+    assert blocks == [Markdown("*Kaart niet beschikbaar: geen grenzen gevonden.*")]
 
 
 def test_map_with_geometry(utrecht: data.ReportContext, monkeypatch) -> None:
@@ -261,7 +262,7 @@ def test_map_with_geometry(utrecht: data.ReportContext, monkeypatch) -> None:
 
 def test_quality_section_from_manifest(utrecht: data.ReportContext) -> None:
     blocks = quality.quality_section(utrecht)
-    html_out = "".join(b.html for b in blocks if isinstance(b, data.Html))
+    html_out = "".join(b.html for b in blocks if isinstance(b, Html))
     assert "123.456" in html_out  # counts_total of the first input
     assert text.pct(123000 / 123456) in html_out
     assert "municipality name not found" in html_out and "456" in html_out
@@ -272,14 +273,14 @@ def test_quality_section_from_manifest(utrecht: data.ReportContext) -> None:
     label = quality.GENDER_LABELS[gender]
     assert f"<td>{label}</td><td>{text.schooljaar(year)}</td>" in html_out
     assert html.escape(bounds) in html_out
-    caveats = "".join(b.html for b in blocks if isinstance(b, data.Html) and "tp-keep" in b.html)
+    caveats = "".join(b.html for b in blocks if isinstance(b, Html) and "tp-keep" in b.html)
     assert "hoofdzetel" in caveats  # mbo caveat: region has mbo data
     assert "synthetische" in caveats
 
 
 def test_provenance_lists_checksums_versions_parameters(utrecht: data.ReportContext) -> None:
     blocks = quality.provenance_section(utrecht)
-    out = "".join(b.html for b in blocks if isinstance(b, data.Html))
+    out = "".join(b.html for b in blocks if isinstance(b, Html))
     inputs = quality.inputs_table(utrecht)
     assert f'<td class="hash" title="{"a" * 64}">{"a" * 12}</td>' in inputs
     assert f"<li><code>{'c' * 64}</code>" in quality.checksums_html(utrecht)

@@ -17,8 +17,9 @@ import yaml
 from report_fixtures import make_processed
 
 from analysis import data, paths
-from analysis.content import quality, sections
+from analysis.content import cover, quality, scorecard, sections
 from analysis.present import plots
+from analysis.present.blocks import Html
 from analysis.publish.render import CSS_FILE
 
 
@@ -52,7 +53,7 @@ def _provinces(ctx: data.ReportContext) -> pd.DataFrame:
 
 def test_cover_of_a_landsdeel_names_its_provinces(processed: Path) -> None:
     ctx = _ctx(processed, "landsdeel", "Noord")
-    facts = _facts(data.cover_html(ctx))
+    facts = _facts(cover.cover_html(ctx))
     provinces = _provinces(ctx)
     expected = provinces.loc[provinces["landsdeel"] == "Noord", "region"].tolist()
     assert sorted(facts["Provincies"].split(", ")) == sorted(expected)
@@ -61,20 +62,20 @@ def test_cover_of_a_landsdeel_names_its_provinces(processed: Path) -> None:
 
 
 def test_cover_of_nederland_has_no_landsdeel_and_no_self_comparison(processed: Path) -> None:
-    cover = data.cover_html(_ctx(processed, "nederland", "Nederland"))
-    facts = _facts(cover)
+    page = cover.cover_html(_ctx(processed, "nederland", "Nederland"))
+    facts = _facts(page)
     assert facts["Niveau"] == "landelijk"
     assert "Landsdeel" not in facts and "Provincies" not in facts
-    assert "vergelijkt met Nederland" not in cover
-    assert "verschillen tussen de provincies" in cover
+    assert "vergelijkt met Nederland" not in page
+    assert "verschillen tussen de provincies" in page
 
 
 def test_cover_of_a_pact_states_its_landsdeel_and_provinces(processed: Path) -> None:
     ctx = _ctx(processed, "regiopact", "Twente")
-    facts = _facts(data.cover_html(ctx))
+    facts = _facts(cover.cover_html(ctx))
     assert facts["Landsdeel"] == "Oost" and facts["Provincie"] == "Overijssel"
     assert "vergelijkt met Nederland, met de andere regionale techniekpacten" in (
-        data.cover_html(ctx)
+        cover.cover_html(ctx)
     )
 
 
@@ -85,7 +86,7 @@ def test_cover_of_a_pact_across_landsdelen_names_them_all(processed: Path) -> No
     regions.loc[at, "landsdeel"] = pd.NA
     regions.loc[at, "member_provinces"] = pd.Series([["PV25", "PV26"]], index=at)
     wide = _with_regions(ctx, regions, "regiopact", "Twente")
-    facts = _facts(data.cover_html(wide))
+    facts = _facts(cover.cover_html(wide))
     names = dict(zip(_provinces(ctx)["region_code"], _provinces(ctx)["region"], strict=True))
     assert facts["Provincies"] == f"{names['PV25']}, {names['PV26']}"  # Gelderland, Utrecht
     assert facts["Landsdeel"] == "verspreid over Oost en Noordvleugel"
@@ -121,13 +122,13 @@ def test_trend_charts_name_the_peers_by_level(processed: Path) -> None:
 
 
 def test_scorecard_intro_and_caption_fit_the_level(processed: Path) -> None:
-    nl = data.scorecard_html(_ctx(processed, "nederland", "Nederland"))
+    nl = scorecard.scorecard_html(_ctx(processed, "nederland", "Nederland"))
     intro = re.search(r'<p class="tp-intro">(.*?)</p>', nl).group(1)
     assert "landelijke waarde" in intro and "plaats" not in intro
     assert "Plaats 1" not in nl and "Nederland</th>" not in nl
-    ld = data.scorecard_html(_ctx(processed, "landsdeel", "Noord"))
+    ld = scorecard.scorecard_html(_ctx(processed, "landsdeel", "Noord"))
     assert "plaats van Noord onder de landsdelen." in ld and "binnen landsdeel" not in ld
-    pv = data.scorecard_html(_ctx(processed, "provincie", "Utrecht"))
+    pv = scorecard.scorecard_html(_ctx(processed, "provincie", "Utrecht"))
     assert "onder de provincies, ook binnen landsdeel Noordvleugel." in pv
 
 
@@ -145,7 +146,7 @@ def test_key_message_ranks_a_landsdeel_among_the_landsdelen(processed: Path) -> 
         f"staat Noord op plaats {int(last['rank_level'])} van de "
         f"{int(last['regions_in_level'])} landsdelen."
     )
-    messages = data.kernboodschappen(ctx)
+    messages = cover.kernboodschappen(ctx)
     assert any(m.endswith(expected) for m in messages), messages
     assert not any("hetzelfde niveau" in m for m in messages)
 
@@ -183,7 +184,7 @@ def test_cbs_landsdeel_report_states_the_cbs_composition(processed: Path) -> Non
 
 def test_caveats_and_warnings_are_kept_together_and_escaped(processed: Path) -> None:
     blocks = quality.quality_section(_ctx(processed, "provincie", "Utrecht"))
-    kept = [b.html for b in blocks if isinstance(b, data.Html) and "tp-keep" in b.html]
+    kept = [b.html for b in blocks if isinstance(b, Html) and "tp-keep" in b.html]
     assert kept and kept[0].startswith('<section class="tp-keep"><h3>Kanttekeningen</h3><ul>')
     assert "(&lt;5)" in kept[0] and "(<5)" not in kept[0]
     block = quality.kept_list("T", ["<b>x</b>", "y"], intro="a & b", outro="z").html

@@ -31,7 +31,7 @@ REAL_REPORTS = {  # (level, name) -> file under reports/
     ("nederland", "Nederland"): "nederland/nederland",
 }
 HEADLINE = "mbo_techniek"  # has a value for every region with an mbo institution
-CODE_TRACES = ("Traceback", "report.show(", "from analysis import", "ctx = ")
+CODE_TRACES = ("Traceback", "show(cover.", "from analysis", "ctx = ")
 DEMO_MARK = "DEMO — synthetische gegevens"
 
 

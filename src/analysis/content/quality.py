@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import platform
-import subprocess
 from importlib import metadata
 from urllib.parse import urlsplit
 
@@ -18,14 +17,17 @@ import pandas as pd
 
 from analysis import paths
 from analysis.content.sections import CAVEATS
-from analysis.data import Block, Html, Markdown, ReportContext
+from analysis.data import ReportContext
 from analysis.indicators.engine import indicator_meta
 from analysis.present import text
+from analysis.present.blocks import Block, Html, Markdown
 from analysis.present.text import level_plural
 
 GENDER_LABELS = {"totaal": "totaal", "man": "mannen", "vrouw": "vrouwen"}
 PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "geopandas", "papermill", "nbconvert")
-METHODOLOGY_LINK = "../../docs/methodology.md"  # from reports/<level>/<region>.html
+# An absolute link: a report may be written anywhere (--reports-dir), so a path relative
+# to its own folder would point nowhere.
+METHODOLOGY_LINK = (paths.DOCS_DIR / "methodology.md").as_uri()
 
 
 def _count_inputs(ctx: ReportContext) -> list[dict]:
@@ -202,22 +204,10 @@ def kept_list(title: str, items: list[str], *, intro: str = "", outro: str = "")
 
 
 def code_version(ctx: ReportContext) -> str:
-    """The git commit the processed data were made with (manifest), else the working tree's."""
+    """The code version the processed data were made with, as ``techniekpact process``
+    recorded it in the manifest (``analysis.provenance.code_version``); 'onbekend' if none."""
     version = ctx.data.manifest.get("code_version")
-    if version and version != "unknown":
-        return str(version)
-    try:
-        result = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=paths.PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "onbekend"
-    return result.stdout.strip() or "onbekend"
+    return str(version) if version and version != "unknown" else "onbekend"
 
 
 def package_versions() -> dict[str, str]:

@@ -14,21 +14,15 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.data import (
-    Block,
-    Html,
-    Markdown,
-    ProcessedData,
-    ReportContext,
-    level_plural,
-    load_processed,
-    peers_phrase,
-    place,
-)
+from analysis.content.cover import peers_phrase
+from analysis.content.scorecard import place
+from analysis.data import ProcessedData, ReportContext, load_processed
 from analysis.errors import TechniekpactError
 from analysis.indicators.engine import indicator_meta
 from analysis.indicators.rules import WOMEN_SHARE_SUFFIX
 from analysis.present import plots, text
+from analysis.present.blocks import Block, Html, Markdown
+from analysis.present.text import level_plural
 
 SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "vo": ("voortgezet onderwijs", ("havo", "vwo", "vmbo")),
@@ -140,11 +134,9 @@ def _section_table(ctx: ReportContext, indicators: list[str], caption: str) -> s
     header.append("Aantal (noemer)")
     rows = []
     for indicator in indicators:
-        series = ctx.series(indicator)
-        series = series[series["share"].notna()]
-        if series.empty:
+        last = ctx.latest(indicator)
+        if last is None:
             continue
-        last = series.iloc[-1]
         year = int(last["year"])
         row = [
             indicator_meta(indicator, ctx.config)["naam"],

@@ -21,7 +21,7 @@ def write_csv(
     stray_lines: int = 0,
 ) -> Path:
     """Write rows quoted only where needed, as DUO does; ``stray_lines`` lines holding only
-    ``""`` are spread through the body (the re-write artefact of the copies in SOURCES.md)."""
+    ``""`` are spread through the body (the re-write artefact of the copies in docs/data-log.md)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator=line_end)
     writer.writerow(header)

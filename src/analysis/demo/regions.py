@@ -1,6 +1,6 @@
 """Synthetic reference and geometry files for the demo geography, in their real formats.
 
-Each writer reproduces the byte-level quirks of the real file (SOURCES.md): the CBS
+Each writer reproduces the byte-level quirks of the real file (docs/data-log.md): the CBS
 woonplaats CSV (comma, LF, zero-padded codes), the koppeltabel (BOM, CRLF, typo
 ``gemeentCode``, spellings 'Friesland' / 'Noord Holland'), DUO's "01 Instellingen hbo en wo"
 (Latin-1, ';'), GeoJSON with the EPSG:4289 CRS name, and CBS TopoJSON with objects

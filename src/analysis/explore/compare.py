@@ -7,25 +7,21 @@ parameter gives an error that names it and suggests close matches.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import paths
-from analysis.data import (
-    Html,
-    Markdown,
-    ProcessedData,
-    ReportParameterError,
-    level_label,
-)
+from analysis.data import ProcessedData, ReportParameterError
 from analysis.explore.overview import frame_html
 from analysis.indicators.engine import indicator_meta, load_indicator_config
 from analysis.indicators.rules import WOMEN_SHARE_SUFFIX, IndicatorConfig
 from analysis.present import plots, text
+from analysis.present.blocks import Html, Markdown
+from analysis.present.text import level_label
+from analysis.suggest import did_you_mean
 
 NATIONAL_CODE = "NL"
 OTHER_REGIONS = "Andere regio's"
@@ -40,11 +36,6 @@ class Selection:
     year: int
     regions: tuple[tuple[str, str], ...]  # (region_code, region)
     meta: dict
-
-
-def _suggest(value: str, options: Iterable[str]) -> str:
-    matches = difflib.get_close_matches(str(value), sorted(set(options)), n=4, cutoff=0.5)
-    return f"; did you mean: {', '.join(matches)}?" if matches else ""
 
 
 def select(
@@ -69,14 +60,14 @@ def select(
     if indicator not in known:
         raise ReportParameterError(
             f"indicator {indicator!r} is not in {data.path / paths.INDICATORS_FILE}"
-            f"{_suggest(indicator, known)} (ids: config/indicators.yaml)"
+            f"{did_you_mean(indicator, known)} (ids: config/indicators.yaml)"
         )
     levels = data.regions["region_level"].unique().tolist()
     if region_level not in levels or region_level == "nederland":
         raise ReportParameterError(
             f"region_level {region_level!r} is not a level to compare regions at "
             f"(known: {', '.join(sorted(set(levels) - {'nederland'}))})"
-            f"{_suggest(region_level, levels)}"
+            f"{did_you_mean(region_level, levels)}"
         )
     national = series(data, indicator, NATIONAL_CODE)
     years = national.loc[national["share"].notna(), "year"].astype(int).tolist()
@@ -95,7 +86,7 @@ def select(
         if name not in code_of:
             raise ReportParameterError(
                 f"region {name!r} is not a region at level {region_level!r}"
-                f"{_suggest(name, code_of)}"
+                f"{did_you_mean(name, code_of)}"
             )
         chosen.append((code_of[name], name))
     if not chosen:
@@ -339,7 +330,7 @@ def women_trend_chart(
     if region is not None and region not in set(level["region"]):
         raise ReportParameterError(
             f"region {region!r} is not a region at level {region_level!r}"
-            f"{_suggest(region, level['region'])}"
+            f"{did_you_mean(region, level['region'])}"
         )
     panels = []
     for indicator in indicators:
@@ -384,7 +375,8 @@ def gender_table(
     codes = dict(zip(level["region"], level["region_code"], strict=True))
     if region not in codes:
         raise ReportParameterError(
-            f"region {region!r} is not a region at level {region_level!r}{_suggest(region, codes)}"
+            f"region {region!r} is not a region at level {region_level!r}"
+            f"{did_you_mean(region, codes)}"
         )
     rows = []
     for indicator in gender_indicators(indicators):

@@ -13,15 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.data import (
-    DEMO_BANNER,
-    Html,
-    Markdown,
-    ProcessedData,
-    ReportParameterError,
-    load_processed,
-)
+from analysis.content.cover import DEMO_BANNER
+from analysis.data import ProcessedData, ReportParameterError, load_processed
 from analysis.present import text
+from analysis.present.blocks import Html, Markdown
 
 UNPLACED = "(niet toegewezen)"
 MAX_WARNINGS = 15  # warnings listed in full; the rest are counted

@@ -27,23 +27,26 @@ import pandas as pd
 
 from analysis.indicators import suppression
 from analysis.indicators.rules import (
+    NUMERIC_COLUMNS,
     WOMEN_SHARE_SUFFIX,
-    ColumnCache,
+    Combination,
     Condition,
     Indicator,
     IndicatorConfig,
+    Rule,
     load_indicator_config,
 )
 from analysis.store import schema
 
 __all__ = [
     "WOMEN_SHARE_SUFFIX",
+    "ColumnCache",
     "compute_indicators",
     "indicator_ids",
     "indicator_meta",
     "latest_year",
     "load_indicator_config",
-    "schooljaar_label",
+    "rule_mask",
 ]
 
 # (indicator id suffix, gender label) of the four views, in the order they are built.
@@ -51,9 +54,45 @@ _VIEWS = (("", "totaal"), ("", "man"), ("", "vrouw"), (WOMEN_SHARE_SUFFIX, "tota
 _SUMS = ("known_num", "known_other", "suppressed_num", "suppressed_other")
 
 
-def schooljaar_label(year: int) -> str:
-    """'2019/20' for start year 2019."""
-    return f"{year}/{(year + 1) % 100:02d}"
+class ColumnCache:
+    """Factorised store columns, so that each rule is evaluated on the few distinct values."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._cache: dict[str, tuple[npt.NDArray[np.intp], pd.Index]] = {}
+
+    def factorized(self, column: str) -> tuple[npt.NDArray[np.intp], pd.Index]:
+        """(codes, distinct values) of ``column``; code -1 marks an empty cell."""
+        if column not in self._cache:
+            codes, uniques = pd.factorize(self.frame[column], use_na_sentinel=True)
+            self._cache[column] = (codes, pd.Index(uniques))
+        return self._cache[column]
+
+
+def rule_mask(rule: Rule, cache: ColumnCache) -> npt.NDArray[np.bool_]:
+    """Which rows of the cached frame a configured rule selects (boolean array)."""
+    if isinstance(rule, Combination):
+        if rule.op == "not":
+            return ~rule_mask(rule.rules[0], cache)
+        if rule.op == "all":
+            out = np.ones(len(cache.frame), dtype=bool)
+            for part in rule.rules:
+                out &= rule_mask(part, cache)
+            return out
+        out = np.zeros(len(cache.frame), dtype=bool)
+        for part in rule.rules:
+            out |= rule_mask(part, cache)
+        return out
+    codes, uniques = cache.factorized(rule.column)
+    if rule.op == "regex":
+        assert rule.pattern is not None
+        hits = np.array([bool(rule.pattern.search(str(u))) for u in uniques], dtype=bool)
+    elif rule.column in NUMERIC_COLUMNS:
+        hits = np.array([int(u) in rule.values for u in uniques], dtype=bool)
+    else:
+        hits = np.array([str(u).casefold() in rule.values for u in uniques], dtype=bool)
+    matched = np.append(hits, False)[codes]  # code -1 (empty) picks the appended False
+    return ~matched if rule.op == "not_in" else matched
 
 
 def compute_indicators(
@@ -113,7 +152,7 @@ def _check_national_cover(membership: pd.DataFrame, n_rows: int) -> None:
 def _cells(store: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFrame:
     """One row per (store row, indicator view) with its contribution to the four sums."""
     cache = ColumnCache(store)
-    is_gender = {g: Condition("gender", "in", (g,)).mask(cache) for g in schema.GENDERS}
+    is_gender = {g: rule_mask(Condition("gender", "in", (g,)), cache) for g in schema.GENDERS}
     has_total = _publishes_total(store, is_gender["totaal"])
     total_cells = np.where(has_total, is_gender["totaal"], ~is_gender["totaal"])
     suppressed = store["suppressed"].to_numpy(dtype=bool, na_value=False)
@@ -121,10 +160,10 @@ def _cells(store: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFrame:
     years = store["year"].to_numpy(dtype="int64")
     rows, combos, flags = [], [], []
     for i, ind in enumerate(indicators):
-        den = ind.population().mask(cache)
+        den = rule_mask(ind.population(), cache)
         if not den.any():
             continue
-        num = den & ind.numerator.mask(cache)
+        num = den & rule_mask(ind.numerator, cache)
         totaal = total_cells if ind.gender_total == "auto" else ~is_gender["totaal"]
         views = (
             (den & totaal, num),
@@ -238,7 +277,7 @@ def _assemble(
             "region": regions["region"].to_numpy(),
             "region_code": regions["region_code"].to_numpy(),
             "year": year,
-            "schooljaar": [schooljaar_label(int(y)) for y in year],
+            "schooljaar": [schema.schooljaar(int(y)) for y in year],
             "gender": gender,
             "numerator": pd.array(numerator, dtype="Float64"),
             "denominator": pd.array(denominator, dtype="Float64"),
@@ -292,14 +331,18 @@ def indicator_meta(indicator_id: str, config: IndicatorConfig | None = None) -> 
 
 def latest_year(
     table: pd.DataFrame,
-    indicator_id: str,
+    indicator_id: str | None = None,
     region_code: str | None = None,
-    gender: str = "totaal",
+    gender: str | None = "totaal",
 ) -> int | None:
-    """The last year with a share for the indicator (nationally, or for one region)."""
-    rows = table[
-        (table["indicator"] == indicator_id) & (table["gender"] == gender) & table["share"].notna()
-    ]
-    if region_code is not None:
-        rows = rows[rows["region_code"] == region_code]
+    """The last year with a share in an indicator table; each of indicator, region and
+    gender narrows it when given (None: any)."""
+    rows = table[table["share"].notna()]
+    for column, value in (
+        ("indicator", indicator_id),
+        ("region_code", region_code),
+        ("gender", gender),
+    ):
+        if value is not None:
+            rows = rows[rows[column] == value]
     return int(rows["year"].max()) if len(rows) else None

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
 import pandas as pd
 import yaml
 
@@ -49,23 +47,9 @@ _INDICATOR_KEYS = {
     "bron",
 }
 _REQUIRED_KEYS = {"naam", "omschrijving", "level", "dataset", "measure", "numerator", "bron"}
-_NUMERIC_COLUMNS = {name for name, dtype in schema.STORE_COLUMNS.items() if dtype == "Int64"}
+# Store columns holding whole numbers: a rule on them compares numbers, not text.
+NUMERIC_COLUMNS = {name for name, dtype in schema.STORE_COLUMNS.items() if dtype == "Int64"}
 _RULE_COLUMNS = set(schema.STORE_COLUMNS) - {"count", "suppressed"}
-
-
-class ColumnCache:
-    """Factorised store columns, so that each rule is evaluated on the few distinct values."""
-
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self.frame = frame
-        self._cache: dict[str, tuple[npt.NDArray[np.intp], pd.Index]] = {}
-
-    def factorized(self, column: str) -> tuple[npt.NDArray[np.intp], pd.Index]:
-        """(codes, distinct values) of ``column``; code -1 marks an empty cell."""
-        if column not in self._cache:
-            codes, uniques = pd.factorize(self.frame[column], use_na_sentinel=True)
-            self._cache[column] = (codes, pd.Index(uniques))
-        return self._cache[column]
 
 
 @dataclass(frozen=True)
@@ -77,19 +61,6 @@ class Condition:
     values: tuple[Any, ...] = ()
     pattern: re.Pattern[str] | None = None
 
-    def mask(self, cache: ColumnCache) -> npt.NDArray[np.bool_]:
-        """Boolean array over the frame's rows."""
-        codes, uniques = cache.factorized(self.column)
-        if self.op == "regex":
-            assert self.pattern is not None
-            hits = np.array([bool(self.pattern.search(str(u))) for u in uniques], dtype=bool)
-        elif self.column in _NUMERIC_COLUMNS:
-            hits = np.array([int(u) in self.values for u in uniques], dtype=bool)
-        else:
-            hits = np.array([str(u).casefold() in self.values for u in uniques], dtype=bool)
-        matched = np.append(hits, False)[codes]  # code -1 (empty) picks the appended False
-        return ~matched if self.op == "not_in" else matched
-
 
 @dataclass(frozen=True)
 class Combination:
@@ -97,21 +68,6 @@ class Combination:
 
     op: str
     rules: tuple[Rule, ...]
-
-    def mask(self, cache: ColumnCache) -> npt.NDArray[np.bool_]:
-        """Boolean array over the frame's rows."""
-        n = len(cache.frame)
-        if self.op == "not":
-            return ~self.rules[0].mask(cache)
-        if self.op == "all":
-            out = np.ones(n, dtype=bool)
-            for rule in self.rules:
-                out &= rule.mask(cache)
-            return out
-        out = np.zeros(n, dtype=bool)
-        for rule in self.rules:
-            out |= rule.mask(cache)
-        return out
 
 
 Rule = Condition | Combination
@@ -345,7 +301,7 @@ def _condition(path: Path, where: str, raw: dict) -> Condition:
         return Condition(column, op, pattern=pattern)
     if not isinstance(value, list) or not value:
         raise ConfigError(path, f"{where}: {op!r} needs a non-empty list of values")
-    if column in _NUMERIC_COLUMNS:
+    if column in NUMERIC_COLUMNS:
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
             raise ConfigError(path, f"{where}: column {column!r} holds whole numbers: {value!r}")
         return Condition(column, op, tuple(value))

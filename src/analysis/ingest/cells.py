@@ -98,14 +98,6 @@ def text(values: pd.Series) -> pd.Series:
     return values.astype("string").str.strip().replace("", pd.NA)
 
 
-def schooljaar(years: pd.Series) -> pd.Series:
-    """2019 -> '2019/20' (the school year that starts in that calendar year)."""
-    years = years.astype("Int64")
-    return (
-        years.astype("string") + "/" + ((years + 1) % 100).astype("string").str.zfill(2)
-    ).astype("string")
-
-
 def validate(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     """Conform to COUNT_COLUMNS and validate; a failure names the column and a source row."""
     import pandera.errors  # here, not at import: sniffing files must not load pandera

@@ -41,11 +41,11 @@ from analysis.ingest.cells import (
     genders,
     municipality_codes,
     parse_counts,
-    schooljaar,
     text,
     validate,
 )
 from analysis.ingest.rawfile import Sniffed, read_records, read_rows, require_columns
+from analysis.store import schema
 
 DATASETS = {
     "enrolled": "duo_ho_enrolled",
@@ -188,7 +188,7 @@ def _finish(
         measure, measure_warnings = ho_rules.decide_measure(frame, sniffed.path)
         warnings += measure_warnings
     frame = frame.assign(measure=measure, dataset=DATASETS[measure], release=release)
-    frame["schooljaar"] = schooljaar(frame["year"])
+    frame["schooljaar"] = schema.schooljaar_column(frame["year"])
     if empty_cells:
         warnings.append(f"{empty_cells} empty count cell(s) were not stored (read as no count)")
     frame = frame.sort_values(["source_row", "year"], kind="stable").reset_index(drop=True)

@@ -22,8 +22,9 @@ import re
 import pandas as pd
 
 from analysis.ingest import SourceFormat
-from analysis.ingest.cells import Where, parse_counts, schooljaar, text, validate
+from analysis.ingest.cells import Where, parse_counts, text, validate
 from analysis.ingest.rawfile import Sniffed, read_rows, require_columns
+from analysis.store import schema
 
 DATASET = "duo_mbo_students"
 GENDER_YEAR = re.compile(r"^(MAN|VROUW|ONBEKEND|TOTAAL)((?:19|20)\d{2})$")
@@ -96,7 +97,7 @@ def read(sniffed: Sniffed) -> pd.DataFrame:
     )
     frame["gender"] = parts[0].str.lower()
     frame["year"] = parts[1].astype("Int64")
-    frame["schooljaar"] = schooljaar(frame["year"])
+    frame["schooljaar"] = schema.schooljaar_column(frame["year"])
     frame["count"] = long["count"]
     frame["suppressed"] = long["suppressed"]
     frame["source_row"] = long["source_row"]

@@ -1,7 +1,7 @@
 """Low-level reading of raw files: encoding, BOM, separator, stray lines, truncation.
 
 Every DUO/CBS reader goes through ``sniff`` (to be recognised by its header) and
-``read_rows`` (to get all cells as text), so the quirks listed in SOURCES.md are
+``read_rows`` (to get all cells as text), so the quirks listed in docs/data-log.md are
 handled once.
 """
 

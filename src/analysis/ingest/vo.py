@@ -261,7 +261,7 @@ def read_exam(sniffed: Sniffed, release: str) -> pd.DataFrame:
         totals[(year, gender)] = counts
         pieces.append(
             keys.assign(
-                schooljaar=f"{year}/{(year + 1) % 100:02d}",
+                schooljaar=schema.schooljaar(year),
                 year=year,
                 gender=gender,
                 count=counts,
@@ -395,9 +395,7 @@ def read_pupils(sniffed: Sniffed, year: int | None = None) -> pd.DataFrame:
             "measure": "pupils",
             "level": map_values(rows[PUPIL_PATHWAY], PUPIL_LEVELS, lines, sniffed, PUPIL_PATHWAY),
             "year": years,
-            "schooljaar": years.astype("string")
-            + "/"
-            + ((years + 1) % 100).astype("string").str.zfill(2),
+            "schooljaar": schema.schooljaar_column(years),
             "institution_code": rows["BRIN NUMMER"].str.strip().str.upper(),
             "location_code": location_code(
                 rows["BRIN NUMMER"], rows["VESTIGINGSNUMMER"], lines, sniffed, "VESTIGINGSNUMMER"

@@ -17,6 +17,7 @@ import pandas as pd
 
 from analysis.indicators import derived
 from analysis.indicators.suppression import DISCLOSURE_THRESHOLD
+from analysis.store import schema
 
 LEVEL_LABELS = {
     "nederland": "land",
@@ -108,8 +109,7 @@ def schooljaar(year: object) -> str:
     """The school year that starts in ``year``: ``schooljaar(2019) == '2019/20'``."""
     if is_missing(year):
         return MISSING
-    y = int(year)  # type: ignore[call-overload]
-    return f"{y}/{(y + 1) % 100:02d}"
+    return schema.schooljaar(int(year))  # type: ignore[call-overload]
 
 
 def count(value: object, suppressed_cells: object = 0) -> str:

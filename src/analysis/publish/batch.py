@@ -19,6 +19,7 @@ from analysis import paths
 from analysis.errors import TechniekpactError
 from analysis.publish import plan
 from analysis.publish.plan import ReportJob
+from analysis.store.manifest import read_manifest
 
 DEFAULT_NOTEBOOK = paths.NOTEBOOKS_DIR / "region_report.ipynb"
 LOCK_FILE = ".lock"
@@ -49,7 +50,7 @@ def run_batch(
     if not notebook.is_file():
         raise plan.ReportRequestError(f"{notebook}: report notebook not found")
     wanted = plan.parse_formats(formats)
-    manifest = plan.read_manifest(processed_dir)
+    manifest = read_manifest(processed_dir)
     selected = plan.select_regions(plan.read_regions(processed_dir), level, regions)
     report_jobs = plan.make_jobs(selected, wanted)
     data = plan.data_fingerprint(processed_dir, manifest)
@@ -158,10 +159,10 @@ def _build(
     by_label = {job.label: job for job in stale}
     failures: list[str] = []
     want_pdf = any("pdf" in job.formats for job in stale)
-    # Workers fork from a server that imported worker.PRELOAD once (a fresh interpreter per
-    # worker would import them again, and so would each worker's kernel).
+    # Workers fork from a server that imported the report's modules once (a fresh interpreter
+    # per worker would import them again, and so would each worker's kernel).
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(worker.PRELOAD)
+    context.set_forkserver_preload(worker.preload_modules(Path(notebook)))
     with (
         ProcessPoolExecutor(
             max_workers=workers,

@@ -6,7 +6,6 @@ decides that from this module alone and never imports papermill, nbconvert or pa
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import re
@@ -15,8 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis import paths
+from analysis.data import Region
 from analysis.errors import TechniekpactError
 from analysis.provenance import git_commit, sha256_file, source_fingerprint
+from analysis.suggest import did_you_mean
 
 FORMATS = ("html", "pdf")
 KEY_VERSION = 1
@@ -25,16 +26,6 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 class ReportRequestError(TechniekpactError):
     """A report request naming a level, region or format that does not exist."""
-
-
-@dataclass(frozen=True)
-class Region:
-    """One row of regions.parquet, as far as the batch needs it."""
-
-    level: str
-    name: str
-    code: str | None = None
-    landsdeel: str | None = None
 
 
 @dataclass
@@ -110,7 +101,7 @@ def select_regions(all_regions: list[Region], level: str, names: list[str]) -> l
     levels = list(dict.fromkeys(r.level for r in all_regions))
     if level != "all" and level not in levels:
         raise ReportRequestError(
-            f"unknown region level {level!r}{_did_you_mean(level, levels)}; "
+            f"unknown region level {level!r}{did_you_mean(level, levels, quoted=True)}; "
             f"known levels: {', '.join(levels)} (or 'all')"
         )
     pool = [r for r in all_regions if level in ("all", r.level)]
@@ -123,18 +114,10 @@ def select_regions(all_regions: list[Region], level: str, names: list[str]) -> l
             scope = "any level" if level == "all" else f"level {level!r}"
             candidates = sorted({r.name for r in pool})
             raise ReportRequestError(
-                f"unknown region {name!r} at {scope}{_did_you_mean(name, candidates)}"
+                f"unknown region {name!r} at {scope}{did_you_mean(name, candidates, quoted=True)}"
             )
         chosen.extend(m for m in matches if m not in chosen)
     return chosen
-
-
-def _did_you_mean(word: str, candidates: list[str]) -> str:
-    close = difflib.get_close_matches(word, candidates, n=5, cutoff=0.6)
-    if not close:
-        lowered = {c.lower(): c for c in candidates}
-        close = [lowered[c] for c in difflib.get_close_matches(word.lower(), list(lowered))]
-    return f"; did you mean: {', '.join(repr(c) for c in close)}?" if close else ""
 
 
 def make_jobs(regions: list[Region], formats: tuple[str, ...]) -> list[ReportJob]:
@@ -151,19 +134,6 @@ def make_jobs(regions: list[Region], formats: tuple[str, ...]) -> list[ReportJob
             )
         jobs.append(job)
     return jobs
-
-
-def read_manifest(processed_dir: Path) -> dict:
-    """The processed store's manifest; reports cannot be built without one."""
-    source = processed_dir / paths.MANIFEST_FILE
-    try:
-        return json.loads(source.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ReportRequestError(
-            f"{source}: no manifest; run `techniekpact process` first"
-        ) from exc
-    except ValueError as exc:
-        raise ReportRequestError(f"{source}: not valid JSON ({exc})") from exc
 
 
 def data_fingerprint(processed_dir: Path, manifest: dict) -> dict[str, str]:

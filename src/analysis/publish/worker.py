@@ -6,14 +6,15 @@ closed, execution counter back to 1) and the next region runs in it, so the note
 imports are paid once per worker instead of once per region. After a failure, or every
 ``MAX_RUNS_PER_KERNEL`` reports, the kernel is replaced by a fresh one.
 
-Workers are forked from one server process that has imported ``PRELOAD`` (papermill,
-nbconvert, ipykernel, pandas, matplotlib and the report modules), and each worker forks its
+Workers are forked from one server process that has imported ``preload_modules`` (papermill,
+ipykernel, and the report modules with pandas, matplotlib and nbconvert), and each worker forks its
 first kernel from itself while it is still single-threaded: the imports are paid once per
 batch instead of twice per worker. Replacement kernels start the ordinary way.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import json
 import os
@@ -48,32 +49,24 @@ _tp_reset(get_ipython())
 """
 # No input history database: reports do not need it, and parallel kernels would share it.
 KERNEL_ARGS = ["--HistoryManager.enabled=False"]
-# Imported by the fork server the workers (and so their first kernels) are forked from.
-PRELOAD = [
-    "analysis.publish.worker",
-    "analysis.publish.render",
-    "papermill",
-    "ipykernel.kernelapp",
-    "analysis.data",
-    "analysis.content.quality",
-    "analysis.content.sections",
-    "analysis.regions.geometry",
-]
 # Sent to a new kernel as soon as it starts, while the worker builds its HTML exporter: the
 # report's modules (already there in a forked kernel), the processed data and the maps of the
-# batch's levels are then loaded by the time the first region runs. A fixed string: what to
-# preload comes from the kernel's environment (WARMUP_ENV, JSON). Defines no names.
+# batch's levels are then loaded by the time the first region runs. A fixed string that names
+# no module: what to import and which preload function to call come from the kernel's
+# environment (WARMUP_ENV, JSON, made by ``init_worker`` from the imported objects).
 WARMUP_ENV = "TECHNIEKPACT_REPORT_WARMUP"
 WARMUP_CODE = """\
 def _tp_warm_up():
     import importlib, json, os
-    for module in ("analysis.data", "analysis.content.quality", "analysis.regions.geometry"):
-        importlib.import_module(module)
-    sections = importlib.import_module("analysis.content.sections")
     plan = json.loads(os.environ.get("TECHNIEKPACT_REPORT_WARMUP") or "{}")
-    if plan.get("processed_dir"):
+    for module in plan.get("modules", []):
+        importlib.import_module(module)
+    if plan.get("processed_dir") and plan.get("preload"):
+        module, name = plan["preload"]
         try:
-            sections.preload(plan["processed_dir"], plan.get("levels", []))
+            getattr(importlib.import_module(module), name)(
+                plan["processed_dir"], plan.get("levels", [])
+            )
         except Exception:
             pass  # the kernel is still sound; the report itself will say what is wrong
     import gc
@@ -81,6 +74,76 @@ def _tp_warm_up():
 _tp_warm_up()
 del _tp_warm_up
 """
+_PACKAGE = __name__.split(".")[0]
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]
+# Third-party modules every report needs, imported once by the fork server.
+RUNNER_MODULES = ("papermill", "ipykernel.kernelapp")
+
+
+def preload_modules(notebook: Path) -> list[str]:
+    """What the fork server imports once for a batch: papermill and ipykernel, this module,
+    and every module of this package that the report notebook or this module imports
+    (directly or through each other, also inside functions).
+
+    Read from the sources, not listed by name: a renamed module is followed, and nothing is
+    imported here (the batch process stays light).
+    """
+    seeds = _imports(Path(__file__).read_text(encoding="utf-8")) | notebook_imports(notebook)
+    return [*RUNNER_MODULES, __name__, *sorted(_closure(seeds) - {__name__})]
+
+
+def notebook_imports(notebook: Path) -> set[str]:
+    """The package's modules imported by the code cells of ``notebook`` (and what they import)."""
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
+    found: set[str] = set()
+    for cell in cells:
+        if cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            found |= _imports("".join(source) if isinstance(source, list) else source)
+    return _closure(found)
+
+
+def _module_file(name: str) -> Path | None:
+    """The source file of module ``name`` of this package, if it has one."""
+    parts = name.split(".")
+    if parts[0] != _PACKAGE:
+        return None
+    base = _PACKAGE_DIR.joinpath(*parts[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imports(source: str) -> set[str]:
+    """The modules of this package that ``source`` imports, at top level or in functions."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # a notebook cell with IPython magics: no imports of ours to follow
+        return set()
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+    return {name for name in names if _module_file(name) is not None}
+
+
+def _closure(modules: set[str]) -> set[str]:
+    """``modules`` and every module of this package they import, transitively."""
+    seen: set[str] = set()
+    todo = list(modules)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = _module_file(name)
+        if path is not None:
+            todo += _imports(path.read_text(encoding="utf-8")) - seen
+    return seen
+
 
 _STATE: dict = {}
 
@@ -118,7 +181,8 @@ def init_worker(
 ) -> None:
     """Pool initializer: start the kernel warming up, then build the HTML exporter.
 
-    ``warm_up`` ({"processed_dir": ..., "levels": [...]}) says what the kernel preloads.
+    ``warm_up`` ({"processed_dir": ..., "levels": [...]}) says what data the kernel preloads;
+    it also imports the modules the notebook imports.
     ``environ`` is the batch's environment: a forked worker would otherwise have the fork
     server's, from whenever that server started.
     """
@@ -133,7 +197,15 @@ def init_worker(
     _STATE["reuse"] = reuse_kernels
     _STATE["kernel"] = None
     _STATE["runs"] = 0
-    _STATE["warm_up"] = json.dumps(warm_up or {})
+    from analysis.content import sections  # imported by the fork server already
+
+    _STATE["warm_up"] = json.dumps(
+        {
+            **(warm_up or {}),
+            "modules": sorted(notebook_imports(Path(notebook))),
+            "preload": [sections.preload.__module__, sections.preload.__name__],
+        }
+    )
     # Pool workers leave through os._exit(): atexit would not run, multiprocessing finalizers do.
     Finalize(None, _shutdown_kernel, exitpriority=10)
     if reuse_kernels:

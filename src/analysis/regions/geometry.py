@@ -1,13 +1,13 @@
 """Region boundaries for maps: one GeoDataFrame per region level, keyed by ``region_code``.
 
-The geometry files are found under the raw dir by content (``sources.identify``), not by
+The geometry files are found under the raw dir by content (``analysis.ingest.identify``), not by
 name. Provinces come from the PDOK GeoJSON (else the CBS 2015 TopoJSON), COROP regions
 from the CBS TopoJSON (else dissolved from municipalities), landsdelen are dissolved from
 provinces by the configured schemes, and custom levels from the municipality layer.
 
 CRS: the PDOK files declare EPSG:4289 (Amersfoort, geographic). It differs from WGS84 by
 about 100 m, which does not show on a choropleth of the Netherlands, so it is treated as
-EPSG:4326 (as SOURCES.md advises); the TopoJSON files are already EPSG:4326.
+EPSG:4326 (see docs/data-log.md); the TopoJSON files are already EPSG:4326.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from analysis.errors import DataError, TechniekpactError
 from analysis.ingest import SourceFormat, identify
 from analysis.provenance import code_version, sha256_file
 from analysis.store import schema
-from analysis.store.process import MANIFEST_VERSION, FileResult, utc_now
+from analysis.store.manifest import MANIFEST_VERSION, FileResult, utc_now
 
 
 def read_all(

@@ -15,45 +15,16 @@ import os
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
-from analysis import paths
 from analysis.errors import DataError, TechniekpactError
 from analysis.provenance import sha256_file, source_fingerprint
+from analysis.store.manifest import MANIFEST_VERSION, ManifestError, read_manifest
 
-MANIFEST_VERSION = 1
 # Documentation and bookkeeping files that may sit among the raw files; never data.
 IGNORED_SUFFIXES = {".md", ".txt", ".rst", ".pdf"}
 DEMO_MARKER = "DEMO-SYNTHETIC-DATA.txt"
 LOCK_FILE = ".lock"
-
-
-@dataclass
-class FileResult:
-    """What processing learned about one input file; becomes its manifest entry."""
-
-    path: str
-    sha256: str
-    bytes: int
-    format: str = ""
-    dataset: str = ""
-    role: str = ""
-    description: str = ""
-    publisher: str = ""  # from the download registry, matched by sha256
-    url: str = ""
-    licence: str = ""
-    vintage: str = ""
-    rows_read: int = 0
-    cells: int = 0
-    suppressed_cells: int = 0
-    counts_total: int = 0
-    counts_attributed_province: int = 0
-    share_attributed_province: float | None = None
-    unplaced: list[dict] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    notes: dict = field(default_factory=dict)
 
 
 def input_files(raw_dir: Path) -> list[Path]:
@@ -102,11 +73,11 @@ def _outputs_intact(processed_dir: Path, manifest: dict) -> bool:
     return bool(manifest.get("outputs"))
 
 
-def read_manifest(processed_dir: Path) -> dict | None:
+def _previous_manifest(processed_dir: Path) -> dict | None:
     """The manifest of the current store, or None when there is none (or it is unreadable)."""
     try:
-        return json.loads((processed_dir / paths.MANIFEST_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return read_manifest(processed_dir)
+    except (ManifestError, OSError):
         return None
 
 
@@ -141,7 +112,7 @@ def run_process(
     checksums = {str(p.relative_to(raw_dir)): sha256_file(p) for p in files}
     key = _input_key(checksums, demo)
     with _process_lock(processed_dir):
-        previous = read_manifest(processed_dir)
+        previous = _previous_manifest(processed_dir)
         reason = _rebuild_reason(processed_dir, previous, checksums, key)
         if not force and reason is None:
             print(
@@ -213,8 +184,3 @@ def _rebuild_reason(
 
 def _warn(message: str) -> None:
     print(f"WARNING: {message}", file=sys.stderr)
-
-
-def utc_now() -> str:
-    """Timestamp for the manifest."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat()

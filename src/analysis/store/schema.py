@@ -87,6 +87,18 @@ INDICATOR_COLUMNS: dict[str, str] = {
 }
 
 
+def schooljaar(year: int) -> str:
+    """The school year that starts in ``year``, as the store writes it: 2019 -> '2019/20'."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def schooljaar_column(years: pd.Series) -> pd.Series:
+    """``schooljaar`` of each year, as a string column (a missing year stays <NA>)."""
+    years = years.astype("Int64")
+    labels = {year: schooljaar(int(year)) for year in years.dropna().unique()}
+    return years.map(labels).astype("string")
+
+
 def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
     """An empty frame with the declared dtypes."""
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})

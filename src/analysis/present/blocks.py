@@ -1,0 +1,45 @@
+"""What the notebooks display: HTML and Markdown blocks and charts, shown as raw outputs.
+
+Everything a report or exploration notebook shows goes out through ``show`` as
+``text/html`` or ``text/markdown`` only, so the batch renderer gets clean outputs and
+nothing reaches stdout or stderr.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from analysis.present import plots
+
+
+@dataclass(frozen=True)
+class Html:
+    """A block of HTML for the report (already escaped)."""
+
+    html: str
+
+
+@dataclass(frozen=True)
+class Markdown:
+    """A block of Markdown prose for the report (headings feed the table of contents)."""
+
+    markdown: str
+
+
+Block = Html | Markdown | plots.Chart
+
+
+def show(blocks: Block | str | Iterable[Block]) -> None:
+    """Display blocks as raw ``text/html`` / ``text/markdown`` outputs (no text/plain)."""
+    from IPython.display import display
+
+    if isinstance(blocks, Html | Markdown | plots.Chart | str):
+        blocks = [blocks]
+    for block in blocks:
+        if isinstance(block, plots.Chart):
+            plots.show(block)
+        elif isinstance(block, Markdown):
+            display({"text/markdown": block.markdown}, raw=True)
+        else:
+            display({"text/html": block.html if isinstance(block, Html) else block}, raw=True)

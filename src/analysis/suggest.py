@@ -1,0 +1,33 @@
+"""'Did you mean' hints for names a user typed: one helper, one cut-off, everywhere.
+
+Stdlib only: the report batch uses it before it may import pandas.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+# difflib's similarity ratio a candidate needs (0..1). 0.6 is difflib's own default: it
+# catches a dropped or swapped letter ('Utrech', 'provinsie') without offering names that
+# merely share a few letters. A second pass ignores case ('utrecht' -> 'Utrecht').
+CUTOFF = 0.6
+MAX_SUGGESTIONS = 5
+
+
+def did_you_mean(word: object, candidates: Iterable[object], *, quoted: bool = False) -> str:
+    """'; did you mean: a, b?' with the closest candidates, or '' when none is close.
+
+    ``quoted`` writes each as a Python literal ('a'), for messages that quote names so.
+    """
+    options = sorted({str(c) for c in candidates})
+    word = str(word)
+    matches = difflib.get_close_matches(word, options, n=MAX_SUGGESTIONS, cutoff=CUTOFF)
+    if not matches:
+        folded = {o.casefold(): o for o in options}
+        close = difflib.get_close_matches(
+            word.casefold(), list(folded), n=MAX_SUGGESTIONS, cutoff=CUTOFF
+        )
+        matches = [folded[m] for m in close]
+    shown = [repr(m) if quoted else m for m in matches]
+    return f"; did you mean: {', '.join(shown)}?" if matches else ""
