@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 from filelock import FileLock
+from report_fixtures import make_processed
 
-from analysis import paths
+from analysis import data, paths
+from analysis.demo import regions as demo
 from analysis.store.process import run_process
 
 
@@ -50,3 +52,23 @@ def real_processed(
     return _build_once(
         tmp_path_factory, worker_id, "real", lambda target: run_process(shared_data, target)
     )
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fake processed folder of tests/report_fixtures.py (demo), once per test module."""
+    return make_processed(tmp_path_factory.mktemp("processed"), demo=True)
+
+
+@pytest.fixture(scope="module")
+def utrecht(processed: Path) -> data.ReportContext:
+    """The report context of provincie Utrecht on that folder."""
+    return data.context(processed, "provincie", "Utrecht", "2026-01-02")
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo reference and geometry files, written once per test module."""
+    root = tmp_path_factory.mktemp("demo")
+    demo.write_reference_files(root)
+    return root

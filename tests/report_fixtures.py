@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis import paths
+from analysis import data, paths
 from analysis.demo import geography
 from analysis.indicators import derived
 from analysis.indicators.rules import WOMEN_SHARE_SUFFIX, load_indicator_config
@@ -267,3 +267,8 @@ def make_processed(target: Path, *, demo: bool = True) -> Path:
     regions.to_parquet(target / paths.REGIONS_FILE)
     (target / paths.MANIFEST_FILE).write_text(json.dumps(manifest(demo), indent=2), "utf-8")
     return target
+
+
+def report_context(processed: Path, level: str, region: str) -> data.ReportContext:
+    """A report's context on the fake processed folder, with a fixed generation date."""
+    return data.context(processed, level, region, "2026-01-02")

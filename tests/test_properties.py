@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_indicators import REGION_TABLE, make_store, membership
+from indicator_fixtures import REGION_TABLE, make_store, membership
 
 from analysis import regions
 from analysis.demo import generate

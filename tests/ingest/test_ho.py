@@ -13,9 +13,11 @@ import pytest
 
 from analysis.demo import ho as demo
 from analysis.errors import DataError
-from analysis.ingest import cells, ho, ho_rules, identify
+from analysis.ingest import cells, ho, identify
 
 HO = "duo/ho"
+
+
 # file, level, dataset, SOURCES.md totals (first and last year)
 REAL_CSV = [
     ("hbo_eerstejaars_domein_hbo_2015-2019.csv", "hbo", "duo_ho_first_years",
@@ -26,6 +28,8 @@ REAL_CSV = [
     ("hbo_gediplomeerden_2014-2018.csv", "hbo", "duo_ho_graduates",
      {2014: 69_393, 2018: 74_345}),
 ]  # fmt: skip
+
+
 REAL_JSON = "hbo_ingeschrevenen_2020-2024.json"
 
 
@@ -46,9 +50,6 @@ def plain_sums(records: list[dict], value) -> Counter:
                 else:
                     sums[(rec["GESLACHT"], int(key))] += value(cell)
     return sums
-
-
-# --- real files ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("name", "level", "dataset", "published"), REAL_CSV)
@@ -113,37 +114,6 @@ def test_real_json_totals_suppression_and_codes(shared_data: Path) -> None:
     assert int_codes <= set(frame["municipality_code_raw"].dropna())
     assert frame["programme_code"].str.fullmatch(r"\d{5}").all()
     assert frame["field"].str.lower().eq(frame["field"]).all()
-
-
-# --- level rule ------------------------------------------------------------------------------
-
-
-def test_row_levels_rules_in_order() -> None:
-    table = [
-        # code, degree, institution type, expected
-        ("34267", "bachelor", "reguliere inst.", "hbo"),
-        ("44001", "master", "reguliere inst.", "hbo"),
-        ("80009", "associate degree", "reguliere inst.", "hbo"),
-        ("50700", "bachelor", "reguliere inst.", "wo"),
-        ("69312", "master", "reguliere inst.", "wo"),  # a hogeschool's wo master stays wo
-        ("06551", "ongedeelde opleiding", "reguliere inst.", "wo"),
-        ("34000", "wo master", None, "wo"),  # SOORT DIPLOMA is asked first
-        (None, "hbo associate degree", None, "hbo"),
-        (None, "associate degree", None, "hbo"),
-        (None, "postmaster", None, "wo"),
-        (None, "bachelor", "WO kleine univ.", "wo"),
-        (None, "bachelor", "reguliere inst.", None),
-        ("75000", "master", "reguliere inst.", None),
-    ]
-    got = ho_rules.row_levels(
-        pd.Series([t[0] for t in table], dtype="string"),
-        pd.Series([t[1] for t in table], dtype="string"),
-        pd.Series([t[2] for t in table], dtype="string"),
-    )
-    assert [None if pd.isna(v) else v for v in got] == [t[3] for t in table]
-
-
-# --- synthetic: old-portal wide CSV ------------------------------------------------------------
 
 
 def test_tiny_enrolled_file_bom_lf_and_name_tie_breaker(tmp_path: Path) -> None:
@@ -248,9 +218,6 @@ def test_demo_writers_are_deterministic(tmp_path: Path) -> None:
         assert a.read_bytes() == b.read_bytes() != c.read_bytes()
 
 
-# --- synthetic: JSON records ---------------------------------------------------------------
-
-
 def test_tiny_json_records(tmp_path: Path) -> None:
     rows = [
         {"2023": 8, "2024": "<5", "GEMEENTENUMMER": 106, "GESLACHT": "onbekend"},
@@ -278,9 +245,6 @@ def test_json_bad_count_names_the_record(tmp_path: Path) -> None:
     )
     with pytest.raises(DataError, match=r"column '2024': record 2: count 'veel' is not a number"):
         read(path)
-
-
-# --- synthetic: new-portal long CSV ----------------------------------------------------------
 
 
 def test_tiny_long_file(tmp_path: Path) -> None:
@@ -350,9 +314,6 @@ def test_long_bad_count(tmp_path: Path, value: str, problem: str) -> None:
     path = demo.write_ho_long(tmp_path / "hbo.csv", rows=rows)
     with pytest.raises(DataError, match=rf"line 3, column 'AANTAL_INGESCHREVENEN': .*{problem}"):
         read(path)
-
-
-# --- bad input, old-portal wide --------------------------------------------------------------
 
 
 def test_empty_file(tmp_path: Path) -> None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import pytest
+from text_checks import NUMBER, allowed_numbers
 
 from analysis.indicators import derived
 from analysis.present import text
@@ -221,26 +220,9 @@ def test_kernboodschappen_national_has_no_comparison_or_rank() -> None:
     assert 4 <= len(msgs) <= 6
 
 
-_NUMBER = re.compile(r"\d{4}/\d{2}|[+\u2212]?\d+(?:\.\d{3})*(?:,\d+)?%?")
-
-
-def allowed_numbers(frame: pd.DataFrame) -> set[str]:
-    """Every way a scorecard value may be printed: shares as %, changes as pp, years, ranks."""
-    out: set[str] = set()
-    for column in frame.columns:
-        for value in frame[column]:
-            if text.is_missing(value) or isinstance(value, str):
-                continue
-            v = float(value)
-            out |= {text.pct(v), text.pct(v, 0), text.pp(v, unit=False), text.num(abs(v), 1)}
-            if v.is_integer():
-                out |= {str(int(v)), text.schooljaar(int(v))}
-    return out
-
-
 def test_allowed_numbers_catches_a_wrong_number() -> None:
     """The number check below can fail: a sentence with a number not in the table is caught."""
-    tokens = _NUMBER.findall("Het aandeel is 31,4% in 2019/20.")
+    tokens = NUMBER.findall("Het aandeel is 31,4% in 2019/20.")
     assert "31,4%" in tokens
     assert "31,4%" not in allowed_numbers(_scorecard())
 
@@ -249,5 +231,5 @@ def test_kernboodschappen_numbers_come_from_the_table() -> None:
     frame = _scorecard()
     allowed = allowed_numbers(frame)
     for message in text.kernboodschappen(frame, region="R", national=False, landsdeel="Oost"):
-        for token in _NUMBER.findall(message):
+        for token in NUMBER.findall(message):
             assert token in allowed, (token, message)

@@ -8,97 +8,18 @@ Geography of the fixtures (fictional municipalities, real province/COROP codes):
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from indicator_fixtures import HBO, REGION_TABLE, S, make_store, membership, pick
 
-from analysis.errors import ConfigError
 from analysis.indicators.engine import (
     compute_indicators,
-    indicator_meta,
     latest_year,
     load_indicator_config,
 )
 from analysis.store import schema
-
-GEO = {
-    "9001": ("PV23", "Overijssel", "Oost", "CR12", "Twente"),
-    "9003": ("PV25", "Gelderland", "Oost", "CR13", "Veluwe"),
-    "9004": ("PV26", "Utrecht", "Noordvleugel", "CR17", "Utrecht"),
-}
-CUSTOM = {"Twente": {"9001"}, "Testpact": {"9001", "9003"}}
-REGION_TABLE = pd.DataFrame(
-    [
-        ("nederland", "Nederland", "NL"),
-        ("landsdeel", "Oost", "Oost"),
-        ("landsdeel", "Noordvleugel", "Noordvleugel"),
-        ("provincie", "Overijssel", "PV23"),
-        ("provincie", "Gelderland", "PV25"),
-        ("provincie", "Utrecht", "PV26"),
-        ("corop", "Twente", "CR12"),
-        ("corop", "Veluwe", "CR13"),
-        ("corop", "Utrecht", "CR17"),
-        ("regiopact", "Twente", "Twente"),
-        ("regiopact", "Testpact", "Testpact"),
-    ],
-    columns=["region_level", "region", "region_code"],
-)
-
-S = None  # a suppressed cell ('<5')
-
-
-def make_store(rows: list[dict]) -> pd.DataFrame:
-    """A store from short dicts: municipality picks the region columns; count None = '<5'."""
-    records = []
-    for i, row in enumerate(rows):
-        row = dict(row)
-        municipality = row.pop("municipality", None)
-        suppressed = row["count"] is None
-        record = {
-            "release": "test",
-            "schooljaar": f"{row['year']}/{(row['year'] + 1) % 100:02d}",
-            "source_file": "test.csv",
-            "source_row": i + 1,
-            "suppressed": suppressed,
-            **row,
-        }
-        if municipality is None:
-            record.update(attribution="unplaced", unplaced_reason="test: no region")
-        else:
-            province_code, province, landsdeel, corop_code, corop = GEO[municipality]
-            record.update(
-                municipality_code=municipality,
-                province_code=province_code,
-                province=province,
-                landsdeel=landsdeel,
-                corop_code=corop_code,
-                corop=corop,
-                attribution="municipality_code",
-            )
-        records.append(record)
-    return schema.conform(pd.DataFrame(records), schema.STORE_COLUMNS)
-
-
-def membership(store: pd.DataFrame) -> pd.DataFrame:
-    """region_rows by hand: every row in Nederland, placed rows also in their regions."""
-    out = []
-    for i, row in store.reset_index(drop=True).iterrows():
-        out.append((i, "nederland", "NL"))
-        if row["attribution"] == "unplaced":
-            continue
-        out += [
-            (i, "landsdeel", row["landsdeel"]),
-            (i, "provincie", row["province_code"]),
-            (i, "corop", row["corop_code"]),
-        ]
-        out += [
-            (i, "regiopact", name) for name, ms in CUSTOM.items() if row["municipality_code"] in ms
-        ]
-    return pd.DataFrame(out, columns=["row", "region_level", "region_code"])
 
 
 def compute(rows: list[dict]) -> pd.DataFrame:
@@ -106,17 +27,6 @@ def compute(rows: list[dict]) -> pd.DataFrame:
     return compute_indicators(
         store, REGION_TABLE, load_indicator_config(), membership=membership(store)
     )
-
-
-def pick(table: pd.DataFrame, indicator: str, code: str, year: int, gender: str = "totaal"):
-    hit = table[
-        (table["indicator"] == indicator)
-        & (table["region_code"] == code)
-        & (table["year"] == year)
-        & (table["gender"] == gender)
-    ]
-    assert len(hit) == 1, (indicator, code, year, gender, len(hit))
-    return hit.iloc[0]
 
 
 def exam(municipality: str, programme: str, man, vrouw, totaal, year: int = 2021) -> list[dict]:
@@ -137,8 +47,6 @@ def exam(municipality: str, programme: str, man, vrouw, totaal, year: int = 2021
     ]
 
 
-# --- vo exam candidates: havo N / NT, published TOTAAL, suppression in the gender views ----
-
 HAVO = [
     *exam("9001", "HAVO - N&T", 20, S, 23),
     *exam("9001", "HAVO - N&G", 8, 12, 20),
@@ -148,6 +56,56 @@ HAVO = [
     *exam("9004", "HAVO - N&T", 10, 5, 15),
     *exam("9004", "HAVO - C&M", 5, 15, 20),
 ]
+
+
+def pupils(
+    level: str, leerjaar: int, field: str, subfield: str, man: int, vrouw: int
+) -> list[dict]:
+    base = dict(
+        dataset="duo_vo_pupils",
+        measure="pupils",
+        level=level,
+        leerjaar=leerjaar,
+        field=field,
+        subfield=subfield,
+        year=2019,
+        municipality="9003",
+    )
+    return [{**base, "gender": "man", "count": man}, {**base, "gender": "vrouw", "count": vrouw}]
+
+
+def mbo(field: str, niveau: str, pathway: str, man, vrouw, totaal) -> list[dict]:
+    base = dict(
+        dataset="duo_mbo_students",
+        measure="students",
+        level="mbo",
+        field=field,
+        qualification_level=niveau,
+        pathway=pathway,
+        year=2018,
+        municipality="9003",
+    )
+    return [
+        {**base, "gender": g, "count": c}
+        for g, c in (("man", man), ("vrouw", vrouw), ("totaal", totaal))
+    ]
+
+
+MBO = [
+    *mbo("techniek", "2", "BBL", 40, 2, 42),
+    *mbo("techniek", "4", "BOLVT", 60, 10, 70),
+    *mbo("economie", "4", "BOLVT", 30, 50, 80),
+    *mbo("zorg en welzijn", "2", "BOLDT", 1, 9, 10),
+    *mbo("groen", "3", "BBL", S, S, 6),
+]
+
+
+cell = st.tuples(
+    st.sampled_from(["9001", "9003", "9004", None]),
+    st.sampled_from(["techniek", "economie", "groen"]),
+    st.sampled_from(["man", "vrouw"]),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=60)),  # None = '<5'
+)
 
 
 def test_havo_n_uses_published_totaal_cells() -> None:
@@ -205,25 +163,6 @@ def test_vmbo_techniek_excludes_bare_vmbo_t_but_counts_intersectoral() -> None:
     assert row["denominator"] == 35
 
 
-# --- vo pupils: leerjaar filter, profile rules, sums of man + vrouw -------------------------
-
-
-def pupils(
-    level: str, leerjaar: int, field: str, subfield: str, man: int, vrouw: int
-) -> list[dict]:
-    base = dict(
-        dataset="duo_vo_pupils",
-        measure="pupils",
-        level=level,
-        leerjaar=leerjaar,
-        field=field,
-        subfield=subfield,
-        year=2019,
-        municipality="9003",
-    )
-    return [{**base, "gender": "man", "count": man}, {**base, "gender": "vrouw", "count": vrouw}]
-
-
 def test_havo4_n_counts_leerjaar_4_pupils_with_a_profile() -> None:
     rows = [
         *pupils("havo", 4, "N.v.t.", "Natuur en Techniek", 10, 4),
@@ -258,35 +197,6 @@ def test_vmbo3_techniek_profile_or_sector() -> None:
     assert pick(compute(rows), "vo_vmbo3_techniek", "PV25", 2019)["share"] == pytest.approx(19 / 55)
 
 
-# --- mbo: published TOTAAL beats a sum of suppressed parts; sub-indicators -----------------
-
-
-def mbo(field: str, niveau: str, pathway: str, man, vrouw, totaal) -> list[dict]:
-    base = dict(
-        dataset="duo_mbo_students",
-        measure="students",
-        level="mbo",
-        field=field,
-        qualification_level=niveau,
-        pathway=pathway,
-        year=2018,
-        municipality="9003",
-    )
-    return [
-        {**base, "gender": g, "count": c}
-        for g, c in (("man", man), ("vrouw", vrouw), ("totaal", totaal))
-    ]
-
-
-MBO = [
-    *mbo("techniek", "2", "BBL", 40, 2, 42),
-    *mbo("techniek", "4", "BOLVT", 60, 10, 70),
-    *mbo("economie", "4", "BOLVT", 30, 50, 80),
-    *mbo("zorg en welzijn", "2", "BOLDT", 1, 9, 10),
-    *mbo("groen", "3", "BBL", S, S, 6),
-]
-
-
 def test_mbo_techniek_with_published_total_and_sub_indicators() -> None:
     table = compute(MBO)
     # TOTAAL cells: 112 / (42 + 70 + 80 + 10 + 6 = 208); the known TOTAAL 6 replaces two <5 parts.
@@ -304,46 +214,6 @@ def test_mbo_techniek_with_published_total_and_sub_indicators() -> None:
     assert (man["share_low"], man["share"], man["share_high"]) == pytest.approx(
         (100 / 135, 100 / 133.5, 100 / 132)
     )
-
-
-# --- hbo/wo: no TOTAAL (man + vrouw + onbekend), case-insensitive sectors, every region level --
-
-
-def ho(dataset, level, field, gender, count, year=2020, municipality="9001") -> dict:
-    measure = {"duo_ho_first_years": "first_years", "duo_ho_enrolled": "enrolled"}[dataset]
-    return dict(
-        dataset=dataset,
-        measure=measure,
-        level=level,
-        field=field,
-        gender=gender,
-        count=count,
-        year=year,
-        municipality=municipality,
-    )
-
-
-HBO = [
-    ho("duo_ho_first_years", "hbo", "techniek", "man", 30),
-    ho("duo_ho_first_years", "hbo", "techniek", "vrouw", 10),
-    ho("duo_ho_first_years", "hbo", "techniek", "onbekend", 2),
-    ho("duo_ho_first_years", "hbo", "economie", "man", 25),
-    ho("duo_ho_first_years", "hbo", "economie", "vrouw", 33),
-    ho("duo_ho_first_years", "hbo", "techniek", "man", 20, municipality="9003"),
-    ho("duo_ho_first_years", "hbo", "techniek", "vrouw", 0, municipality="9003"),
-    ho("duo_ho_first_years", "hbo", "economie", "man", 40, municipality="9003"),
-    ho("duo_ho_first_years", "hbo", "economie", "vrouw", 40, municipality="9003"),
-    ho("duo_ho_first_years", "hbo", "techniek", "man", 8, municipality=None),  # unplaced
-    # 2021, new-portal style upper case sectors and a suppressed cell.
-    ho("duo_ho_first_years", "hbo", "TECHNIEK", "man", 7, year=2021),
-    ho("duo_ho_first_years", "hbo", "TECHNIEK", "vrouw", S, year=2021),
-    ho("duo_ho_first_years", "hbo", "ECONOMIE", "man", 10, year=2021),
-    ho("duo_ho_first_years", "hbo", "ECONOMIE", "vrouw", 10, year=2021),
-    # wo, same dataset, other level.
-    ho("duo_ho_first_years", "wo", "natuur", "man", 20),
-    ho("duo_ho_first_years", "wo", "techniek", "vrouw", 15),
-    ho("duo_ho_first_years", "wo", "recht", "vrouw", 65),
-]
 
 
 @pytest.mark.parametrize(
@@ -431,193 +301,6 @@ def test_a_row_missing_from_nederland_is_an_error() -> None:
         compute_indicators(store, REGION_TABLE, load_indicator_config(), membership=rows)
 
 
-# --- configuration --------------------------------------------------------------------------
-
-REQUIRED = [
-    "vo_havo_n",
-    "vo_havo_nt",
-    "vo_vwo_n",
-    "vo_vwo_nt",
-    "vo_vmbo_techniek",
-    "vo_havo4_n",
-    "vo_vwo4_n",
-    "vo_vmbo3_techniek",
-    "mbo_techniek",
-    "hbo_techniek_instroom",
-    "wo_beta_instroom",
-    "hbo_techniek_ingeschreven",
-    "wo_beta_ingeschreven",
-    "hbo_techniek_gediplomeerd",
-    "wo_beta_gediplomeerd",
-]
-
-
-def test_project_config_defines_every_indicator_and_the_default_targets() -> None:
-    config = load_indicator_config()
-    assert set(REQUIRED) <= set(config.indicators)
-    for ind in ("mbo_techniek", "hbo_techniek_instroom", "wo_beta_instroom"):
-        meta = indicator_meta(ind, config)
-        assert (meta["target"], meta["target_year"]) == (0.40, 2020)
-    assert indicator_meta("vo_havo_n", config)["target"] is None
-    assert indicator_meta("mbo_techniek__aandeel_vrouwen", config)["target"] is None
-
-
-def _write(tmp_path: Path, mutate) -> Path:
-    raw = yaml.safe_load(load_indicator_config().path.read_text(encoding="utf-8"))
-    mutate(raw)
-    path = tmp_path / "indicators.yaml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return path
-
-
-def _set(*keys, value):
-    def mutate(raw: dict) -> None:
-        node = raw
-        for key in keys[:-1]:
-            node = node[key]
-        node[keys[-1]] = value
-
-    return mutate
-
-
-@pytest.mark.parametrize(
-    ("mutate", "message"),
-    [
-        (
-            _set(
-                "indicators", "mbo_techniek", "numerator", value={"column": "sector", "in": ["x"]}
-            ),
-            r"indicator 'mbo_techniek' numerator: unknown column 'sector'",
-        ),
-        (
-            _set("targets", "mbo_techniekk", value={"value": 0.4, "year": 2020}),
-            r"targets: unknown indicator id 'mbo_techniekk'",
-        ),
-        (
-            _set("targets", "mbo_techniek", "value", value=40),
-            r"targets\.mbo_techniek: value must be a share",
-        ),
-        (
-            _set(
-                "indicators",
-                "vo_havo_n",
-                "numerator",
-                value={"column": "programme", "regex": "N&["},
-            ),
-            r"indicator 'vo_havo_n' numerator: invalid regex",
-        ),
-        (
-            _set("indicators", "vo_havo_n", "level", value="hava"),
-            r"indicator 'vo_havo_n': unknown level 'hava'",
-        ),
-        (
-            _set("indicators", "vo_havo_n", "measure", value="pupils"),
-            r"indicator 'vo_havo_n': dataset 'duo_vo_exam' has measure",
-        ),
-        (
-            _set("indicators", "vo_havo_n", "teller", value="x"),
-            r"indicator 'vo_havo_n': unknown key\(s\) \['teller'\]",
-        ),
-        (
-            _set("indicators", "vo_havo4_n", "leerjaar", value="4"),
-            r"indicator 'vo_havo4_n': leerjaar must be a whole number",
-        ),
-        (_set("indicators", "Bad-Id", value={}), r"indicator 'Bad-Id': an id is lower case"),
-        (_set("settings", "imputed_value", value=5), r"settings\.imputed_value must lie in 1\.\.4"),
-        (
-            _set("indicators", "mbo_techniek_bbl", "parent", value="mbo"),
-            r"parent 'mbo' is not defined",
-        ),
-    ],
-)
-def test_config_errors_name_file_and_entry(tmp_path, mutate, message) -> None:
-    path = _write(tmp_path, mutate)
-    with pytest.raises(ConfigError, match=message) as info:
-        load_indicator_config(path)
-    assert str(path) in str(info.value)
-
-
-def test_an_analyst_adds_an_indicator_and_a_regional_target_without_code(tmp_path) -> None:
-    def mutate(raw: dict) -> None:
-        raw["indicators"]["hbo_ict_instroom"] = {
-            "naam": "Instroom hbo in ICT",
-            "omschrijving": "Test.",
-            "level": "hbo",
-            "dataset": "duo_ho_first_years",
-            "measure": "first_years",
-            "numerator": {
-                "all": [
-                    {"column": "field", "in": ["techniek"]},
-                    {"not": {"column": "gender", "in": ["onbekend"]}},
-                ]
-            },
-            "bron": "DUO",
-        }
-        raw["targets"]["hbo_techniek_instroom"]["regions"] = {"PV23": 0.5}
-
-    config = load_indicator_config(_write(tmp_path, mutate))
-    store = make_store(HBO)
-    table = compute_indicators(store, REGION_TABLE, config, membership=membership(store))
-    # techniek minus onbekend: 40 of 100 in Overijssel 2020.
-    assert pick(table, "hbo_ict_instroom", "PV23", 2020)["share"] == pytest.approx(0.4)
-    assert config.target("hbo_techniek_instroom", "PV23", "Overijssel").value == 0.5
-    assert config.target("hbo_techniek_instroom", "PV23", "Overijssel").year == 2020
-    assert config.target("hbo_techniek_instroom", "PV25", "Gelderland").value == 0.4
-
-
-def test_sanity_table_gap_to_reference_range() -> None:
-    from analysis.store.sanity import sanity_table
-
-    rows = [
-        ("vo_havo4_n", 2019, 0.402),  # reference 37%: gap +3.2 pp -> EXPLAIN
-        ("vo_vwo4_n", 2019, 0.6018),  # reference 60%: +0.18 pp -> ok
-        ("mbo_techniek", 2018, 0.30),
-        ("mbo_techniek", 2019, 0.125),  # inside 11-14%: gap 0 (the latest year is used)
-    ]
-    table = pd.DataFrame(
-        [
-            {
-                "indicator": ind,
-                "region_level": "nederland",
-                "gender": "totaal",
-                "year": year,
-                "schooljaar": f"{year}/{(year + 1) % 100:02d}",
-                "share": share,
-                "share_low": share,
-                "share_high": share,
-            }
-            for ind, year, share in rows
-        ]
-    )
-    out = sanity_table(table, load_indicator_config()).set_index("indicator")
-    assert out.loc["vo_havo4_n", "gap_pp"] == pytest.approx(3.2)
-    assert out.loc["vo_havo4_n", "check"] == "EXPLAIN"
-    assert out.loc["vo_vwo4_n", "check"] == "ok"
-    assert (
-        out.loc["mbo_techniek", "gap_pp"] == 0
-        and out.loc["mbo_techniek", "schooljaar"] == "2019/20"
-    )
-    assert pd.isna(out.loc["vo_havo_n", "share"])  # no data for it in this table
-
-
-def test_methodology_documents_every_configured_indicator() -> None:
-    from analysis import paths
-
-    text = (paths.DOCS_DIR / "methodology.md").read_text(encoding="utf-8")
-    missing = [i for i in load_indicator_config().indicators if f"`{i}`" not in text]
-    assert not missing, f"docs/methodology.md does not define {missing}"
-
-
-# --- property: the engine's sums equal plain sums over the rows -----------------------------
-
-cell = st.tuples(
-    st.sampled_from(["9001", "9003", "9004", None]),
-    st.sampled_from(["techniek", "economie", "groen"]),
-    st.sampled_from(["man", "vrouw"]),
-    st.one_of(st.none(), st.integers(min_value=0, max_value=60)),  # None = '<5'
-)
-
-
 @given(cells=st.lists(cell, min_size=1, max_size=25))
 @settings(max_examples=40, deadline=None)
 def test_engine_matches_plain_sums(cells) -> None:
@@ -650,9 +333,6 @@ def test_engine_matches_plain_sums(cells) -> None:
     assert row["share_low"] <= row["share"] <= row["share_high"]
     national = pick(table, "hbo_techniek_instroom", "NL", 2019)
     assert national["suppressed_cells"] == sum(1 for c in cells if c[3] is None)
-
-
-# --- real data: the processed store against the raw file, by another route ------------------
 
 
 @pytest.mark.realdata

@@ -1,8 +1,4 @@
-"""Reports at the levels without a province of their own: Nederland, landsdelen (both schemes)
-and custom regional pacts. Each section must make sense at its level: Nederland is not
-compared with itself or ranked, a landsdeel's peers are 'landsdelen', a cover states what
-the region is made of. Expected values come from the fixture's tables or config files.
-"""
+"""The cover and key messages (analysis.content.cover) on the fake processed folder."""
 
 from __future__ import annotations
 
@@ -14,22 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from report_fixtures import make_processed
+from report_fixtures import make_processed, report_context
+from text_checks import NUMBER, allowed_numbers
 
 from analysis import data, paths
-from analysis.content import cover, quality, scorecard, sections
-from analysis.present import plots
-from analysis.present.blocks import Html
-from analysis.publish.render import CSS_FILE
-
-
-@pytest.fixture(scope="module")
-def processed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_processed(tmp_path_factory.mktemp("processed"), demo=True)
-
-
-def _ctx(processed: Path, level: str, region: str) -> data.ReportContext:
-    return data.context(processed, level, region, "2026-01-02")
+from analysis.content import cover, quality, scorecard
 
 
 def _with_regions(ctx: data.ReportContext, regions: pd.DataFrame, level: str, name: str):
@@ -48,11 +33,45 @@ def _provinces(ctx: data.ReportContext) -> pd.DataFrame:
     return regions[regions["region_level"] == "provincie"]
 
 
-# --- cover ------------------------------------------------------------------------------------
+def test_cover(utrecht: data.ReportContext) -> None:
+    page = cover.cover_html(utrecht)
+    assert page.startswith('<section class="cover">')
+    title = re.search(r"<h1[^>]*>(.*?)</h1>", page).group(1)
+    assert re.sub(r"<[^>]+>", "", title) == "Kiezen voor bèta en techniek in\u00a0Utrecht"
+    for label, fact in (
+        ("Niveau", "provincie"),
+        ("Landsdeel", "Noordvleugel"),
+        ("Meest recente schooljaar", "2023/24"),
+        ("Gemaakt op", "2 januari 2026"),
+    ):
+        assert f'<th scope="row">{label}</th><td>{fact}</td>' in page
+    assert '<div class="demo-banner" role="note">' in page
+
+
+def test_cover_without_demo_has_no_banner(tmp_path: Path) -> None:
+    folder = make_processed(tmp_path / "real", demo=False)
+    ctx = data.context(folder, "corop", "Twente", "2026-01-02")
+    assert "demo-banner" not in cover.cover_html(ctx)
+
+
+@pytest.mark.parametrize(
+    ("level", "region"), [("provincie", "Utrecht"), ("corop", "Twente"), ("nederland", "Nederland")]
+)
+def test_kernboodschappen_numbers_equal_table_values(
+    processed: Path, level: str, region: str
+) -> None:
+    ctx = data.context(processed, level, region, "2026-01-02")
+    messages = cover.kernboodschappen(ctx)
+    assert 4 <= len(messages) <= 6
+    allowed = allowed_numbers(scorecard.scorecard_frame(ctx))
+    for message in messages:
+        for token in NUMBER.findall(message):
+            assert token in allowed, (token, message)
+    assert region in messages[0]
 
 
 def test_cover_of_a_landsdeel_names_its_provinces(processed: Path) -> None:
-    ctx = _ctx(processed, "landsdeel", "Noord")
+    ctx = report_context(processed, "landsdeel", "Noord")
     facts = _facts(cover.cover_html(ctx))
     provinces = _provinces(ctx)
     expected = provinces.loc[provinces["landsdeel"] == "Noord", "region"].tolist()
@@ -62,7 +81,7 @@ def test_cover_of_a_landsdeel_names_its_provinces(processed: Path) -> None:
 
 
 def test_cover_of_nederland_has_no_landsdeel_and_no_self_comparison(processed: Path) -> None:
-    page = cover.cover_html(_ctx(processed, "nederland", "Nederland"))
+    page = cover.cover_html(report_context(processed, "nederland", "Nederland"))
     facts = _facts(page)
     assert facts["Niveau"] == "landelijk"
     assert "Landsdeel" not in facts and "Provincies" not in facts
@@ -71,7 +90,7 @@ def test_cover_of_nederland_has_no_landsdeel_and_no_self_comparison(processed: P
 
 
 def test_cover_of_a_pact_states_its_landsdeel_and_provinces(processed: Path) -> None:
-    ctx = _ctx(processed, "regiopact", "Twente")
+    ctx = report_context(processed, "regiopact", "Twente")
     facts = _facts(cover.cover_html(ctx))
     assert facts["Landsdeel"] == "Oost" and facts["Provincie"] == "Overijssel"
     assert "vergelijkt met Nederland, met de andere regionale techniekpacten" in (
@@ -80,7 +99,7 @@ def test_cover_of_a_pact_states_its_landsdeel_and_provinces(processed: Path) -> 
 
 
 def test_cover_of_a_pact_across_landsdelen_names_them_all(processed: Path) -> None:
-    ctx = _ctx(processed, "regiopact", "Twente")
+    ctx = report_context(processed, "regiopact", "Twente")
     regions = ctx.data.regions.copy()
     at = regions.index[(regions["region_level"] == "regiopact") & (regions["region"] == "Twente")]
     regions.loc[at, "landsdeel"] = pd.NA
@@ -92,48 +111,8 @@ def test_cover_of_a_pact_across_landsdelen_names_them_all(processed: Path) -> No
     assert facts["Landsdeel"] == "verspreid over Oost en Noordvleugel"
 
 
-# --- peers named by level ----------------------------------------------------------------------
-
-
-def test_peers_section_heading_fits_the_level(processed: Path) -> None:
-    nl = sections.peers_section(_ctx(processed, "nederland", "Nederland"))[0].html
-    assert "<h2>Verschillen tussen de provincies</h2>" in nl
-    assert "Vergelijking" not in nl
-    assert html.escape("niet met andere regio's vergeleken") in nl
-    ld = sections.peers_heading(_ctx(processed, "landsdeel", "Noord")).html
-    assert "<h2>Vergelijking met de andere landsdelen</h2>" in ld
-    pv = sections.peers_heading(_ctx(processed, "provincie", "Utrecht")).html
-    assert "<h2>Vergelijking met de andere provincies</h2>" in pv
-
-
-def test_trend_charts_name_the_peers_by_level(processed: Path) -> None:
-    noord = _ctx(processed, "landsdeel", "Noord")
-    lines = sections._trend_lines(noord, "mbo_techniek")
-    peers = [line.label for line in lines if line.role == "peer"]
-    regions = noord.data.regions
-    assert len(peers) == (regions["region_level"] == "landsdeel").sum() - 1
-    assert set(peers) == {"Andere landsdelen"}
-    (chart,) = [b for b in sections.level_section(noord, "mbo") if isinstance(b, plots.Chart)]
-    assert "Noord vergeleken met Nederland en de andere landsdelen" in chart.alt
-    assert "regio's" not in chart.alt.split(".")[1]  # the title (the alt's second sentence)
-    utrecht = _ctx(processed, "provincie", "Utrecht")
-    labels = {line.label for line in sections._trend_lines(utrecht, "mbo_techniek")}
-    assert "Andere provincies in Noordvleugel" in labels  # landsdeel name keeps its capital
-
-
-def test_scorecard_intro_and_caption_fit_the_level(processed: Path) -> None:
-    nl = scorecard.scorecard_html(_ctx(processed, "nederland", "Nederland"))
-    intro = re.search(r'<p class="tp-intro">(.*?)</p>', nl).group(1)
-    assert "landelijke waarde" in intro and "plaats" not in intro
-    assert "Plaats 1" not in nl and "Nederland</th>" not in nl
-    ld = scorecard.scorecard_html(_ctx(processed, "landsdeel", "Noord"))
-    assert "plaats van Noord onder de landsdelen." in ld and "binnen landsdeel" not in ld
-    pv = scorecard.scorecard_html(_ctx(processed, "provincie", "Utrecht"))
-    assert "onder de provincies, ook binnen landsdeel Noordvleugel." in pv
-
-
 def test_key_message_ranks_a_landsdeel_among_the_landsdelen(processed: Path) -> None:
-    ctx = _ctx(processed, "landsdeel", "Noord")
+    ctx = report_context(processed, "landsdeel", "Noord")
     derived = pd.read_parquet(processed / paths.DERIVED_FILE)
     rows = derived[
         (derived["region_code"] == ctx.region.code)
@@ -151,11 +130,8 @@ def test_key_message_ranks_a_landsdeel_among_the_landsdelen(processed: Path) -> 
     assert not any("hetzelfde niveau" in m for m in messages)
 
 
-# --- data quality and provenance ---------------------------------------------------------------
-
-
 def test_cbs_landsdeel_report_states_the_cbs_composition(processed: Path) -> None:
-    ctx = _ctx(processed, "provincie", "Utrecht")
+    ctx = report_context(processed, "provincie", "Utrecht")
     config = yaml.safe_load(paths.REGIONS_CONFIG.read_text(encoding="utf-8"))
     cbs = config["landsdelen"]["cbs"]["regions"]
     code_of = dict(zip(_provinces(ctx)["region"], _provinces(ctx)["region_code"], strict=True))
@@ -180,23 +156,3 @@ def test_cbs_landsdeel_report_states_the_cbs_composition(processed: Path) -> Non
     }
     own = quality.landsdeel_table(_with_regions(ctx, regions, "provincie", "Utrecht"))
     assert "<td>Noordvleugel</td>" in own and "West-Nederland" not in own  # Techniekpact scheme
-
-
-def test_caveats_and_warnings_are_kept_together_and_escaped(processed: Path) -> None:
-    blocks = quality.quality_section(_ctx(processed, "provincie", "Utrecht"))
-    kept = [b.html for b in blocks if isinstance(b, Html) and "tp-keep" in b.html]
-    assert kept and kept[0].startswith('<section class="tp-keep"><h3>Kanttekeningen</h3><ul>')
-    assert "(&lt;5)" in kept[0] and "(<5)" not in kept[0]
-    block = quality.kept_list("T", ["<b>x</b>", "y"], intro="a & b", outro="z").html
-    assert block == (
-        '<section class="tp-keep"><h3>T</h3><p>a &amp; b</p>'
-        "<ul><li>&lt;b&gt;x&lt;/b&gt;</li><li>y</li></ul><p>z</p></section>"
-    )
-
-
-def test_print_css_keeps_lists_whole_and_lets_long_tables_break() -> None:
-    css = re.sub(r"\s+", " ", CSS_FILE.read_text(encoding="utf-8"))
-    media = css[css.index("@media print") :]
-    assert re.search(r"\.tp-keep \{ break-inside: avoid;", media)
-    assert re.search(r"table\.tp-table\.tp-long[^{]*\{ break-inside: auto;", media)
-    assert re.search(r"li:nth-last-child\(-n\+2\) \{ break-before: avoid;", media)

@@ -1,0 +1,41 @@
+"""Loading the processed folder and checking report parameters (analysis.data)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis import data
+
+
+def test_unknown_region_lists_close_matches(processed: Path) -> None:
+    with pytest.raises(data.ReportParameterError, match=r"'Utrech'.*did you mean: Utrecht"):
+        data.context(processed, "provincie", "Utrech")
+
+
+def test_unknown_level_lists_close_matches(processed: Path) -> None:
+    with pytest.raises(data.ReportParameterError, match=r"provincies.*did you mean: provincie"):
+        data.context(processed, "provincies", "Utrecht")
+
+
+def test_region_at_another_level_is_named(processed: Path) -> None:
+    with pytest.raises(data.ReportParameterError, match="exists at level: corop, regiopact"):
+        data.context(processed, "provincie", "Twente")
+
+
+@pytest.mark.parametrize("name", ['"); import os; os.system("x")#', "../../etc/passwd"])
+def test_hostile_region_names_are_plain_data(processed: Path, name: str) -> None:
+    with pytest.raises(data.ReportParameterError, match="unknown region"):
+        data.context(processed, "provincie", name)
+
+
+def test_bad_date_and_missing_files(processed: Path, tmp_path: Path) -> None:
+    with pytest.raises(data.ReportParameterError, match="not an ISO date"):
+        data.context(processed, "provincie", "Utrecht", "2-1-2026")
+    with pytest.raises(data.ReportParameterError, match=r"indicators\.parquet is missing"):
+        data.context(tmp_path, "provincie", "Utrecht")
+
+
+def test_processed_data_is_read_once(processed: Path) -> None:
+    assert data.load_processed(processed) is data.load_processed(processed)
