@@ -6,28 +6,12 @@ picks the format from a file's content, never from its name.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from analysis.errors import DataError
-from analysis.ingest.rawfile import Sniffed, sniff
+from analysis.ingest.rawfile import Sniffed, SourceFormat, sniff
 
-
-@dataclass(frozen=True)
-class SourceFormat:
-    """One release format of one publisher dataset."""
-
-    id: str  # e.g. 'duo_vo_exam_2019' (dataset + release)
-    dataset: str  # e.g. 'duo_vo_exam'
-    # 'counts' (tidy COUNT_COLUMNS frame) | 'reference' (lookup) | 'geometry' | 'metadata'
-    role: str
-    description: str  # what the file is, for the manifest and error messages
-    signature: str  # the header columns that identify it, for error messages
-    matches: Callable[[Sniffed], bool]
-    read: Callable[[Sniffed], pd.DataFrame]
+__all__ = ["SourceFormat", "all_formats", "identify"]
 
 
 def all_formats() -> list[SourceFormat]:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.errors import DataError
-from analysis.ingest import SourceFormat
-from analysis.ingest.rawfile import Sniffed, read_records, read_rows, require_columns
+from analysis.ingest.rawfile import Sniffed, SourceFormat, read_records, read_rows, require_columns
 
 WOONPLAATS_HEADER = (
     "Woonplaatscode",

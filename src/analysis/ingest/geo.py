@@ -15,8 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import DataError
-from analysis.ingest import SourceFormat
-from analysis.ingest.rawfile import Sniffed, read_rows
+from analysis.ingest.rawfile import Sniffed, SourceFormat, read_rows
 from analysis.regions.names import province_code
 
 # The koppeltabel header has the typo 'gemeentCode'; a corrected release would say 'gemeenteCode'.

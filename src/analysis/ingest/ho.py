@@ -34,7 +34,7 @@ import re
 import pandas as pd
 
 from analysis.errors import DataError
-from analysis.ingest import SourceFormat, ho_rules
+from analysis.ingest import ho_rules
 from analysis.ingest.cells import (
     YEAR_COLUMN,
     Where,
@@ -44,7 +44,7 @@ from analysis.ingest.cells import (
     text,
     validate,
 )
-from analysis.ingest.rawfile import Sniffed, read_records, read_rows, require_columns
+from analysis.ingest.rawfile import Sniffed, SourceFormat, read_records, read_rows, require_columns
 from analysis.store import schema
 
 DATASETS = {

@@ -9,8 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.errors import DataError
-from analysis.ingest import SourceFormat
-from analysis.ingest.rawfile import Sniffed, read_rows, require_columns
+from analysis.ingest.rawfile import Sniffed, SourceFormat, read_rows, require_columns
 
 COLUMNS = {
     "BRIN NUMMER": "institution_code",

@@ -21,9 +21,8 @@ import re
 
 import pandas as pd
 
-from analysis.ingest import SourceFormat
 from analysis.ingest.cells import Where, parse_counts, text, validate
-from analysis.ingest.rawfile import Sniffed, read_rows, require_columns
+from analysis.ingest.rawfile import Sniffed, SourceFormat, read_rows, require_columns
 from analysis.store import schema
 
 DATASET = "duo_mbo_students"

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,20 @@ class Sniffed:
     delimiter: str = ";"
     header: tuple[str, ...] = field(default_factory=tuple)
     json_keys: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class SourceFormat:
+    """One release format of one publisher dataset."""
+
+    id: str  # e.g. 'duo_vo_exam_2019' (dataset + release)
+    dataset: str  # e.g. 'duo_vo_exam'
+    # 'counts' (tidy COUNT_COLUMNS frame) | 'reference' (lookup) | 'geometry' | 'metadata'
+    role: str
+    description: str  # what the file is, for the manifest and error messages
+    signature: str  # the header columns that identify it, for error messages
+    matches: Callable[[Sniffed], bool]
+    read: Callable[[Sniffed], pd.DataFrame]
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:

@@ -12,8 +12,7 @@ from functools import partial
 import pandas as pd
 
 from analysis.errors import DataError
-from analysis.ingest import SourceFormat
-from analysis.ingest.rawfile import Sniffed, read_rows, require_columns
+from analysis.ingest.rawfile import Sniffed, SourceFormat, read_rows, require_columns
 from analysis.store import schema
 
 SUPPRESSED = "<5"
