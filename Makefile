@@ -56,9 +56,10 @@ test: setup ## Run the test suite (real-data tests skip without ../shared/data)
 test-slow: setup ## The long tests: soak runs, full batches
 	$(BIN)/python -m pytest -q -m slow
 
-lint: setup ## ruff on code and notebooks
+lint: setup ## ruff on code and notebooks; deptry: every import in src is a declared dependency
 	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/deptry src
 
 bench: setup ## Benchmarks (print figures, assert nothing)
 	$(BIN)/python benchmarks/bench_process.py

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
+from pathlib import Path
 
 import yaml
 
@@ -56,3 +59,17 @@ def test_lock_pins_every_declared_dependency() -> None:
     lab_only = {"jupyterlab", "jupyterlab-language-pack-nl-nl", "jupytext"}
     missing = sorted(set(core_and_dev) - pinned - lab_only)
     assert missing == [], f"declared but not pinned in locks/requirements.lock: {missing}"
+
+
+def test_every_module_src_imports_is_declared() -> None:
+    """deptry on src/: no import of an undeclared or merely transitive dependency, and no
+    declared dependency left unused (configured in pyproject.toml [tool.deptry])."""
+    deptry = Path(sys.executable).with_name("deptry")
+    result = subprocess.run(
+        [str(deptry), "src", "--no-ansi"],
+        cwd=paths.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
