@@ -21,13 +21,33 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    fetch = sub.add_parser("fetch", help="download the raw files, verified against checksums")
+    fetch = sub.add_parser(
+        "fetch", help="install the files the data lock pins (--update: take the newest releases)"
+    )
     fetch.add_argument("--raw-dir", type=Path, default=paths.RAW_DIR)
+    fetch.add_argument(
+        "--lock", type=Path, default=None, help="the data lock (default: config/data-lock.yaml)"
+    )
     fetch.add_argument("--mirror", help="a folder or http(s) URL serving the same files")
+    fetch.add_argument(
+        "--duo-portal",
+        help="base URL of DUO's CKAN portal (default: https://onderwijsdata.duo.nl)",
+    )
+    fetch.add_argument(
+        "--update",
+        action="store_true",
+        help="ask the catalogues for the newest releases, verify them, print what changed "
+        "and write the new lock",
+    )
     fetch.add_argument(
         "--allow-offline",
         action="store_true",
         help="when nothing can be downloaded, warn and exit 0 (processing then uses demo data)",
+    )
+    fetch.add_argument(
+        "--allow-partial",
+        action="store_true",
+        help="when some files cannot be had, warn and exit 0 (reports name the missing sources)",
     )
 
     process = sub.add_parser("process", help="raw files -> processed store, manifest, indicators")
@@ -64,9 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
         if args.command == "fetch":
-            from analysis.fetch import run_fetch
-
-            return run_fetch(args.raw_dir, mirror=args.mirror, allow_offline=args.allow_offline)
+            return _fetch(args)
         if args.command == "process":
             from analysis.store.process import run_process
 
@@ -87,6 +105,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"techniekpact {args.command}: error: {exc}", file=sys.stderr)
         return 2
     return 1
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from analysis.fetch import run_fetch, run_update
+
+    portals = {"duo": args.duo_portal} if args.duo_portal else {}
+    if args.update:
+        return run_update(args.raw_dir, lock_path=args.lock, portals=portals)
+    return run_fetch(
+        args.raw_dir,
+        mirror=args.mirror,
+        allow_offline=args.allow_offline,
+        allow_partial=args.allow_partial,
+        lock_path=args.lock,
+        portals=portals,
+    )
 
 
 if __name__ == "__main__":

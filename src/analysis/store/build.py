@@ -21,6 +21,7 @@ import pandera.errors
 
 from analysis import paths
 from analysis.errors import DataError, TechniekpactError
+from analysis.fetch.pinned import missing_titles, read_state
 from analysis.ingest import SourceFormat, identify
 from analysis.provenance import code_version, sha256_file
 from analysis.store import schema
@@ -58,23 +59,23 @@ def read_all(
 
 
 def _add_provenance(result: FileResult) -> None:
-    """Publisher, URL, licence and vintage from the download registry, matched by checksum."""
-    entry = _registry_by_sha().get(result.sha256)
+    """Publisher, URL, licence and vintage from the data lock, matched by checksum."""
+    entry = _lock_by_sha().get(result.sha256)
     if entry is None:
         result.warnings.append(
-            "not in the download registry (config/sources.yaml): provenance unknown, "
+            "not in the data lock (config/data-lock.yaml): provenance unknown, "
             "checksum not verified against a published one"
         )
         return
     result.publisher, result.licence, result.vintage = entry.publisher, entry.licence, entry.vintage
-    result.url = (entry.urls or (entry.page,))[0]
+    result.url = entry.url
 
 
 @functools.cache
-def _registry_by_sha() -> dict:
-    from analysis.fetch import load_registry
+def _lock_by_sha() -> dict:
+    from analysis.fetch.pinned import provenance_by_sha
 
-    return {entry.sha256: entry for entry in load_registry()}
+    return provenance_by_sha()
 
 
 def _summarise_counts(result: FileResult, frame: pd.DataFrame) -> None:
@@ -176,6 +177,7 @@ def build_processed(
         "code_version": code_version(),
         "raw_dir": str(raw_dir.resolve()),
         "inputs": [asdict(result) for result, _, _ in done],
+        "missing_sources": [] if demo else _missing_sources(raw_dir),
         "warnings": global_warnings,
         "outputs": {},
     }
@@ -185,7 +187,16 @@ def build_processed(
         _report_errors([f"{processed_dir}: the outputs could not be written: {exc}"], processed_dir)
         return False
     _print_summary(done, demo)
+    if manifest["missing_sources"]:
+        titles = "; ".join(missing_titles(manifest["missing_sources"]))
+        print(f"LET OP: ontbrekende bronnen, niet in deze cijfers: {titles}.", file=sys.stderr)
     return True
+
+
+def _missing_sources(raw_dir: Path) -> list[dict]:
+    """The locked sources the last ``techniekpact fetch`` could not install in this raw dir."""
+    state = read_state(raw_dir)
+    return list(state.get("missing", [])) if state else []
 
 
 def _install(

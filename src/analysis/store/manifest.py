@@ -33,7 +33,7 @@ class FileResult:
     dataset: str = ""
     role: str = ""
     description: str = ""
-    publisher: str = ""  # from the download registry, matched by sha256
+    publisher: str = ""  # from the data lock, matched by sha256
     url: str = ""
     licence: str = ""
     vintage: str = ""
