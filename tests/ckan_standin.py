@@ -67,9 +67,11 @@ class CkanStandIn:
         self._httpd.shutdown()
         self._httpd.server_close()
 
-    def serve(self, dataset: str, name: str, data: bytes, **meta: object) -> Served:
+    def serve(
+        self, dataset: str, name: str, data: bytes, package_id: str | None = None, **meta: object
+    ) -> Served:
         """Add (or replace, same dataset and name) a resource."""
-        self.packages.setdefault(dataset, str(uuid.uuid4()))
+        self.packages.setdefault(dataset, package_id or str(uuid.uuid4()))
         self.resources = [r for r in self.resources if (r.dataset, r.name) != (dataset, name)]
         served = Served(dataset, name, data, **meta)  # type: ignore[arg-type]
         self.resources.append(served)
@@ -208,32 +210,37 @@ def crlf(data: bytes) -> bytes:
     return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
 
-# The three resources of DUO's portal that ../shared/data holds (as LF copies).
+# The three resources of DUO's portal that ../shared/data holds (as LF copies), with the
+# portal's package and resource ids (from the download URLs), so that the lock's URLs,
+# re-based onto the stand-in by --duo-portal, find them.
 SHARED_PORTAL_FILES = {
-    (
-        "p02ho1ejrs",
-        "eerstejaarsingeschrevenengeslhbo.csv",
-    ): "duo/ho/hbo_eerstejaars_geslacht_2020-2024_nieuw-portaal.csv",
-    (
-        "p02ho1ejrs",
-        "eerstejaarsingeschrevenenhbo.csv",
-    ): "duo/ho/hbo_eerstejaars_opleiding_2020-2024_nieuw-portaal.csv",
-    (
-        "p01hoinges",
-        "ingeschrevenengeslhbo.csv",
-    ): "duo/ho/hbo_ingeschrevenen_geslacht_2020-2024_nieuw-portaal.csv",
+    ("p02ho1ejrs", "eerstejaarsingeschrevenengeslhbo.csv"): (
+        "duo/ho/hbo_eerstejaars_geslacht_2020-2024_nieuw-portaal.csv",
+        "eec8c988-66a6-4b06-9bcf-4038d016f2a1",
+        "5338f63e-af6a-434c-8086-c4584767c3fc",
+    ),
+    ("p02ho1ejrs", "eerstejaarsingeschrevenenhbo.csv"): (
+        "duo/ho/hbo_eerstejaars_opleiding_2020-2024_nieuw-portaal.csv",
+        "eec8c988-66a6-4b06-9bcf-4038d016f2a1",
+        "0f594842-cca9-4f17-8cbc-e502dba408b4",
+    ),
+    ("p01hoinges", "ingeschrevenengeslhbo.csv"): (
+        "duo/ho/hbo_ingeschrevenen_geslacht_2020-2024_nieuw-portaal.csv",
+        "978f900e-088e-4d27-804f-2d897c161c70",
+        "c454d7e1-b9b1-4460-b9ff-55938c85788e",
+    ),
 }
 
 
 def serve_shared(
     portal: CkanStandIn, shared: Path, datasets: set[str] | None = None
 ) -> dict[str, bytes]:
-    """Serve the shared copies as the portal does (CRLF); path -> bytes served."""
+    """Serve the shared copies as the portal does (CRLF); raw path -> bytes served."""
     served = {}
-    for (dataset, name), rel in SHARED_PORTAL_FILES.items():
+    for (dataset, name), (rel, package, resource) in SHARED_PORTAL_FILES.items():
         if datasets is not None and dataset not in datasets:
             continue
         data = crlf((shared / rel).read_bytes())
-        portal.serve(dataset, name, data)
+        portal.serve(dataset, name, data, package_id=package, id=resource)
         served[rel] = data
     return served

@@ -1,6 +1,7 @@
-"""``techniekpact fetch`` against a real HTTP server on 127.0.0.1 and mirror folders.
+"""``techniekpact fetch`` (from the data lock) against a real HTTP server on 127.0.0.1 and
+mirror folders.
 
-No test touches the internet: every official URL points at 127.0.0.1:9 (nothing listens
+No test touches the internet: every publisher URL points at 127.0.0.1:9 (nothing listens
 there) or at the loopback server. Expected checksums are computed here with hashlib on
 the bytes served, or read from SOURCES.md, never taken from the code under test.
 """
@@ -27,34 +28,32 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_registry(path: Path, files: dict[str, bytes], urls: dict[str, list[str]]) -> Path:
-    """A registry for ``files`` (relative path -> bytes) with checksums computed here."""
+def write_lock(path: Path, files: dict[str, bytes], urls: dict[str, list[str]]) -> Path:
+    """A data lock for ``files`` (relative path -> bytes) with checksums computed here."""
     entries = [
         {
             "path": rel,
+            "dataset": "duo_vo_exam",
             "sha256": sha(data),
             "size": len(data),
-            "urls": urls.get(rel, []),
-            "publisher": "test",
-            "dataset": "test",
-            "licence": "CC0",
+            "url": (urls.get(rel) or [None])[0],
             "vintage": "2024",
         }
         for rel, data in files.items()
     ]
-    path.write_text(yaml.safe_dump({"files": entries}), encoding="utf-8")
+    path.write_text(yaml.safe_dump({"version": 1, "files": entries}), encoding="utf-8")
     return path
 
 
 def raw_state(raw: Path) -> tuple[dict[str, str], list[str]]:
-    """(visible files -> sha256, hidden leftovers), ignoring the lock file."""
+    """(visible files -> sha256, hidden leftovers), ignoring fetch's own lock and state files."""
     visible: dict[str, str] = {}
     hidden: list[str] = []
     for p in raw.rglob("*"):
         if not p.is_file():
             continue
         rel = p.relative_to(raw).as_posix()
-        if rel == fetch.LOCK_FILE:
+        if rel in (fetch.LOCK_FILE, fetch.STATE_FILE):
             continue
         if any(part.startswith(".") for part in p.relative_to(raw).parts):
             hidden.append(rel)
@@ -82,10 +81,8 @@ def server(tmp_path: Path, site: dict[str, bytes]):
         yield srv
 
 
-def registry(
-    tmp_path: Path, files: dict[str, bytes], urls: dict[str, list[str]] | None = None
-) -> Path:
-    return write_registry(tmp_path / "sources.yaml", files, urls or {})
+def lock(tmp_path: Path, files: dict[str, bytes], urls: dict[str, list[str]] | None = None) -> Path:
+    return write_lock(tmp_path / "data-lock.yaml", files, urls or {})
 
 
 def expected(files: dict[str, bytes]) -> dict[str, str]:
@@ -96,24 +93,24 @@ def expected(files: dict[str, bytes]) -> dict[str, str]:
 
 
 def test_mirror_url_fetches_and_verifies(tmp_path, site, server, capsys):
-    reg = registry(tmp_path, site, {"duo/vo/a.csv": [f"{NOWHERE}/a.csv"]})
+    reg = lock(tmp_path, site, {"duo/vo/a.csv": [f"{NOWHERE}/a.csv"]})
     status = fetch.run_fetch(
-        tmp_path / "raw", mirror=server.url, allow_offline=False, registry_path=reg, **FAST
+        tmp_path / "raw", mirror=server.url, allow_offline=False, lock_path=reg, **FAST
     )
     out = capsys.readouterr().out
     assert status == 0
     assert raw_state(tmp_path / "raw") == (expected(site), [])
     assert out.count("fetched ") == 2
-    assert "official: 127.0.0.1:9 unreachable: Connection refused" in out
+    assert "publisher: 127.0.0.1:9 unreachable: Connection refused" in out
     assert "2 fetched, 0 failed" in out
 
 
 def test_official_url_is_tried_before_the_mirror(tmp_path, site, server, capsys):
     official = [f"{server.url}/duo/vo/a.csv"]
-    reg = registry(tmp_path, site, {"duo/vo/a.csv": official})
+    reg = lock(tmp_path, site, {"duo/vo/a.csv": official})
     with LoopbackServer(tmp_path / "site") as mirror:
         status = fetch.run_fetch(
-            tmp_path / "raw", mirror=mirror.url, allow_offline=False, registry_path=reg, **FAST
+            tmp_path / "raw", mirror=mirror.url, allow_offline=False, lock_path=reg, **FAST
         )
         assert mirror.hits("duo/vo/a.csv") == 0
         assert mirror.hits("geo/b.geojson") == 1
@@ -124,21 +121,20 @@ def test_official_url_is_tried_before_the_mirror(tmp_path, site, server, capsys)
 
 
 def test_mirror_folder_and_file_url(tmp_path, site, capsys):
-    reg = registry(tmp_path, site)
+    reg = lock(tmp_path, site)
     for n, mirror in enumerate([str(tmp_path / "site"), (tmp_path / "site").as_uri()]):
         raw = tmp_path / f"raw{n}"
-        status = fetch.run_fetch(raw, mirror=mirror, allow_offline=False, registry_path=reg)
+        status = fetch.run_fetch(raw, mirror=mirror, allow_offline=False, lock_path=reg)
         assert status == 0
         assert raw_state(raw) == (expected(site), [])
     assert capsys.readouterr().out.count("from mirror") == 4
 
 
 def test_mirror_folder_files_are_linked_not_copied(tmp_path, site):
-    reg = registry(tmp_path, site)
+    reg = lock(tmp_path, site)
     raw = tmp_path / "raw"
     assert (
-        fetch.run_fetch(raw, mirror=str(tmp_path / "site"), allow_offline=False, registry_path=reg)
-        == 0
+        fetch.run_fetch(raw, mirror=str(tmp_path / "site"), allow_offline=False, lock_path=reg) == 0
     )
     for relative in ("duo/vo/a.csv", "geo/b.geojson"):
         assert (raw / relative).is_symlink()
@@ -146,13 +142,13 @@ def test_mirror_folder_files_are_linked_not_copied(tmp_path, site):
 
 
 def test_present_files_are_verified_not_fetched_again(tmp_path, site, server, capsys):
-    reg = registry(tmp_path, site)
+    reg = lock(tmp_path, site)
     raw = tmp_path / "raw"
-    assert fetch.run_fetch(raw, mirror=server.url, allow_offline=False, registry_path=reg) == 0
+    assert fetch.run_fetch(raw, mirror=server.url, allow_offline=False, lock_path=reg) == 0
     inode = (raw / "duo/vo/a.csv").stat().st_ino
     requests_before = len(server.log)
     capsys.readouterr()
-    assert fetch.run_fetch(raw, mirror=server.url, allow_offline=False, registry_path=reg) == 0
+    assert fetch.run_fetch(raw, mirror=server.url, allow_offline=False, lock_path=reg) == 0
     out = capsys.readouterr().out
     assert len(server.log) == requests_before  # nothing downloaded
     assert out.count("already present, verified") == 2
@@ -161,34 +157,33 @@ def test_present_files_are_verified_not_fetched_again(tmp_path, site, server, ca
 
 
 def test_wrong_file_present_is_moved_aside_then_refetched(tmp_path, site, capsys):
-    reg = registry(tmp_path, site)
+    reg = lock(tmp_path, site)
     raw = tmp_path / "raw"
     (raw / "duo/vo").mkdir(parents=True)
     (raw / "duo/vo/a.csv").write_bytes(b"edited by hand\n")
-    status = fetch.run_fetch(
-        raw, mirror=str(tmp_path / "site"), allow_offline=False, registry_path=reg
-    )
+    status = fetch.run_fetch(raw, mirror=str(tmp_path / "site"), allow_offline=False, lock_path=reg)
     out = capsys.readouterr().out
     assert status == 0
     visible, hidden = raw_state(raw)
     assert visible == expected(site)
     assert len(hidden) == 1 and hidden[0].startswith(".quarantine/duo/vo/a.csv.")
     assert (raw / hidden[0]).read_bytes() == b"edited by hand\n"  # kept, not overwritten
-    assert "checksum mismatch" in out and "moved aside to .quarantine/duo/vo/a.csv." in out
+    assert "present with other bytes (got 15 bytes" in out
+    assert "moved aside to .quarantine/duo/vo/a.csv." in out
 
 
 def test_wrong_file_present_and_no_source_fails(tmp_path, site, capsys):
-    reg = registry(tmp_path, site)
+    reg = lock(tmp_path, site)
     raw = tmp_path / "raw"
     (raw / "geo").mkdir(parents=True)
     (raw / "geo/b.geojson").write_bytes(b"{}")
-    status = fetch.run_fetch(raw, mirror=None, allow_offline=False, registry_path=reg)
+    status = fetch.run_fetch(raw, mirror=None, allow_offline=False, lock_path=reg)
     captured = capsys.readouterr()
     assert status == 1
     visible, hidden = raw_state(raw)
     assert visible == {}
     assert [h.split(".geojson")[0] for h in hidden] == [".quarantine/geo/b"]
-    assert "no official download URL and no --mirror given" in captured.out
+    assert "no publisher URL or known copy (mirror only), no --mirror" in captured.out
     assert "geo/b.geojson" in captured.err
 
 
@@ -197,9 +192,9 @@ def test_wrong_file_present_and_no_source_fails(tmp_path, site, capsys):
 
 def test_5xx_is_retried_then_verified(tmp_path, site, server, capsys):
     server.fault("duo/vo/a.csv", "status", status=503, times=2)
-    reg = registry(tmp_path, site)
+    reg = lock(tmp_path, site)
     status = fetch.run_fetch(
-        tmp_path / "raw", mirror=server.url, allow_offline=False, registry_path=reg, retries=2
+        tmp_path / "raw", mirror=server.url, allow_offline=False, lock_path=reg, retries=2
     )
     assert status == 0
     assert server.hits("duo/vo/a.csv") == 3
@@ -209,9 +204,9 @@ def test_5xx_is_retried_then_verified(tmp_path, site, server, capsys):
 
 def test_5xx_beyond_the_retries_fails_cleanly(tmp_path, site, server, capsys):
     server.fault("duo/vo/a.csv", "status", status=500)
-    reg = registry(tmp_path, site)
+    reg = lock(tmp_path, site)
     status = fetch.run_fetch(
-        tmp_path / "raw", mirror=server.url, allow_offline=True, registry_path=reg, retries=1
+        tmp_path / "raw", mirror=server.url, allow_offline=True, lock_path=reg, retries=1
     )
     captured = capsys.readouterr()
     assert status == 1  # partial: b was fetched, so --allow-offline does not apply
@@ -224,9 +219,9 @@ def test_5xx_beyond_the_retries_fails_cleanly(tmp_path, site, server, capsys):
 
 def test_truncated_body_is_retried(tmp_path, site, server):
     server.fault("duo/vo/a.csv", "truncate", times=1)
-    reg = registry(tmp_path, site)
+    reg = lock(tmp_path, site)
     status = fetch.run_fetch(
-        tmp_path / "raw", mirror=server.url, allow_offline=False, registry_path=reg, retries=1
+        tmp_path / "raw", mirror=server.url, allow_offline=False, lock_path=reg, retries=1
     )
     assert status == 0
     assert server.hits("duo/vo/a.csv") == 2
@@ -235,9 +230,9 @@ def test_truncated_body_is_retried(tmp_path, site, server):
 
 def test_truncated_body_always_leaves_nothing(tmp_path, site, server, capsys):
     server.fault("duo/vo/a.csv", "truncate")
-    reg = registry(tmp_path, site)
+    reg = lock(tmp_path, site)
     status = fetch.run_fetch(
-        tmp_path / "raw", mirror=server.url, allow_offline=False, registry_path=reg, **FAST
+        tmp_path / "raw", mirror=server.url, allow_offline=False, lock_path=reg, **FAST
     )
     assert status == 1
     assert "transfer broken (incomplete body)" in capsys.readouterr().out
@@ -246,9 +241,9 @@ def test_truncated_body_always_leaves_nothing(tmp_path, site, server, capsys):
 
 def test_wrong_checksum_download_leaves_nothing(tmp_path, site, server, capsys):
     server.fault("duo/vo/a.csv", "corrupt")
-    reg = registry(tmp_path, site)
+    reg = lock(tmp_path, site)
     status = fetch.run_fetch(
-        tmp_path / "raw", mirror=server.url, allow_offline=False, registry_path=reg, **FAST
+        tmp_path / "raw", mirror=server.url, allow_offline=False, lock_path=reg, **FAST
     )
     assert status == 1
     assert "checksum mismatch" in capsys.readouterr().out
@@ -256,24 +251,41 @@ def test_wrong_checksum_download_leaves_nothing(tmp_path, site, server, capsys):
 
 
 def test_wrong_checksum_in_mirror_folder_leaves_nothing(tmp_path, site, capsys):
-    reg = registry(tmp_path, site)
+    reg = lock(tmp_path, site)
     (tmp_path / "site/geo/b.geojson").write_bytes(b"{}")  # the mirror holds other bytes
     status = fetch.run_fetch(
-        tmp_path / "raw", mirror=str(tmp_path / "site"), allow_offline=False, registry_path=reg
+        tmp_path / "raw", mirror=str(tmp_path / "site"), allow_offline=False, lock_path=reg
     )
     assert status == 1
     assert "checksum mismatch: got 2 bytes" in capsys.readouterr().out
     assert raw_state(tmp_path / "raw") == ({"duo/vo/a.csv": sha(site["duo/vo/a.csv"])}, [])
 
 
+def test_a_known_copy_is_tried_after_publisher_and_mirror(tmp_path, site, server, capsys):
+    reg = lock(tmp_path, site, {"duo/vo/a.csv": [f"{NOWHERE}/a.csv"]})
+    doc = yaml.safe_load(reg.read_text())
+    for item in doc["files"]:
+        item["copies"] = [f"{server.url}/{item['path']}"]
+    reg.write_text(yaml.safe_dump(doc))
+    (tmp_path / "empty").mkdir()
+    status = fetch.run_fetch(
+        tmp_path / "raw", mirror=str(tmp_path / "empty"), allow_offline=False, lock_path=reg, **FAST
+    )
+    out = capsys.readouterr().out
+    assert status == 0
+    assert raw_state(tmp_path / "raw") == (expected(site), [])
+    assert f"from {server.url}/duo/vo/a.csv, pinned bytes (after publisher: 127.0.0.1:9" in out
+    assert "mirror: not in mirror folder" in out
+
+
 def test_timeout_on_official_falls_back_to_mirror(tmp_path, site, server, capsys):
     server.fault("duo/vo/a.csv", "delay", seconds=5)
-    reg = registry(tmp_path, site, {"duo/vo/a.csv": [f"{server.url}/duo/vo/a.csv"]})
+    reg = lock(tmp_path, site, {"duo/vo/a.csv": [f"{server.url}/duo/vo/a.csv"]})
     status = fetch.run_fetch(
         tmp_path / "raw",
         mirror=str(tmp_path / "site"),
         allow_offline=False,
-        registry_path=reg,
+        lock_path=reg,
         official_timeout=0.3,
         retries=0,
     )
@@ -285,9 +297,9 @@ def test_timeout_on_official_falls_back_to_mirror(tmp_path, site, server, capsys
 
 def test_timeout_everywhere_fails(tmp_path, site, server, capsys):
     server.fault("duo/vo/a.csv", "delay", seconds=5)
-    reg = registry(tmp_path, site)
+    reg = lock(tmp_path, site)
     status = fetch.run_fetch(
-        tmp_path / "raw", mirror=server.url, allow_offline=False, registry_path=reg, **FAST
+        tmp_path / "raw", mirror=server.url, allow_offline=False, lock_path=reg, **FAST
     )
     assert status == 1
     assert "timed out" in capsys.readouterr().out
@@ -296,9 +308,9 @@ def test_timeout_everywhere_fails(tmp_path, site, server, capsys):
 
 def test_404_is_not_retried(tmp_path, site, server, capsys):
     (tmp_path / "site/duo/vo/a.csv").unlink()
-    reg = registry(tmp_path, site)
+    reg = lock(tmp_path, site)
     status = fetch.run_fetch(
-        tmp_path / "raw", mirror=server.url, allow_offline=False, registry_path=reg, retries=3
+        tmp_path / "raw", mirror=server.url, allow_offline=False, lock_path=reg, retries=3
     )
     assert status == 1
     assert server.hits("duo/vo/a.csv") == 1
@@ -311,23 +323,20 @@ def test_404_is_not_retried(tmp_path, site, server, capsys):
 
 @pytest.mark.parametrize("mirror", [None, NOWHERE, "/nonexistent/mirror"])
 def test_allow_offline_with_nothing_reachable(tmp_path, site, capsys, mirror):
-    reg = registry(tmp_path, site, {"duo/vo/a.csv": [f"{NOWHERE}/a.csv"]})
+    reg = lock(tmp_path, site, {"duo/vo/a.csv": [f"{NOWHERE}/a.csv"]})
     raw = tmp_path / "raw"
-    assert fetch.run_fetch(raw, mirror=mirror, allow_offline=True, registry_path=reg) == 0
+    assert fetch.run_fetch(raw, mirror=mirror, allow_offline=True, lock_path=reg) == 0
     captured = capsys.readouterr()
     assert "SYNTHETIC DEMO dataset" in captured.err
     assert "0 fetched, 2 failed" in captured.out
     assert raw_state(raw) == ({}, [])
-    assert fetch.run_fetch(raw, mirror=mirror, allow_offline=False, registry_path=reg) == 1
+    assert fetch.run_fetch(raw, mirror=mirror, allow_offline=False, lock_path=reg) == 1
     assert "SYNTHETIC DEMO" not in capsys.readouterr().err
 
 
 def test_unreachable_host_is_tried_once_per_run(tmp_path, site, capsys):
-    reg = registry(tmp_path, site)
-    assert (
-        fetch.run_fetch(tmp_path / "raw", mirror=NOWHERE, allow_offline=True, registry_path=reg)
-        == 0
-    )
+    reg = lock(tmp_path, site)
+    assert fetch.run_fetch(tmp_path / "raw", mirror=NOWHERE, allow_offline=True, lock_path=reg) == 0
     out = capsys.readouterr().out
     assert out.count("Connection refused (earlier in this run)") == 1
 
@@ -339,10 +348,8 @@ def test_stale_staging_from_a_killed_run_is_removed(tmp_path, site):
     raw = tmp_path / "raw"
     (raw / fetch.STAGING_DIR / "duo/vo").mkdir(parents=True)
     (raw / fetch.STAGING_DIR / "duo/vo/a.csv").write_bytes(b"half")
-    reg = registry(tmp_path, site)
-    status = fetch.run_fetch(
-        raw, mirror=str(tmp_path / "site"), allow_offline=False, registry_path=reg
-    )
+    reg = lock(tmp_path, site)
+    status = fetch.run_fetch(raw, mirror=str(tmp_path / "site"), allow_offline=False, lock_path=reg)
     assert status == 0
     assert raw_state(raw) == (expected(site), [])
 
@@ -350,9 +357,9 @@ def test_stale_staging_from_a_killed_run_is_removed(tmp_path, site):
 def test_concurrent_fetch_is_refused(tmp_path, site):
     raw = tmp_path / "raw"
     raw.mkdir()
-    reg = registry(tmp_path, site)
+    reg = lock(tmp_path, site)
     with FileLock(raw / fetch.LOCK_FILE), pytest.raises(TechniekpactError, match="another"):
-        fetch.run_fetch(raw, mirror=None, allow_offline=False, registry_path=reg)
+        fetch.run_fetch(raw, mirror=None, allow_offline=False, lock_path=reg)
 
 
 @pytest.mark.parametrize(
@@ -362,30 +369,91 @@ def test_concurrent_fetch_is_refused(tmp_path, site):
         ({"path": "../escape.csv"}, "entry 1 (../escape.csv): path must be relative"),
         ({"path": ".hidden/a.csv"}, "hidden parts"),
         ({"size": "big"}, "size must be a byte count"),
-        ({"urls": ["ftp://x/a.csv"]}, "urls must be a list of http(s) URLs"),
-        ({"licence": None}, "missing ['licence']"),
-        ({"path": "geo/b.geojson"}, "entry 2: path 'geo/b.geojson' is listed twice"),
+        ({"url": "ftp://x/a.csv"}, "url must be an http(s) URL or null"),
+        ({"dataset": None}, "missing ['dataset']"),
+        ({"got": "somewhere"}, "got must be one of ['publisher', 'mirror']"),
+        ({"mirror": {"sha256": "0" * 64, "size": 3}}, "mirror needs sha256, size and differs"),
+        ({"sha-256": "x"}, "unknown keys ['sha-256']"),
+        ({"path": "geo/b.geojson"}, "entry 2: path 'geo/b.geojson' is listed twice (also entry 1)"),
     ],
 )
-def test_registry_errors_name_the_entry(tmp_path, site, change, message):
-    reg = registry(tmp_path, site)
+def test_lock_errors_name_the_entry(tmp_path, site, change, message):
+    reg = lock(tmp_path, site)
     doc = yaml.safe_load(reg.read_text())
     doc["files"][0].update(change)
     reg.write_text(yaml.safe_dump(doc))
     with pytest.raises(ConfigError, match=re.escape(message)) as info:
-        fetch.load_registry(reg)
+        fetch.load_lock(reg)
     assert str(reg) in str(info.value)
 
 
-def test_cli_fetch_uses_the_registry(tmp_path, site, monkeypatch, capsys):
-    monkeypatch.setattr(fetch, "REGISTRY_FILE", registry(tmp_path, site))
+def test_lock_edited_into_invalid_yaml_is_named_and_nothing_is_fetched(tmp_path, site, capsys):
+    reg = lock(tmp_path, site)
+    reg.write_text(reg.read_text() + "  - path: [unclosed\n")
     raw = tmp_path / "raw"
-    status = cli.main(["fetch", "--raw-dir", str(raw), "--mirror", str(tmp_path / "site")])
+    status = cli.main(
+        ["fetch", "--raw-dir", str(raw), "--lock", str(reg), "--mirror", str(tmp_path / "site")]
+    )
+    err = capsys.readouterr().err
+    assert status == 2
+    assert f"{reg}: the data lock is not valid YAML (line " in err
+    assert "git checkout" in err
+    assert not raw.exists()
+
+
+def test_lock_listing_a_file_twice_fetches_nothing(tmp_path, site, capsys):
+    reg = lock(tmp_path, site)
+    doc = yaml.safe_load(reg.read_text())
+    doc["files"].append(dict(doc["files"][0]))
+    reg.write_text(yaml.safe_dump(doc))
+    raw = tmp_path / "raw"
+    status = cli.main(
+        ["fetch", "--raw-dir", str(raw), "--lock", str(reg), "--mirror", str(tmp_path / "site")]
+    )
+    assert status == 2
+    assert "entry 3: path 'duo/vo/a.csv' is listed twice (also entry 1)" in capsys.readouterr().err
+    assert not raw.exists()
+
+
+def test_lock_naming_an_unknown_dataset_is_an_error(tmp_path, site):
+    reg = lock(tmp_path, site)
+    doc = yaml.safe_load(reg.read_text())
+    doc["files"][1]["dataset"] = "duo_vo_exams"
+    reg.write_text(yaml.safe_dump(doc))
+    with pytest.raises(
+        ConfigError, match=r"entry 2 \(geo/b.geojson\): dataset 'duo_vo_exams' is not in"
+    ):
+        fetch.run_fetch(tmp_path / "raw", mirror=None, allow_offline=False, lock_path=reg)
+
+
+def test_cli_fetch_uses_the_lock(tmp_path, site, capsys):
+    raw = tmp_path / "raw"
+    reg = lock(tmp_path, site)
+    status = cli.main(
+        ["fetch", "--raw-dir", str(raw), "--lock", str(reg), "--mirror", str(tmp_path / "site")]
+    )
     assert status == 0
     assert raw_state(raw) == (expected(site), [])
 
 
-# --- the real registry and the real files -----------------------------------------------
+def test_files_the_lock_does_not_list_are_moved_aside(tmp_path, site, capsys):
+    raw = tmp_path / "raw"
+    (raw / "duo/ho").mkdir(parents=True)
+    (raw / "duo/ho/old_release_2015-2019.csv").write_bytes(b"A;B\n1;2\n")
+    (raw / "README.md").write_text("notes")  # documentation stays
+    reg = lock(tmp_path, site)
+    assert (
+        fetch.run_fetch(raw, mirror=str(tmp_path / "site"), allow_offline=False, lock_path=reg) == 0
+    )
+    visible, hidden = raw_state(raw)
+    assert visible == expected(site) | {"README.md": sha(b"notes")}
+    assert [h.rsplit(".", 1)[0] for h in hidden] == [".quarantine/duo/ho/old_release_2015-2019.csv"]
+    assert "not in data-lock.yaml; moved to .quarantine/duo/ho/old_release_2015-2019.csv." in (
+        capsys.readouterr().out
+    )
+
+
+# --- the real lock and the real files ----------------------------------------------------
 
 
 def _sources_md_checksums(shared: Path) -> dict[str, str]:
@@ -397,45 +465,59 @@ def _sources_md_checksums(shared: Path) -> dict[str, str]:
     }
 
 
-def test_registry_covers_every_shared_file_with_its_checksum(shared_data):
+def test_lock_covers_every_shared_file_with_its_checksum(shared_data):
+    """Every shared copy is locked: as the pinned bytes, or as the mirror copy of the
+    publisher's CRLF bytes (recomputed here from the copy)."""
     listed = _sources_md_checksums(shared_data)
-    entries = {e.path: e for e in fetch.load_registry(fetch.REGISTRY_FILE)}
+    entries = fetch.load_lock().by_path()
     assert len(listed) == 24
-    assert {p: e.sha256 for p, e in entries.items()} == listed
+    assert set(entries) == set(listed)
     for rel, entry in entries.items():
         data = (shared_data / rel).read_bytes()
-        assert (len(data), sha(data)) == (entry.size, entry.sha256), rel
-        assert entry.publisher and entry.dataset and entry.licence and entry.vintage
-        assert entry.urls or "Mirror only" in entry.note, rel
+        assert sha(data) == listed[rel], rel
+        if entry.mirror is None:
+            assert (len(data), sha(data)) == (entry.size, entry.sha256), rel
+            assert entry.url or "Mirror only" in entry.note, rel
+            assert entry.copies and entry.copies[0].startswith("https://raw.githubusercontent.com/")
+            continue
+        assert (len(data), sha(data)) == (entry.mirror.size, entry.mirror.sha256), rel
+        served = data.replace(b"\n", b"\r\n")  # DUO's portal serves CRLF
+        assert (len(served), sha(served)) == (entry.size, entry.sha256), rel
+        assert entry.url.startswith("https://onderwijsdata.duo.nl/dataset/"), rel
+        assert entry.url.endswith("/download/" + entry.resource), rel
 
 
 def test_real_files_over_http(tmp_path, shared_data, capsys):
-    doc = yaml.safe_load(fetch.REGISTRY_FILE.read_text(encoding="utf-8"))
-    for item in doc["files"]:  # official URLs point nowhere: no test reaches the internet
-        item["urls"] = [f"{NOWHERE}/{item['path']}" for _ in item.get("urls") or []]
-    reg = tmp_path / "sources.yaml"
+    doc = yaml.safe_load(fetch.DATA_LOCK.read_text(encoding="utf-8"))
+    for item in doc["files"]:  # publisher URLs point nowhere: no test reaches the internet
+        item["url"] = f"{NOWHERE}/{item['path']}" if item.get("url") else None
+        item["copies"] = []
+    reg = tmp_path / "data-lock.yaml"
     reg.write_text(yaml.safe_dump(doc), encoding="utf-8")
     raw = tmp_path / "raw"
     with LoopbackServer(shared_data) as server:
-        status = fetch.run_fetch(raw, mirror=server.url, allow_offline=False, registry_path=reg)
+        status = fetch.run_fetch(raw, mirror=server.url, allow_offline=False, lock_path=reg)
     assert status == 0
     want = _sources_md_checksums(shared_data)
     assert raw_state(raw) == (want, [])
-    assert "0 already present, 24 fetched, 0 failed" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "0 already present, 24 fetched, 0 failed" in out
+    assert out.count("mirror copy (line ends: LF (the publisher serves CRLF))") == 3
 
 
-def test_data_log_and_raw_readme_cover_the_registry():
-    """The data log names every registered file and its checksum (in full or as a…b), and
-    mentions no checksum that is not registered."""
+def test_data_log_and_raw_readme_cover_the_lock():
+    """The data log names every locked file and its checksum (in full or as a…b), and
+    mentions no checksum that is not locked."""
     log = (paths.DOCS_DIR / "data-log.md").read_text(encoding="utf-8")
     full = set(re.findall(r"\b[0-9a-f]{64}\b", log))
     short = set(re.findall(r"\b([0-9a-f]{8})…([0-9a-f]{4})\b", log))
-    entries = fetch.load_registry(fetch.REGISTRY_FILE)
+    entries = fetch.load_lock().entries
+    pinned = {e.sha256 for e in entries} | {e.mirror.sha256 for e in entries if e.mirror}
     for entry in entries:
         assert entry.path in log, entry.path
-        assert entry.sha256 in full or (entry.sha256[:8], entry.sha256[-4:]) in short, entry.path
-    registered = {e.sha256 for e in entries}
-    assert full <= registered
-    assert short <= {(d[:8], d[-4:]) for d in registered}
+        named = entry.mirror.sha256 if entry.mirror else entry.sha256
+        assert named in full or (named[:8], named[-4:]) in short, entry.path
+    assert full <= pinned
+    assert short <= {(d[:8], d[-4:]) for d in pinned}
     readme = (paths.PROJECT_ROOT / "data/raw/README.md").read_text(encoding="utf-8")
-    assert "config/sources.yaml" in readme and fetch.QUARANTINE_DIR in readme
+    assert "config/data-lock.yaml" in readme and fetch.QUARANTINE_DIR in readme

@@ -36,7 +36,9 @@ _HEADER = """\
 # null when none does: mirror only), sha256/size (the publisher's bytes, or the only known
 # bytes), years, last_modified (the portal's), retrieved (UTC), got (publisher | mirror),
 # mirror (a known mirror copy that differs only as said in `differs`; accepted too),
-# gone (the date the catalogue stopped listing the resource), vintage, origin, note.
+# copies (URLs of third-party copies of these bytes, e.g. the origin repository at a pinned
+# commit; tried after the publisher and --mirror, verified like any mirror), gone (the
+# date the catalogue stopped listing the resource), vintage, origin, note.
 """
 
 
@@ -65,6 +67,7 @@ class LockEntry:
     retrieved: str | None = None
     got: str = "publisher"
     mirror: Variant | None = None
+    copies: tuple[str, ...] = ()  # byte-identical third-party copies at a pinned commit
     gone: str | None = None
     vintage: str = ""
     origin: str = ""
@@ -173,6 +176,11 @@ def _entry(path: Path, number: int, raw: Any) -> LockEntry:
             *_checksum(path, f"{where} mirror", mirror.get("sha256"), mirror.get("size")),
             differs=_text(mirror["differs"]),
         )
+    copies = raw.get("copies") or []
+    if not isinstance(copies, list) or not all(
+        isinstance(u, str) and u.startswith(("http://", "https://")) for u in copies
+    ):
+        raise ConfigError(path, f"{where}: copies must be a list of http(s) URLs")
     optional = ("resource", "resource_id", "years", "last_modified", "retrieved", "gone")
     return LockEntry(
         path=str(rel),
@@ -182,6 +190,7 @@ def _entry(path: Path, number: int, raw: Any) -> LockEntry:
         url=url,
         got=got,
         mirror=variant,
+        copies=tuple(copies),
         **{
             key: (_text(raw[key]) or None) if raw.get(key) is not None else None for key in optional
         },
@@ -207,7 +216,9 @@ def render_lock(lock: Lock) -> str:
             value = getattr(entry, f.name)
             if f.name == "mirror" and value is not None:
                 value = {"sha256": value.sha256, "size": value.size, "differs": value.differs}
-            if value in (None, "") and f.name not in _ALWAYS:
+            if f.name == "copies":
+                value = list(value)
+            if value in (None, "", []) and f.name not in _ALWAYS:
                 continue
             item[f.name] = value
         files.append(item)

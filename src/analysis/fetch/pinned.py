@@ -12,6 +12,7 @@ name the missing sources).
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from collections.abc import Callable
@@ -77,7 +78,7 @@ def publisher_url(entry: LockEntry, config: DatasetConfig, portals: dict[str, st
 
 
 def _sources(entry: LockEntry, url: str | None, run: Run) -> list[tuple[str, str, float]]:
-    """(label, location, timeout) to try in order: the publisher, then the mirror."""
+    """(label, location, timeout) to try in order: the publisher, the mirror, known copies."""
     out = [("publisher", url, run.official_timeout)] if url else []
     if run.mirror and download.is_url(run.mirror):
         out.append(("mirror", f"{run.mirror.rstrip('/')}/{quote(entry.path)}", run.mirror_timeout))
@@ -85,6 +86,7 @@ def _sources(entry: LockEntry, url: str | None, run: Run) -> list[tuple[str, str
         out.append(
             ("mirror", str(download.mirror_folder(run.mirror) / entry.path), run.mirror_timeout)
         )
+    out += [("copy", copy, run.mirror_timeout) for copy in entry.copies]
     return out
 
 
@@ -92,7 +94,7 @@ def _obtain(entry: LockEntry, url: str | None, run: Run) -> Outcome:
     """Try each source until one delivers a verified file, installed atomically."""
     sources = _sources(entry, url, run)
     if not sources:
-        return Outcome(entry, "failed", "no publisher URL (mirror only) and no --mirror given")
+        return Outcome(entry, "failed", "no publisher URL or known copy (mirror only), no --mirror")
     reasons: list[str] = []
     replaced = False
     for label, location, timeout in sources:
@@ -217,19 +219,28 @@ def _write_state(
         {
             "path": o.entry.path,
             "dataset": o.entry.dataset,
-            "title": config.datasets[o.entry.dataset].title,
+            "title": source_title(o.entry, config),
             "reason": "replaced at the publisher" if o.replaced else "not obtained",
         }
         for o in outcomes
         if o.status == "failed"
     ]
     state = {
-        "lock": str(lock_path),
+        "lock": str(lock_path.resolve()),
         "lock_sha256": sha256_file(lock_path),
         "files": len(outcomes),
         "missing": missing,
     }
     write_text(raw_dir / STATE_FILE, json.dumps(state, indent=1, ensure_ascii=False) + "\n")
+
+
+def source_title(entry: LockEntry, config: DatasetConfig) -> str:
+    """The Dutch name of a locked file for readers: its dataset's title and its years."""
+    years = entry.years or next(
+        iter(re.findall(r"(?<!\d)(\d{4}(?:-\d{4})?)(?!\d)", entry.path)), ""
+    )
+    title = config.datasets[entry.dataset].title
+    return f"{title}, {years}" if years else title
 
 
 def read_state(raw_dir: Path) -> dict | None:
@@ -301,7 +312,7 @@ def run_fetch(
         return 0
     names = ", ".join(o.entry.path for o in failed)
     if allow_partial:
-        titles = "; ".join(dict.fromkeys(config.datasets[o.entry.dataset].title for o in failed))
+        titles = "; ".join(dict.fromkeys(source_title(o.entry, config) for o in failed))
         print(
             f"WARNING: {len(failed)} of {len(outcomes)} locked files could not be obtained: "
             f"{names}. The reports are built from the verified files and name what is "

@@ -34,6 +34,7 @@ def read_all(
     """Recognise and read every file; collect every error instead of stopping at the first."""
     done: list[tuple[FileResult, SourceFormat, pd.DataFrame]] = []
     errors: list[str] = []
+    lock_path = _lock_of(raw_dir)
     for path in files:
         rel = str(path.relative_to(raw_dir))
         result = FileResult(path=rel, sha256=checksums[rel], bytes=path.stat().st_size)
@@ -50,7 +51,7 @@ def read_all(
         result.format, result.role = fmt.id, fmt.role
         result.dataset = frame.attrs.get("dataset", fmt.dataset)
         result.description = fmt.description
-        _add_provenance(result)
+        _add_provenance(result, lock_path)
         result.rows_read = len(frame)
         result.warnings.extend(frame.attrs.get("warnings", []))
         result.notes = {k: v for k, v in frame.attrs.items() if k != "warnings"}
@@ -58,9 +59,9 @@ def read_all(
     return done, errors
 
 
-def _add_provenance(result: FileResult) -> None:
+def _add_provenance(result: FileResult, lock_path: str) -> None:
     """Publisher, URL, licence and vintage from the data lock, matched by checksum."""
-    entry = _lock_by_sha().get(result.sha256)
+    entry = _lock_by_sha(lock_path).get(result.sha256)
     if entry is None:
         result.warnings.append(
             "not in the data lock (config/data-lock.yaml): provenance unknown, "
@@ -72,10 +73,19 @@ def _add_provenance(result: FileResult) -> None:
 
 
 @functools.cache
-def _lock_by_sha() -> dict:
+def _lock_by_sha(lock_path: str) -> dict:
     from analysis.fetch.pinned import provenance_by_sha
 
-    return provenance_by_sha()
+    return provenance_by_sha(Path(lock_path))
+
+
+def _lock_of(raw_dir: Path) -> str:
+    """The lock the last fetch into ``raw_dir`` installed from (default: config/data-lock.yaml)."""
+    from analysis.fetch.lock import DATA_LOCK
+
+    state = read_state(raw_dir)
+    locked = Path(str(state.get("lock"))) if state and state.get("lock") else DATA_LOCK
+    return str(locked if locked.is_file() else DATA_LOCK)
 
 
 def _summarise_counts(result: FileResult, frame: pd.DataFrame) -> None:
