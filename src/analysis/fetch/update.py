@@ -62,7 +62,7 @@ def _now() -> str:
 
 def _read_years(staged: Path, dataset: Dataset, resource: Resource) -> str:
     """First and last year the readers find, after checking they recognise the dataset."""
-    from analysis.sources import identify
+    from analysis.ingest import identify
 
     where = f"dataset {dataset.key} ({dataset.id}), resource {resource.name}"
     try:
