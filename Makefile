@@ -10,13 +10,13 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 LOCK := locks/requirements.lock
 STAMP := $(VENV)/.setup-stamp
-# Where `make data` takes the raw files from when the official servers are out of reach:
-# a folder or an http(s) URL with the same files. ../shared/data on the team's machines.
+# Where `make data` takes the raw files from when the publishers do not serve the locked
+# bytes: a folder or an http(s) URL with the same files. ../shared/data on the team's machines.
 MIRROR ?= $(wildcard ../shared/data)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SYSTEM_PACKAGES := chromium fonts-dejavu-core poppler-utils
 
-.PHONY: help setup system-deps data process reports test test-slow lint bench lab clean
+.PHONY: help setup system-deps data update process reports test test-slow lint bench lab clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
@@ -39,14 +39,17 @@ system-deps: ## Install the Debian packages the reports need (Chromium for PDF),
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-data: setup ## Download the raw files into data/raw (verified; MIRROR=dir|url to use a mirror)
+data: setup ## Install the files the data lock pins into data/raw (verified; fails when any is missing)
 	$(BIN)/techniekpact fetch $(if $(MIRROR),--mirror $(MIRROR))
+
+update: setup ## The yearly update: newest releases from the catalogues; prints changes, writes the lock
+	$(BIN)/techniekpact fetch --update
 
 process: setup ## Raw -> processed store, manifest and indicators (demo data when no raw data)
 	$(BIN)/techniekpact process
 
 reports: setup ## The main job: data, processing and every region's report (HTML + PDF)
-	$(BIN)/techniekpact fetch $(if $(MIRROR),--mirror $(MIRROR)) --allow-offline
+	$(BIN)/techniekpact fetch $(if $(MIRROR),--mirror $(MIRROR)) --allow-partial
 	$(BIN)/techniekpact process
 	$(BIN)/techniekpact reports --level all --jobs $(JOBS)
 

@@ -111,6 +111,11 @@ def _fetch(args: argparse.Namespace) -> int:
     from analysis.fetch import run_fetch, run_update
 
     portals = {"duo": args.duo_portal} if args.duo_portal else {}
+    if args.update and (args.mirror or args.allow_offline or args.allow_partial):
+        raise TechniekpactError(
+            "--update asks the publishers' catalogues; --mirror, --allow-offline and "
+            "--allow-partial are for `techniekpact fetch` from the lock"
+        )
     if args.update:
         return run_update(args.raw_dir, lock_path=args.lock, portals=portals)
     return run_fetch(
