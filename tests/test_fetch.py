@@ -321,11 +321,13 @@ def test_404_is_not_retried(tmp_path, site, server, capsys):
 # --- offline -----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("flag", ["allow_offline", "allow_partial"])
 @pytest.mark.parametrize("mirror", [None, NOWHERE, "/nonexistent/mirror"])
-def test_allow_offline_with_nothing_reachable(tmp_path, site, capsys, mirror):
+def test_allow_offline_with_nothing_reachable(tmp_path, site, capsys, mirror, flag):
     reg = lock(tmp_path, site, {"duo/vo/a.csv": [f"{NOWHERE}/a.csv"]})
     raw = tmp_path / "raw"
-    assert fetch.run_fetch(raw, mirror=mirror, allow_offline=True, lock_path=reg) == 0
+    offline = {"allow_offline": False, "allow_partial": False} | {flag: True}
+    assert fetch.run_fetch(raw, mirror=mirror, lock_path=reg, **offline) == 0
     captured = capsys.readouterr()
     assert "SYNTHETIC DEMO dataset" in captured.err
     assert "0 fetched, 2 failed" in captured.out
@@ -424,6 +426,47 @@ def test_lock_naming_an_unknown_dataset_is_an_error(tmp_path, site):
         ConfigError, match=r"entry 2 \(geo/b.geojson\): dataset 'duo_vo_exams' is not in"
     ):
         fetch.run_fetch(tmp_path / "raw", mirror=None, allow_offline=False, lock_path=reg)
+
+
+def test_partial_with_allow_partial_warns_in_dutch_and_exits_0(tmp_path, site, capsys):
+    reg = lock(tmp_path, site)
+    (tmp_path / "site/geo/b.geojson").unlink()
+    raw = tmp_path / "raw"
+    status = fetch.run_fetch(
+        raw, mirror=str(tmp_path / "site"), allow_offline=False, allow_partial=True, lock_path=reg
+    )
+    err = capsys.readouterr().err
+    assert status == 0
+    assert "1 of 2 locked files could not be obtained: geo/b.geojson" in err
+    assert "Ontbrekende bronnen: Examenkandidaten en geslaagden vo (DUO)." in err
+    assert [m["path"] for m in fetch.read_state(raw)["missing"]] == ["geo/b.geojson"]
+
+
+def test_duo_portal_rebases_the_locked_urls_onto_another_host():
+    from analysis.fetch.datasets import load_datasets
+    from analysis.fetch.pinned import publisher_url
+
+    config = load_datasets()
+    entry = fetch.load_lock().by_path()[
+        "duo/ho/hbo_ingeschrevenen_geslacht_2020-2024_nieuw-portaal.csv"
+    ]
+    path = (
+        "/dataset/978f900e-088e-4d27-804f-2d897c161c70/resource/"
+        "c454d7e1-b9b1-4460-b9ff-55938c85788e/download/ingeschrevenengeslhbo.csv"
+    )
+    assert publisher_url(entry, config, {"duo": "https://onderwijsdata.duo.nl"}) == entry.url
+    assert entry.url == "https://onderwijsdata.duo.nl" + path
+    assert publisher_url(entry, config, {"duo": "http://127.0.0.1:8080/portal/"}) == (
+        "http://127.0.0.1:8080/portal" + path
+    )
+    old_portal = fetch.load_lock().by_path()["duo/vo/examenkandidaten_geslaagden_2019-2024.csv"]
+    assert publisher_url(old_portal, config, {"duo": "http://127.0.0.1:8080"}) == old_portal.url
+
+
+def test_update_refuses_options_of_fetch_from_the_lock(tmp_path, capsys):
+    status = cli.main(["fetch", "--update", "--mirror", str(tmp_path), "--raw-dir", str(tmp_path)])
+    assert status == 2
+    assert "--update asks the publishers' catalogues" in capsys.readouterr().err
 
 
 def test_cli_fetch_uses_the_lock(tmp_path, site, capsys):

@@ -27,10 +27,9 @@ from analysis.fetch.datasets import DatasetConfig, load_datasets
 from analysis.fetch.download import Replaced, Run, SourceFailed, Unreachable
 from analysis.fetch.lock import DATA_LOCK, Lock, LockEntry, load_lock
 from analysis.provenance import sha256_file
+from analysis.store.process import IGNORED_SUFFIXES
 
 STATE_FILE = ".fetch-state.json"
-# Documentation that may sit among the raw files; never data, never moved aside.
-DOC_SUFFIXES = {".md", ".txt", ".rst", ".pdf"}
 
 
 @dataclass
@@ -169,7 +168,7 @@ def _unlocked_files(raw_dir: Path, lock: Lock) -> list[str]:
         rel = path.relative_to(raw_dir)
         if any(part.startswith(".") for part in rel.parts) or path.is_dir():
             continue
-        if path.suffix.lower() in DOC_SUFFIXES or rel.as_posix() in locked:
+        if path.suffix.lower() in IGNORED_SUFFIXES or rel.as_posix() in locked:
             continue
         found.append(rel.as_posix())
     return found
