@@ -369,34 +369,6 @@ def test_acceptance_update_fetch_process(tmp_path, raw, portal, shared_data, cap
             assert entry["url"].startswith(portal.url) and entry["publisher"].startswith("DUO")
 
 
-@pytest.mark.realdata
-def test_partial_fetch_builds_and_names_what_is_missing(tmp_path, raw, shared_data, capsys):
-    """A portal serving only p02ho1ejrs and a mirror without the ho folder."""
-    lock = offline_lock(tmp_path / "data-lock.yaml")
-    mirror = tmp_path / "mirror"
-    for sub in ("cbs", "geo", "duo/vo", "duo/mbo"):
-        (mirror / sub).parent.mkdir(parents=True, exist_ok=True)
-        (mirror / sub).symlink_to(shared_data / sub)
-    base = ["--lock", str(lock), "--raw-dir", str(raw), "--mirror", str(mirror)]
-    with CkanStandIn() as portal:
-        serve_shared(portal, shared_data, {"p02ho1ejrs"})
-        base += ["--duo-portal", portal.url]
-        assert cli.main(["fetch", *base]) == 1  # `make data`: loud
-        assert cli.main(["fetch", *base, "--allow-partial"]) == 0  # `make reports`: goes on
-    err = capsys.readouterr().err
-    ho = sorted(p for p in fetch.load_lock(lock).by_path() if p.startswith("duo/ho/"))
-    missing = [p for p in ho if p not in (GESL, OPL)]
-    assert (
-        "Ontbrekende bronnen: " in err and "Ingeschrevenen hoger onderwijs (DUO), 2020-2024" in err
-    )
-    processed = tmp_path / "processed"
-    assert cli.main(["process", "--raw-dir", str(raw), "--processed-dir", str(processed)]) == 0
-    manifest = json.loads((processed / "manifest.json").read_text())
-    assert sorted(m["path"] for m in manifest["missing_sources"]) == missing
-    assert {m["path"] for m in manifest["inputs"]} == set(visible(raw))
-    assert "LET OP: ontbrekende bronnen" in capsys.readouterr().err
-
-
 def test_fetch_state_is_written_atomically_beside_the_files(tmp_path, raw, portal):
     lock = offline_lock(tmp_path / "data-lock.yaml")
     fetch.run_fetch(

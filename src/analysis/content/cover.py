@@ -15,6 +15,7 @@ from analysis.data import ReportContext
 from analysis.indicators.engine import latest_year
 from analysis.present import text
 from analysis.present.blocks import Markdown
+from analysis.present.missing import missing_sources_note
 from analysis.present.text import level_label, level_plural
 
 MONTHS = [
@@ -100,6 +101,9 @@ def cover_html(ctx: ReportContext) -> str:
         if ctx.data.manifest.get("demo")
         else ""
     )
+    missing = missing_sources_note(ctx.data.manifest)
+    if missing:
+        banner += f'<div class="missing-sources" role="note">{esc(missing)}</div>'
     where = "Nederland" if r.national else r.name
     # Nederland is not compared with itself: its report sets the provinces side by side.
     compared = (

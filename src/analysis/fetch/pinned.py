@@ -251,11 +251,6 @@ def read_state(raw_dir: Path) -> dict | None:
     return state if isinstance(state, dict) else None
 
 
-def missing_titles(missing: list[dict]) -> list[str]:
-    """The Dutch titles of the missing sources, once each, in lock order."""
-    return list(dict.fromkeys(m.get("title") or m.get("dataset", "?") for m in missing))
-
-
 def run_fetch(
     raw_dir: Path,
     *,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.errors import TechniekpactError
+from analysis.present.missing import missing_sources_note
 from analysis.publish import plan
 from analysis.publish.plan import ReportJob
 from analysis.store.manifest import read_manifest
@@ -84,6 +85,9 @@ def run_batch(
         f"techniekpact reports: {len(stale) - len(failures)} built, {skipped} unchanged, "
         f"{len(failures)} failed ({elapsed:.1f} s)."
     )
+    missing = missing_sources_note(manifest)
+    if missing:
+        print(f"techniekpact reports: {missing}", file=sys.stderr)
     if index_problem:
         failures.append(index_problem)
     if failures:

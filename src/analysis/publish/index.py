@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from analysis import paths
 from analysis.atomic import write_text
+from analysis.present.missing import missing_sources_note
 from analysis.publish.plan import TEMPLATES_DIR, slugify
 
 if TYPE_CHECKING:  # pandas is imported only when the index is actually rewritten
@@ -170,6 +171,9 @@ def index_html(
         if demo
         else ""
     )
+    missing = missing_sources_note(manifest)
+    if missing:
+        banner += f'<div class="missing-sources" role="note">{html.escape(missing)}</div>'
     css = (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
     return f"""<!DOCTYPE html>
 <html lang="nl">

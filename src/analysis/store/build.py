@@ -21,8 +21,9 @@ import pandera.errors
 
 from analysis import paths
 from analysis.errors import DataError, TechniekpactError
-from analysis.fetch.pinned import missing_titles, read_state
+from analysis.fetch.pinned import read_state
 from analysis.ingest import SourceFormat, identify
+from analysis.present.missing import missing_sources_note
 from analysis.provenance import code_version, sha256_file
 from analysis.store import schema
 from analysis.store.manifest import MANIFEST_VERSION, FileResult, utc_now
@@ -197,9 +198,9 @@ def build_processed(
         _report_errors([f"{processed_dir}: the outputs could not be written: {exc}"], processed_dir)
         return False
     _print_summary(done, demo)
-    if manifest["missing_sources"]:
-        titles = "; ".join(missing_titles(manifest["missing_sources"]))
-        print(f"LET OP: ontbrekende bronnen, niet in deze cijfers: {titles}.", file=sys.stderr)
+    missing = missing_sources_note(manifest)
+    if missing:
+        print(f"techniekpact process: {missing}", file=sys.stderr)
     return True
 
 
