@@ -248,7 +248,8 @@ def _install(got: list[_Got], raw_dir: Path, echo: Callable[[str], None]) -> Non
         if target.is_file() and g.entry.accepts(sha256_file(target), target.stat().st_size):
             continue
         if _exists(target):
-            download.move_aside(raw_dir, g.entry.path)
+            moved = download.move_aside(raw_dir, g.entry.path).relative_to(raw_dir)
+            echo(f"{'aside':<8} {g.entry.path}  other bytes than the new lock; moved to {moved}")
         download.install(g.staged, target)
         echo(f"{'fetched':<8} {g.entry.path}  from {g.entry.url}")
 
