@@ -545,7 +545,7 @@ def test_real_files_over_http(tmp_path, shared_data, capsys):
     assert raw_state(raw) == (want, [])
     out = capsys.readouterr().out
     assert "0 already present, 24 fetched, 0 failed" in out
-    assert out.count("mirror copy (line ends: LF (the publisher serves CRLF))") == 3
+    assert out.count("mirror copy (line ends: LF; the publisher serves CRLF)") == 3
 
 
 def test_data_log_and_raw_readme_cover_the_lock():
