@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -244,3 +244,26 @@ def serve_shared(
         portal.serve(dataset, name, data, package_id=package, id=resource)
         served[rel] = data
     return served
+
+
+NOWHERE = "http://127.0.0.1:9"  # discard port: connection refused at once
+PORTAL = "https://onderwijsdata.duo.nl/"
+
+
+def offline_lock(path: Path) -> Path:
+    """The committed lock with nothing pointing at the internet: DUO's portal URLs stay (the
+    tests re-base them onto the stand-in with --duo-portal); every other publisher URL and
+    every third-party copy points at 127.0.0.1:9, where nothing listens."""
+    from analysis.fetch.lock import DATA_LOCK, Lock, load_lock, write_lock
+
+    committed = load_lock(DATA_LOCK)
+    entries = [
+        replace(
+            e,
+            url=e.url if not e.url or e.url.startswith(PORTAL) else f"{NOWHERE}/{e.path}",
+            copies=(f"{NOWHERE}/{e.path}",),
+        )
+        for e in committed.entries
+    ]
+    write_lock(path, Lock(entries, committed.updated))
+    return path

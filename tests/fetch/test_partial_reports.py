@@ -13,17 +13,14 @@ import contextlib
 import html
 import io
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from ckan_standin import CkanStandIn, serve_shared
+from ckan_standin import CkanStandIn, offline_lock, serve_shared
 
 from analysis import cli, fetch
 from analysis.fetch.datasets import load_datasets
-from analysis.fetch.lock import Lock, write_lock
 
-NOWHERE = "http://127.0.0.1:9"
 SERVED = {
     "duo/ho/hbo_eerstejaars_geslacht_2020-2024_nieuw-portaal.csv",
     "duo/ho/hbo_eerstejaars_opleiding_2020-2024_nieuw-portaal.csv",
@@ -34,10 +31,8 @@ SERVED = {
 def partial(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> dict:
     """One make-reports-like run; its folders, console output and the expected gaps."""
     root = tmp_path_factory.mktemp("partial")
-    committed = fetch.load_lock(fetch.DATA_LOCK)
-    lock = root / "data-lock.yaml"  # the committed lock, its third-party copies unreachable
-    entries = [replace(e, copies=(f"{NOWHERE}/{e.path}",)) for e in committed.entries]
-    write_lock(lock, Lock(entries, committed.updated))
+    lock = offline_lock(root / "data-lock.yaml")
+    entries = fetch.load_lock(lock).entries
     mirror = root / "mirror"
     for sub in ("cbs", "geo", "duo/vo", "duo/mbo"):
         (mirror / sub).parent.mkdir(parents=True, exist_ok=True)

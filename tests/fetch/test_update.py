@@ -14,19 +14,16 @@ import hashlib
 import io
 import json
 import shutil
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from ckan_standin import SHARED_PORTAL_FILES, CkanStandIn, serve_shared
+from ckan_standin import SHARED_PORTAL_FILES, CkanStandIn, offline_lock, serve_shared
 
 from analysis import cli, fetch
-from analysis.fetch.lock import Lock, write_lock
 from analysis.fetch.update import UpdateError
 
-NOWHERE = "http://127.0.0.1:9"
 FAST = {"timeout": 1.0, "retries": 0}
 GESL = "duo/ho/hbo_eerstejaars_geslacht_2020-2024_nieuw-portaal.csv"
 OPL = "duo/ho/hbo_eerstejaars_opleiding_2020-2024_nieuw-portaal.csv"
@@ -35,14 +32,6 @@ INGES = "duo/ho/hbo_ingeschrevenen_geslacht_2020-2024_nieuw-portaal.csv"
 
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def offline_lock(path: Path) -> Path:
-    """The committed lock, with its third-party copies pointed where nothing listens."""
-    committed = fetch.load_lock(fetch.DATA_LOCK)
-    entries = [replace(e, copies=(f"{NOWHERE}/{e.path}",)) for e in committed.entries]
-    write_lock(path, Lock(entries, committed.updated))
-    return path
 
 
 def changes(out: str) -> list[str]:
