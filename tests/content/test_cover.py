@@ -156,3 +156,17 @@ def test_cbs_landsdeel_report_states_the_cbs_composition(processed: Path) -> Non
     }
     own = quality.landsdeel_table(_with_regions(ctx, regions, "provincie", "Utrecht"))
     assert "<td>Noordvleugel</td>" in own and "West-Nederland" not in own  # Techniekpact scheme
+
+
+def test_cover_names_missing_sources(tmp_path: Path) -> None:
+    folder = make_processed(tmp_path / "real", demo=False)
+    ctx = data.context(folder, "corop", "Twente", "2026-01-02")
+    assert 'class="missing-sources"' not in cover.cover_html(ctx)
+    manifest = {**ctx.data.manifest, "missing_sources": [{"title": "Alle vestigingen vo (DUO)"}]}
+    partial = dataclasses.replace(ctx, data=dataclasses.replace(ctx.data, manifest=manifest))
+    page = cover.cover_html(partial)
+    assert (
+        '<div class="missing-sources" role="note">Let op: niet alle bronnen waren beschikbaar. '
+        "Deze cijfers zijn gemaakt zonder Alle vestigingen vo (DUO)." in page
+    )
+    assert "demo-banner" not in page

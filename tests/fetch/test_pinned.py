@@ -1,5 +1,6 @@
-"""``techniekpact fetch`` (from the data lock) against a real HTTP server on 127.0.0.1 and
-mirror folders.
+"""``techniekpact fetch`` from the data lock (``analysis.fetch.pinned``, and the lock's
+validation in ``analysis.fetch.lock``) against a real HTTP server on 127.0.0.1 and mirror
+folders.
 
 No test touches the internet: every publisher URL points at 127.0.0.1:9 (nothing listens
 there) or at the loopback server. Expected checksums are computed here with hashlib on

@@ -70,3 +70,21 @@ def test_index_key_changes_when_a_report_appears(tmp_path: Path) -> None:
 def test_percent_is_dutch() -> None:
     assert index.percent(0.1234) == "12,3%"
     assert index.percent(0.4) == "40,0%"
+
+
+def test_index_names_missing_sources_in_dutch(tmp_path: Path) -> None:
+    regions = pd.DataFrame({"region_level": ["provincie"], "region": ["Utrecht"]})
+    indicators = _indicators([("mbo_techniek", "provincie", "Utrecht", 2020, 0.25, 0.25, 0.25)])
+    definitions = {"mbo_techniek": {"naam": "Mbo techniek", "bron": "DUO mbo"}}
+    missing = [
+        {"path": "a.csv", "title": "Ingeschrevenen hoger onderwijs (DUO), 2020-2024"},
+        {"path": "b.csv", "title": "Gemeentelijke indeling op 1 januari (CBS) & <co>"},
+    ]
+    manifest = {"demo": False, "missing_sources": missing}
+    page = index.index_html(regions, indicators, definitions, manifest, tmp_path)
+    note = re.search(r'<div class="missing-sources" role="note">(.*?)</div>', page).group(1)
+    assert note.startswith("Let op: niet alle bronnen waren beschikbaar.")
+    assert "zonder Ingeschrevenen hoger onderwijs (DUO), 2020-2024; " in note
+    assert "Gemeentelijke indeling op 1 januari (CBS) &amp; &lt;co&gt;." in note  # escaped
+    plain = index.index_html(regions, indicators, definitions, {"demo": False}, tmp_path)
+    assert 'class="missing-sources"' not in plain
