@@ -58,11 +58,12 @@ def check_datasets(lock: Lock, config: DatasetConfig, lock_path: Path) -> None:
 
 
 def publisher_url(entry: LockEntry, config: DatasetConfig, portals: dict[str, str]) -> str | None:
-    """The URL to ask the publisher for this file, on the portal the command was pointed at.
+    """The URL to ask the publisher for this file: as locked, or on the portal the command
+    was pointed at.
 
-    A catalogue's download URLs keep their path; ``--duo-portal`` says which host serves
-    them (a stand-in, a private mirror of the portal). A resource the catalogue no longer
-    lists (``gone``) is not asked for.
+    ``portals`` holds only what the command was given (``--duo-portal``): the catalogue's
+    download URLs then keep their path on that host (a stand-in, a private mirror of the
+    portal). A resource the catalogue no longer lists (``gone``) is not asked for.
     """
     if not entry.url or entry.gone:
         return None
@@ -190,7 +191,7 @@ def fetch_locked(
     lock = load_lock(lock_path)
     config = load_datasets()
     check_datasets(lock, config, lock_path)
-    portals = {key: c.portal for key, c in config.catalogues.items()} | (portals or {})
+    portals = portals or {}
     run = Run(Path(raw_dir), mirror, official_timeout, mirror_timeout, retries)
     outcomes: list[Outcome] = []
     with download.locked(run.raw_dir):
