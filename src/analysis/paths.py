@@ -27,6 +27,10 @@ DOCS_DIR = PROJECT_ROOT / "docs"
 # The real files kept beside the repository on the team's machines (never copied in).
 SHARED_DATA_DIR = _env_path("TECHNIEKPACT_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data")
 
+# Documentation and bookkeeping files that may sit among the raw files: never data (fetch
+# leaves them in place, process does not read them).
+RAW_DOC_SUFFIXES = frozenset({".md", ".txt", ".rst", ".pdf"})
+
 REGIONS_CONFIG = CONFIG_DIR / "regions.yaml"
 INDICATORS_CONFIG = CONFIG_DIR / "indicators.yaml"
 

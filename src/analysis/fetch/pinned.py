@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from analysis import paths
 from analysis.atomic import write_text
 from analysis.errors import ConfigError
 from analysis.fetch import download
@@ -27,7 +28,6 @@ from analysis.fetch.datasets import DatasetConfig, load_datasets
 from analysis.fetch.download import Replaced, Run, SourceFailed, Unreachable
 from analysis.fetch.lock import DATA_LOCK, Lock, LockEntry, load_lock
 from analysis.provenance import sha256_file
-from analysis.store.process import IGNORED_SUFFIXES
 
 STATE_FILE = ".fetch-state.json"
 
@@ -169,7 +169,7 @@ def _unlocked_files(raw_dir: Path, lock: Lock) -> list[str]:
         rel = path.relative_to(raw_dir)
         if any(part.startswith(".") for part in rel.parts) or path.is_dir():
             continue
-        if path.suffix.lower() in IGNORED_SUFFIXES or rel.as_posix() in locked:
+        if path.suffix.lower() in paths.RAW_DOC_SUFFIXES or rel.as_posix() in locked:
             continue
         found.append(rel.as_posix())
     return found

@@ -17,12 +17,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from analysis import paths
 from analysis.errors import DataError, TechniekpactError
 from analysis.provenance import sha256_file, source_fingerprint
 from analysis.store.manifest import MANIFEST_VERSION, ManifestError, read_manifest
 
-# Documentation and bookkeeping files that may sit among the raw files; never data.
-IGNORED_SUFFIXES = {".md", ".txt", ".rst", ".pdf"}
+IGNORED_SUFFIXES = paths.RAW_DOC_SUFFIXES  # documentation among the raw files; never data
 DEMO_MARKER = "DEMO-SYNTHETIC-DATA.txt"
 LOCK_FILE = ".lock"
 
