@@ -123,20 +123,22 @@ def download(url: str, run: Run, timeout: float, *, name: str, known_hash: str |
         raise SourceFailed(f"{url}: {kind}, {attempts} attempt(s): {exc}") from exc
 
 
-def link_from_folder(source: Path, entry: LockEntry, run: Run) -> Path:
-    """A symbolic link in staging to a verified file of a mirror folder (no copy is made)."""
+def link_from_folder(source: Path, entry: LockEntry, run: Run) -> tuple[Path, str]:
+    """A symbolic link in staging to a verified file of a mirror folder (no copy is made),
+    and which pinned copy it is."""
     root = mirror_folder(run.mirror or "")
     if not root.is_dir():
         raise Unreachable(f"mirror folder {root} does not exist")
     if not source.is_file():
         raise SourceFailed(f"not in mirror folder ({source} is missing)")
-    if entry.accepts(sha256_file(source), source.stat().st_size) is None:
+    kind = entry.accepts(sha256_file(source), source.stat().st_size)
+    if kind is None:
         raise SourceFailed(f"checksum mismatch: {mismatch(source, entry)}")
     staged = run.staging / entry.path
     staged.parent.mkdir(parents=True, exist_ok=True)
     staged.unlink(missing_ok=True)
     staged.symlink_to(source.resolve())
-    return staged
+    return staged, kind
 
 
 def mismatch(path: Path, entry: LockEntry) -> str:

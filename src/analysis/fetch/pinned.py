@@ -105,10 +105,9 @@ def _obtain(entry: LockEntry, url: str | None, run: Run) -> Outcome:
             continue
         try:
             if not remote:
-                staged = download.link_from_folder(Path(location), entry, run)
+                staged, kind = download.link_from_folder(Path(location), entry, run)
             else:
-                staged = _download_verified(location, label, entry, run, timeout)
-            kind = entry.accepts(sha256_file(staged), staged.stat().st_size) or "?"
+                staged, kind = _download_verified(location, label, entry, run, timeout)
             download.install(staged, run.raw_dir / entry.path)
         except Unreachable as exc:
             run.dead[key] = str(exc)
@@ -129,11 +128,15 @@ def _obtain(entry: LockEntry, url: str | None, run: Run) -> Outcome:
     return Outcome(entry, "failed", "; ".join(reasons), replaced)
 
 
-def _download_verified(url: str, label: str, entry: LockEntry, run: Run, timeout: float) -> Path:
-    """The publisher must send the pinned bytes; a mirror may send either pinned copy."""
+def _download_verified(
+    url: str, label: str, entry: LockEntry, run: Run, timeout: float
+) -> tuple[Path, str]:
+    """(staged file, which pinned copy it is): the publisher must send the pinned bytes; a
+    mirror or a copy may send either pinned copy."""
     if label == "publisher" or entry.mirror is None:
         try:
-            return download.download(url, run, timeout, name=entry.path, known_hash=entry.sha256)
+            staged = download.download(url, run, timeout, name=entry.path, known_hash=entry.sha256)
+            return staged, "pinned bytes"
         except Replaced as exc:
             if label == "publisher":
                 raise Replaced(
@@ -143,9 +146,10 @@ def _download_verified(url: str, label: str, entry: LockEntry, run: Run, timeout
                 ) from exc
             raise Replaced(f"checksum mismatch: {exc}") from exc
     staged = download.download(url, run, timeout, name=entry.path, known_hash=None)
-    if entry.accepts(sha256_file(staged), staged.stat().st_size) is None:
+    kind = entry.accepts(sha256_file(staged), staged.stat().st_size)
+    if kind is None:
         raise SourceFailed(f"{url}: checksum mismatch: {download.mismatch(staged, entry)}")
-    return staged
+    return staged, kind
 
 
 def _check_present(entry: LockEntry, raw_dir: Path) -> tuple[bool, str]:
