@@ -480,7 +480,7 @@ def test_cli_fetch_uses_the_lock(tmp_path, site, capsys):
     assert raw_state(raw) == (expected(site), [])
 
 
-def test_files_the_lock_does_not_list_are_moved_aside(tmp_path, site, capsys):
+def test_files_the_lock_does_not_list_are_kept_and_named(tmp_path, site, capsys):
     raw = tmp_path / "raw"
     (raw / "duo/ho").mkdir(parents=True)
     (raw / "duo/ho/old_release_2015-2019.csv").write_bytes(b"A;B\n1;2\n")
@@ -490,9 +490,12 @@ def test_files_the_lock_does_not_list_are_moved_aside(tmp_path, site, capsys):
         fetch.run_fetch(raw, mirror=str(tmp_path / "site"), allow_offline=False, lock_path=reg) == 0
     )
     visible, hidden = raw_state(raw)
-    assert visible == expected(site) | {"README.md": sha(b"notes")}
-    assert [h.rsplit(".", 1)[0] for h in hidden] == [".quarantine/duo/ho/old_release_2015-2019.csv"]
-    assert "not in data-lock.yaml; moved to .quarantine/duo/ho/old_release_2015-2019.csv." in (
+    assert visible == expected(site) | {
+        "README.md": sha(b"notes"),
+        "duo/ho/old_release_2015-2019.csv": sha(b"A;B\n1;2\n"),
+    }
+    assert hidden == []
+    assert "duo/ho/old_release_2015-2019.csv  not in data-lock.yaml; kept" in (
         capsys.readouterr().out
     )
 

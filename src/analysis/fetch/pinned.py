@@ -3,10 +3,10 @@
 Per file: keep it when present and verified (the publisher's bytes or the pinned mirror
 copy); move a file with other bytes aside (``<raw>/.quarantine/``, never overwritten);
 otherwise try the publisher's URL, then the mirror. A data file in the raw dir that the lock
-does not list (a superseded release, say) is moved aside too, so processing reads exactly
-the locked files. The outcome, and which locked sources are missing, is recorded in
-``<raw>/.fetch-state.json`` for ``techniekpact process`` (the manifest and the reports
-name the missing sources).
+does not list (an analyst's own release or cut, say) is left where it is and named: raw data
+is immutable, and processing reads it as-is, counting each population once. The outcome,
+and which locked sources are missing, is recorded in ``<raw>/.fetch-state.json`` for
+``techniekpact process`` (the manifest and the reports name the missing sources).
 """
 
 from __future__ import annotations
@@ -200,8 +200,7 @@ def fetch_locked(
     outcomes: list[Outcome] = []
     with download.locked(run.raw_dir):
         for rel in _unlocked_files(run.raw_dir, lock):
-            moved = download.move_aside(run.raw_dir, rel).relative_to(run.raw_dir)
-            echo(f"{'aside':<8} {rel}  not in {lock_path.name}; moved to {moved}")
+            echo(f"{'unlocked':<8} {rel}  not in {lock_path.name}; kept, and read by process as-is")
         for entry in lock.entries:
             present, note = _check_present(entry, run.raw_dir)
             if present:
