@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class TechniekpactError(Exception):
@@ -43,3 +44,15 @@ class ConfigError(TechniekpactError):
     def __init__(self, path: str | Path, problem: str) -> None:
         self.path = Path(path)
         super().__init__(f"{self.path}: {problem}")
+
+
+def read_config_yaml(path: Path) -> Any:
+    """A config file's YAML content; a ConfigError naming the file when unreadable or invalid."""
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(path, f"cannot be read: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(path, f"is not valid YAML: {exc}") from exc

@@ -14,6 +14,12 @@ Gender views per indicator (see docs/methodology.md):
 - indicator ``<id>__aandeel_vrouwen`` (gender ``totaal``): women's share of the numerator,
   vrouw / (man + vrouw).
 
+An indicator whose rule applies the HO programme classification (``{classification: ...}``)
+says per row how it could be applied (column ``ho_definition``): ``programmes`` where every
+row counted carries a programme code, ``subonderdelen`` where none does (a cut without
+programmes: the classification's subonderdeel rule), ``mixed`` in between. An indicator over
+several school levels (``ho_beta_instroom``) has a year only where every level has data.
+
 It writes nothing; ``techniekpact process`` stores the result.
 """
 
@@ -26,6 +32,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from analysis.indicators import suppression
+from analysis.indicators.classification import Classification, norm
 from analysis.indicators.rules import (
     NUMERIC_COLUMNS,
     WOMEN_SHARE_SUFFIX,
@@ -52,6 +59,8 @@ __all__ = [
 # (indicator id suffix, gender label) of the four views, in the order they are built.
 _VIEWS = (("", "totaal"), ("", "man"), ("", "vrouw"), (WOMEN_SHARE_SUFFIX, "totaal"))
 _SUMS = ("known_num", "known_other", "suppressed_num", "suppressed_other")
+# Rows counted with and without a programme code, for classified indicators (ho_definition).
+_CODED = ("rows_coded", "rows_uncoded")
 
 
 class ColumnCache:
@@ -71,6 +80,8 @@ class ColumnCache:
 
 def rule_mask(rule: Rule, cache: ColumnCache) -> npt.NDArray[np.bool_]:
     """Which rows of the cached frame a configured rule selects (boolean array)."""
+    if isinstance(rule, Classification):
+        return _classification_mask(rule, cache)
     if isinstance(rule, Combination):
         if rule.op == "not":
             return ~rule_mask(rule.rules[0], cache)
@@ -93,6 +104,41 @@ def rule_mask(rule: Rule, cache: ColumnCache) -> npt.NDArray[np.bool_]:
         hits = np.array([str(u).casefold() in rule.values for u in uniques], dtype=bool)
     matched = np.append(hits, False)[codes]  # code -1 (empty) picks the appended False
     return ~matched if rule.op == "not_in" else matched
+
+
+def _classification_mask(rule: Classification, cache: ColumnCache) -> npt.NDArray[np.bool_]:
+    """Bèta-techniek by sector, else by listed programme, else (no code) by subonderdeel.
+
+    Every test runs on the distinct values of a column, not on every row. A row without a
+    programme code (a cut without programmes) falls back to ``rule.without_programme``.
+    """
+    field_codes, fields = cache.factorized("field")
+    level_codes, levels = cache.factorized("level")
+    code_codes, codes = cache.factorized("programme_code")
+    field_norm = [norm(f) for f in fields]
+    level_norm = [norm(v) for v in levels]
+    code_text = [str(c).strip() for c in codes]
+
+    def on(codes_of_row: npt.NDArray[np.intp], hits: list[bool]) -> npt.NDArray[np.bool_]:
+        return np.append(np.array(hits, dtype=bool), False)[codes_of_row]
+
+    out = on(field_codes, [f in rule.sectors for f in field_norm])
+    for i, level in enumerate(level_norm):
+        listed = [(level, c) in rule.programmes for c in code_text]
+        if any(listed):
+            out |= (level_codes == i) & on(code_codes, listed)
+    no_code = np.append(np.array([c == "" for c in code_text], dtype=bool), True)[code_codes]
+    if rule.without_programme and no_code.any():
+        sub_codes, subs = cache.factorized("subfield")
+        sub_norm = [norm(s) for s in subs]
+        for level, onderdeel, subonderdeel in rule.without_programme:
+            out |= (
+                no_code
+                & on(level_codes, [v == level for v in level_norm])
+                & on(field_codes, [f == onderdeel for f in field_norm])
+                & on(sub_codes, [s == subonderdeel for s in sub_norm])
+            )
+    return out
 
 
 def compute_indicators(
@@ -128,10 +174,11 @@ def compute_indicators(
         return schema.empty_frame(schema.INDICATOR_COLUMNS)
     sig_of_row, sig_regions = _signatures(membership, regions_index, len(store))
     cells["sig"] = sig_of_row[cells.pop("row").to_numpy()]
-    by_sig = cells.groupby(["sig", "combo", "year"], sort=False, as_index=False)[list(_SUMS)].sum()
+    sums_columns = [*_SUMS, *_CODED]
+    by_sig = cells.groupby(["sig", "combo", "year"], sort=False, as_index=False)[sums_columns].sum()
     by_region = (
         by_sig.merge(sig_regions, on="sig")
-        .groupby(["region", "combo", "year"], sort=False)[list(_SUMS)]
+        .groupby(["region", "combo", "year"], sort=False)[sums_columns]
         .sum()
     )
     grid = _grid(cells, len(regions_index))
@@ -158,9 +205,13 @@ def _cells(store: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFrame:
     suppressed = store["suppressed"].to_numpy(dtype=bool, na_value=False)
     known = np.where(suppressed, 0.0, store["count"].to_numpy(dtype="float64", na_value=0.0))
     years = store["year"].to_numpy(dtype="int64")
-    rows, combos, flags = [], [], []
+    levels = store["level"].astype("string").str.casefold().to_numpy(dtype=object, na_value="")
+    has_code = store["programme_code"].fillna("").astype(str).str.strip().ne("").to_numpy(bool)
+    rows, combos, flags, classified = [], [], [], []
     for i, ind in enumerate(indicators):
         den = rule_mask(ind.population(), cache)
+        if len(ind.levels) > 1:
+            den &= _years_of_every_level(den, levels, years, ind.levels)
         if not den.any():
             continue
         num = den & rule_mask(ind.numerator, cache)
@@ -176,10 +227,12 @@ def _cells(store: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFrame:
             rows.append(idx)
             combos.append(np.full(len(idx), i * len(_VIEWS) + v, dtype="int32"))
             flags.append(in_numerator[idx])
+            classified.append(np.full(len(idx), ind.classified))
     if not rows:
-        return pd.DataFrame(columns=["row", "combo", "year", *_SUMS])
+        return pd.DataFrame(columns=["row", "combo", "year", *_SUMS, *_CODED])
     row = np.concatenate(rows)
     flag = np.concatenate(flags)
+    applies = np.concatenate(classified)
     return pd.DataFrame(
         {
             "row": row,
@@ -189,8 +242,24 @@ def _cells(store: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFrame:
             "known_other": np.where(flag, 0.0, known[row]),
             "suppressed_num": (suppressed[row] & flag).astype("int64"),
             "suppressed_other": (suppressed[row] & ~flag).astype("int64"),
+            "rows_coded": (applies & has_code[row]).astype("int64"),
+            "rows_uncoded": (applies & ~has_code[row]).astype("int64"),
         }
     )
+
+
+def _years_of_every_level(
+    den: npt.NDArray[np.bool_],
+    levels: npt.NDArray[np.object_],
+    years: npt.NDArray[np.int64],
+    wanted: tuple[str, ...],
+) -> npt.NDArray[np.bool_]:
+    """Rows in the years where every wanted level has rows: hbo alone is no hbo + wo figure."""
+    common: set[int] | None = None
+    for level in wanted:
+        present = set(np.unique(years[den & (levels == level.casefold())]).tolist())
+        common = present if common is None else common & present
+    return np.isin(years, sorted(common or ()))
 
 
 def _publishes_total(store: pd.DataFrame, is_total: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
@@ -265,6 +334,12 @@ def _assemble(
     )
     combo = sums["combo"].to_numpy()
     ind_pos, view = combo // len(_VIEWS), combo % len(_VIEWS)
+    coded, uncoded = sums["rows_coded"].to_numpy(), sums["rows_uncoded"].to_numpy()
+    definition = np.select(
+        [(coded > 0) & (uncoded == 0), (coded == 0) & (uncoded > 0), (coded > 0) & (uncoded > 0)],
+        ["programmes", "subonderdelen", "mixed"],
+        default="",
+    )
     ids = np.array([ind.id for ind in indicators], dtype=object)[ind_pos]
     suffix = np.array([s for s, _ in _VIEWS], dtype=object)[view]
     gender = np.array([g for _, g in _VIEWS], dtype=object)[view]
@@ -285,6 +360,7 @@ def _assemble(
             "share_low": pd.array(result["share_low"], dtype="Float64"),
             "share_high": pd.array(result["share_high"], dtype="Float64"),
             "suppressed_cells": k_all,
+            "ho_definition": pd.array(np.where(definition == "", None, definition), "string"),
         }
     )
     out = schema.conform(out, schema.INDICATOR_COLUMNS)
@@ -324,6 +400,8 @@ def indicator_meta(indicator_id: str, config: IndicatorConfig | None = None) -> 
         "dataset": ind.dataset,
         "bron": ind.bron,
         "parent": ind.parent,
+        "variant_of": ind.variant_of,
+        "classified": ind.classified,
         "target": target.value if target else None,
         "target_year": target.year if target else None,
     }

@@ -14,10 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from analysis import paths
-from analysis.errors import ConfigError
+from analysis.errors import ConfigError, read_config_yaml
+from analysis.indicators.classification import (
+    CLASSIFICATION_FILES,
+    Classification,
+    load_classification,
+)
 from analysis.indicators.suppression import SUPPRESSED_MAX, SUPPRESSED_MIN
 from analysis.store import schema
 
@@ -44,6 +48,7 @@ _INDICATOR_KEYS = {
     "numerator",
     "gender_total",
     "parent",
+    "variant_of",
     "bron",
 }
 _REQUIRED_KEYS = {"naam", "omschrijving", "level", "dataset", "measure", "numerator", "bron"}
@@ -61,6 +66,10 @@ class Condition:
     values: tuple[Any, ...] = ()
     pattern: re.Pattern[str] | None = None
 
+    def columns(self) -> frozenset[str]:
+        """The store columns the rule reads."""
+        return frozenset({self.column})
+
 
 @dataclass(frozen=True)
 class Combination:
@@ -69,8 +78,25 @@ class Combination:
     op: str
     rules: tuple[Rule, ...]
 
+    def columns(self) -> frozenset[str]:
+        """The store columns the rules read."""
+        return frozenset().union(*(rule.columns() for rule in self.rules))
 
-Rule = Condition | Combination
+
+# ``{classification: ho_beta}`` parses to a Classification (analysis.indicators.classification).
+Rule = Condition | Combination | Classification
+
+
+def classification_of(rule: Rule) -> Classification | None:
+    """The programme classification a rule applies (the monitor's HO bèta definition), if any."""
+    if isinstance(rule, Classification):
+        return rule
+    if isinstance(rule, Combination):
+        for part in rule.rules:
+            found = classification_of(part)
+            if found is not None:
+                return found
+    return None
 
 
 @dataclass(frozen=True)
@@ -89,19 +115,36 @@ class Indicator:
     leerjaar: int | None = None
     gender_total: str = "auto"
     parent: str | None = None
+    # The school levels the population adds up; ``level`` is their name ('hbo+wo').
+    levels: tuple[str, ...] = ()
+    # The main indicator this one is another definition of (``<id>_croho``), not a breakdown.
+    variant_of: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.levels:
+            object.__setattr__(self, "levels", (self.level,))
 
     def population(self) -> Rule:
-        """The denominator rows: dataset, measure, level, leerjaar and the denominator rule."""
+        """The denominator rows: dataset, measure, level(s), leerjaar and the denominator rule."""
         parts: list[Rule] = [
             Condition("dataset", "in", (self.dataset.casefold(),)),
             Condition("measure", "in", (self.measure.casefold(),)),
-            Condition("level", "in", (self.level.casefold(),)),
+            Condition("level", "in", tuple(level.casefold() for level in self.levels)),
         ]
         if self.leerjaar is not None:
             parts.append(Condition("leerjaar", "in", (self.leerjaar,)))
         if self.denominator is not None:
             parts.append(self.denominator)
         return Combination("all", tuple(parts))
+
+    def columns(self) -> frozenset[str]:
+        """Store columns the indicator's rules read."""
+        return self.population().columns() | self.numerator.columns()
+
+    @property
+    def classified(self) -> bool:
+        """Is bèta-techniek decided by a programme classification, not by sector alone?"""
+        return classification_of(self.numerator) is not None
 
 
 @dataclass(frozen=True)
@@ -161,13 +204,7 @@ class IndicatorConfig:
 def load_indicator_config(path: str | Path | None = None) -> IndicatorConfig:
     """Read and validate config/indicators.yaml (or ``path``); ConfigError on any problem."""
     path = Path(path) if path is not None else paths.INDICATORS_CONFIG
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(path, f"cannot be read: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(path, f"is not valid YAML: {exc}") from exc
-    return parse_indicator_config(raw, path)
+    return parse_indicator_config(read_config_yaml(path), path)
 
 
 def parse_indicator_config(raw: Any, path: Path) -> IndicatorConfig:
@@ -178,10 +215,22 @@ def parse_indicator_config(raw: Any, path: Path) -> IndicatorConfig:
     entries = raw.get("indicators")
     if not isinstance(entries, dict) or not entries:
         raise ConfigError(path, "'indicators' must be a non-empty mapping of id -> definition")
-    indicators = {str(key): _indicator(path, str(key), value) for key, value in entries.items()}
+    classifications: dict[str, Classification] = {}
+    indicators = {
+        str(key): _indicator(path, str(key), value, classifications)
+        for key, value in entries.items()
+    }
     for ind in indicators.values():
         if ind.parent is not None and ind.parent not in indicators:
             raise ConfigError(path, f"indicator {ind.id!r}: parent {ind.parent!r} is not defined")
+        if ind.variant_of is not None:
+            main = indicators.get(ind.variant_of)
+            if main is None or main.variant_of is not None or ind.parent is not None:
+                raise ConfigError(
+                    path,
+                    f"indicator {ind.id!r}: variant_of must name a main indicator that is no "
+                    f"variant itself (and a variant has no parent), not {ind.variant_of!r}",
+                )
     targets_raw = raw.get("targets") or {}
     if not isinstance(targets_raw, dict):
         raise ConfigError(path, "'targets' must be a mapping of indicator id -> target")
@@ -204,7 +253,9 @@ def _unknown_keys(path: Path, where: str, raw: dict, allowed: set[str]) -> None:
         )
 
 
-def _indicator(path: Path, key: str, raw: Any) -> Indicator:
+def _indicator(
+    path: Path, key: str, raw: Any, classifications: dict[str, Classification]
+) -> Indicator:
     where = f"indicator {key!r}"
     if not _ID.match(key):
         raise ConfigError(path, f"{where}: an id is lower case letters/digits joined by single '_'")
@@ -217,8 +268,13 @@ def _indicator(path: Path, key: str, raw: Any) -> Indicator:
     for name in ("naam", "omschrijving", "bron"):
         if not isinstance(raw[name], str) or not raw[name].strip():
             raise ConfigError(path, f"{where}: {name!r} must be a non-empty text")
-    if raw["level"] not in schema.LEVELS:
-        raise ConfigError(path, f"{where}: unknown level {raw['level']!r} (one of {schema.LEVELS})")
+    levels = raw["level"] if isinstance(raw["level"], list) else [raw["level"]]
+    if not levels or any(v not in schema.LEVELS for v in levels) or len(set(levels)) < len(levels):
+        raise ConfigError(
+            path,
+            f"{where}: unknown level {raw['level']!r} (one of {schema.LEVELS}, or a list of "
+            "distinct ones such as [hbo, wo])",
+        )
     if raw["dataset"] not in DATASET_MEASURES:
         raise ConfigError(
             path, f"{where}: unknown dataset {raw['dataset']!r} (one of {list(DATASET_MEASURES)})"
@@ -240,28 +296,36 @@ def _indicator(path: Path, key: str, raw: Any) -> Indicator:
         id=key,
         naam=raw["naam"].strip(),
         omschrijving=raw["omschrijving"].strip(),
-        level=raw["level"],
+        level="+".join(levels),
+        levels=tuple(levels),
         dataset=raw["dataset"],
         measure=raw["measure"],
-        numerator=parse_rule(path, f"{where} numerator", raw["numerator"]),
+        numerator=parse_rule(path, f"{where} numerator", raw["numerator"], classifications),
         bron=raw["bron"].strip(),
         denominator=(
-            parse_rule(path, f"{where} denominator", denominator)
+            parse_rule(path, f"{where} denominator", denominator, classifications)
             if denominator is not None
             else None
         ),
         leerjaar=leerjaar,
         gender_total=gender_total,
         parent=raw.get("parent"),
+        variant_of=raw.get("variant_of"),
     )
 
 
-def parse_rule(path: Path, where: str, raw: Any) -> Rule:
-    """A rule from its YAML form; see the header of config/indicators.yaml."""
+def parse_rule(
+    path: Path, where: str, raw: Any, classifications: dict[str, Classification] | None = None
+) -> Rule:
+    """A rule from its YAML form; see the header of config/indicators.yaml.
+
+    ``classifications`` keeps the classification files already read for this config.
+    """
+    known = {} if classifications is None else classifications
     if isinstance(raw, list):
         if not raw:
             raise ConfigError(path, f"{where}: an empty list of rules")
-        return Combination("all", tuple(parse_rule(path, where, r) for r in raw))
+        return Combination("all", tuple(parse_rule(path, where, r, known) for r in raw))
     if not isinstance(raw, dict):
         raise ConfigError(path, f"{where}: a rule is a mapping, not {raw!r}")
     for op in ("all", "any"):
@@ -270,11 +334,31 @@ def parse_rule(path: Path, where: str, raw: Any) -> Rule:
             items = raw[op]
             if not isinstance(items, list) or not items:
                 raise ConfigError(path, f"{where}: {op!r} needs a non-empty list of rules")
-            return Combination(op, tuple(parse_rule(path, where, r) for r in items))
+            return Combination(op, tuple(parse_rule(path, where, r, known) for r in items))
     if "not" in raw:
         _unknown_keys(path, where, raw, {"not"})
-        return Combination("not", (parse_rule(path, where, raw["not"]),))
+        return Combination("not", (parse_rule(path, where, raw["not"], known),))
+    if "classification" in raw:
+        _unknown_keys(path, where, raw, {"classification"})
+        return _classification(path, where, raw["classification"], known)
     return _condition(path, where, raw)
+
+
+def _classification(
+    path: Path, where: str, name: Any, known: dict[str, Classification]
+) -> Classification:
+    """The named classification file: beside the indicators file, else in the config folder."""
+    if name not in CLASSIFICATION_FILES:
+        raise ConfigError(
+            path,
+            f"{where}: unknown classification {name!r} (one of {sorted(CLASSIFICATION_FILES)})",
+        )
+    if name not in known:
+        beside = path.parent / CLASSIFICATION_FILES[name]
+        known[name] = load_classification(
+            beside if beside.is_file() else paths.CONFIG_DIR / CLASSIFICATION_FILES[name]
+        )
+    return known[name]
 
 
 def _condition(path: Path, where: str, raw: dict) -> Condition:

@@ -84,6 +84,9 @@ INDICATOR_COLUMNS: dict[str, str] = {
     "share_low": "Float64",
     "share_high": "Float64",
     "suppressed_cells": "Int64",
+    # How a classified HO indicator was applied: programmes | subonderdelen | mixed; <NA> for
+    # indicators without a programme classification (analysis.indicators.engine).
+    "ho_definition": "string",
 }
 
 
