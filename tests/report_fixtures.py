@@ -12,7 +12,10 @@ special cases, so that tests can look for them:
 - ``SMALL_CASE``: a latest-year row whose denominator is an estimate below 5 made only of
   suppressed cells (a report must print ``<5``, never the number);
 - COROP regions whose code number is divisible by 3 have no hbo or wo data;
-- the leerjaar indicators (``vo_havo4_n``…) have one year only, as the real file.
+- the leerjaar indicators (``vo_havo4_n``…) have one year only, as the real file;
+- ``APPROXIMATED_CASE``: the men's and women's rows of one HO indicator in one year rest on
+  the classification's subonderdeel rule (``ho_definition``); every other row of an indicator
+  with a programme classification says ``programmes``.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ BASE_SHARE = {"havo": 0.45, "vwo": 0.55, "vmbo": 0.27, "mbo": 0.26, "hbo": 0.24,
 SIZE = {"nederland": 60000, "landsdeel": 12000, "provincie": 5000, "corop": 1500, "regiopact": 900}
 SUPPRESSED_CASE = ("provincie", "Utrecht", "vo_vwo_nt", 2023, "vrouw")
 SMALL_CASE = ("corop", "Utrecht", "wo_beta_gediplomeerd", 2018, "totaal")
+APPROXIMATED_CASE = ("hbo_techniek_instroom", 2019, ("man", "vrouw"))
 
 
 def _unit(*key: object) -> float:
@@ -103,11 +107,11 @@ def indicator_table(regions: pd.DataFrame) -> pd.DataFrame:
     config = load_indicator_config()
     rows = []
     for ind in config.indicators.values():
-        base = BASE_SHARE[ind.level] * (0.6 if ind.parent else 1.0)
-        if ind.id.endswith("_nt"):
+        base = BASE_SHARE[ind.levels[0]] * (0.6 if ind.parent else 1.0)
+        if ind.id.endswith("_nt") or ind.variant_of:
             base *= 0.6
         for region in regions.itertuples():
-            if not _has_data(ind.level, region.region_code, region.region_level):
+            if not _has_data(ind.levels[0], region.region_code, region.region_level):
                 continue
             offset = (_unit(ind.id, region.region_code) - 0.5) * 0.12
             slope = (_unit("slope", ind.id, region.region_code) - 0.4) * 0.02
@@ -142,7 +146,20 @@ def indicator_table(regions: pd.DataFrame) -> pd.DataFrame:
                 )
     frame = pd.DataFrame(rows)
     _add_suppression(frame)
+    _add_ho_definition(frame, config)
     return schema.conform(frame, schema.INDICATOR_COLUMNS)
+
+
+def _add_ho_definition(frame: pd.DataFrame, config) -> None:
+    """``programmes`` on the rows of classified indicators; the rule on APPROXIMATED_CASE."""
+    classified = [i.id for i in config.indicators.values() if i.classified]
+    frame["ho_definition"] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    frame.loc[frame["indicator"].isin(classified), "ho_definition"] = "programmes"
+    indicator, year, genders = APPROXIMATED_CASE
+    case = (
+        (frame["indicator"] == indicator) & (frame["year"] == year) & frame["gender"].isin(genders)
+    )
+    frame.loc[case, "ho_definition"] = "subonderdelen"
 
 
 def _row(indicator, region, year, gender, num, den, share, low, high, cells) -> dict:

@@ -123,12 +123,17 @@ class ReportContext:
         return series.iloc[-1] if len(series) else None
 
     def main_indicators(self, levels: Iterable[str] | None = None) -> list[str]:
-        """Configured indicators without a parent, in file order (optionally per school level)."""
+        """Configured indicators without a parent, in file order (optionally per school level).
+
+        Variants (``variant_of``: the CROHO-only HO definitions) are no main indicators.
+        """
         wanted = set(levels) if levels is not None else None
         return [
             ind.id
             for ind in self.config.indicators.values()
-            if ind.parent is None and (wanted is None or ind.level in wanted)
+            if ind.parent is None
+            and ind.variant_of is None
+            and (wanted is None or ind.level in wanted)
         ]
 
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from analysis import paths
+from analysis.content import ho_definition
 from analysis.content.sections import CAVEATS
 from analysis.data import ReportContext
 from analysis.indicators.engine import indicator_meta
@@ -308,11 +309,17 @@ def provenance_section(ctx: ReportContext) -> list[Block]:
         *[[f"Parameter {k}", v or "(leeg: vandaag)"] for k, v in ctx.parameters.items()],
         *[[f"Versie {k}", v] for k, v in package_versions().items()],
     ]
+    definition = ho_definition.notes(ctx)
     return [
         Html(inputs_table(ctx)),
         Html(checksums_html(ctx)),
         Html(landsdeel_table(ctx)),
         Html(text.table_html(["Gegeven", "Waarde"], facts, caption="Versies en parameters")),
+        *(
+            [kept_list("Definitie bèta-techniek in het hoger onderwijs", definition)]
+            if definition
+            else []
+        ),
         Markdown(
             "De definities van alle indicatoren, de telregels, de behandeling van <5-cellen en "
             f"de regio-indelingen staan in de [methodologie]({METHODOLOGY_LINK}) "

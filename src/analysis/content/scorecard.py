@@ -7,6 +7,7 @@ import html
 
 import pandas as pd
 
+from analysis.content import ho_definition
 from analysis.data import ReportContext
 from analysis.indicators.engine import indicator_meta
 from analysis.indicators.rules import WOMEN_SHARE_SUFFIX
@@ -140,7 +141,7 @@ def scorecard_html(ctx: ReportContext) -> str:
         + ("" if r.national else " Plaats 1 is het hoogste aandeel.")
     )
     out = text.table_html(header, rows, caption=caption, css_class="tp-table scorecard")
-    return scorecard_intro(ctx) + out + targets_html(ctx, frame)
+    return scorecard_intro(ctx) + out + ho_definition.notes_html(ctx) + targets_html(ctx, frame)
 
 
 def scorecard_intro(ctx: ReportContext) -> str:

@@ -30,6 +30,15 @@ SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "hbo": ("hbo", ("hbo",)),
     "wo": ("wo", ("wo",)),
 }
+# Per section: the main indicator whose sub-indicators get a table of their own (the monitor
+# reports mbo per niveau and leerweg, vmbo per leerweg).
+BREAKDOWNS = {
+    "mbo": (
+        "mbo_techniek",
+        "Mbo in {region} naar kwalificatieniveau en leerweg: laatste schooljaar",
+    ),
+    "vo": ("vo_vmbo3_techniek", "Vmbo leerjaar 3 in {region} per leerweg: laatste schooljaar"),
+}
 # The indicators compared across regions (ranked bars), and the one on the map.
 HEADLINE = ("vo_havo_n", "mbo_techniek", "hbo_techniek_instroom", "wo_beta_instroom")
 MAP_INDICATOR = "vo_havo_n"
@@ -184,18 +193,19 @@ def level_section(ctx: ReportContext, section: str) -> list[Block]:
     if single:
         names = ", ".join(indicator_meta(i, ctx.config)["naam"] for i in single)
         blocks.append(Markdown(f"Alleen één schooljaar beschikbaar (geen trend): {names}."))
-    if not trend:
-        return blocks
-    source = _sources(ctx, trend)
-    panels = [
-        plots.Panel(indicator_meta(i, ctx.config)["naam"], _trend_lines(ctx, i), _target(ctx, i))
-        for i in trend
-    ]
-    blocks.append(
-        plots.trend_chart(panels, title=_trend_title(ctx, label), source=source, reuse=True)
-    )
-    if section == "mbo":
-        blocks.extend(_mbo_breakdown(ctx))
+    if trend:
+        source = _sources(ctx, trend)
+        panels = [
+            plots.Panel(
+                indicator_meta(i, ctx.config)["naam"], _trend_lines(ctx, i), _target(ctx, i)
+            )
+            for i in trend
+        ]
+        blocks.append(
+            plots.trend_chart(panels, title=_trend_title(ctx, label), source=source, reuse=True)
+        )
+    if section in BREAKDOWNS:
+        blocks.extend(_breakdown(ctx, *BREAKDOWNS[section]))
     return blocks
 
 
@@ -209,16 +219,16 @@ def _trend_title(ctx: ReportContext, label: str) -> str:
     return f"{label.capitalize()}: {r.name} vergeleken met {compared}"
 
 
-def _mbo_breakdown(ctx: ReportContext) -> list[Block]:
+def _breakdown(ctx: ReportContext, parent: str, caption: str) -> list[Block]:
+    """The sub-indicators of ``parent`` that have data for the region, as one table."""
     subs = [
         ind.id
         for ind in ctx.config.indicators.values()
-        if ind.parent == "mbo_techniek" and _has_share(ctx.series(ind.id))
+        if ind.parent == parent and _has_share(ctx.series(ind.id))
     ]
     if not subs:
         return []
-    caption = f"Mbo in {ctx.region.name} naar kwalificatieniveau en leerweg: laatste schooljaar"
-    return [Html(_section_table(ctx, subs, caption))]
+    return [Html(_section_table(ctx, subs, caption.format(region=ctx.region.name)))]
 
 
 def gender_section(ctx: ReportContext) -> list[Block]:
