@@ -91,7 +91,9 @@ def ho_indicator(name: str) -> str | None:
     )  # fmt: skip
     if not level or not kind:
         return None
-    return f"hbo_techniek_{kind}" if level == "hbo" else f"wo_beta_{kind}"
+    # The CROHO-sector definition, kept as the ``_croho`` variants; the monitor's programme
+    # list is checked by scripts/calibrate_ho_beta.py.
+    return f"hbo_techniek_{kind}_croho" if level == "hbo" else f"wo_beta_{kind}_croho"
 
 
 def add_ho(path: Path, indicator: str, sums: Sums) -> None:
