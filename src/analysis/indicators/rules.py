@@ -43,12 +43,28 @@ _INDICATOR_KEYS = {
     "denominator",
     "numerator",
     "gender_total",
+    "cut",
     "parent",
     "bron",
 }
 _REQUIRED_KEYS = {"naam", "omschrijving", "level", "dataset", "measure", "numerator", "bron"}
 # Store columns holding whole numbers: a rule on them compares numbers, not text.
 NUMERIC_COLUMNS = {name for name, dtype in schema.STORE_COLUMNS.items() if dtype == "Int64"}
+# The dimensions each cut of a release carries (schema.CUTS), and the store columns that
+# need a dimension: a rule on programme_code can only be applied to a cut with programmes.
+CUT_DIMENSIONS: dict[str, frozenset[str]] = {
+    "full": frozenset({"gender", "programme", "pathway"}),
+    "gender": frozenset({"gender"}),
+    "programme": frozenset({"programme"}),
+    "pathway": frozenset({"pathway"}),
+    "sector": frozenset(),
+}
+COLUMN_DIMENSIONS = {
+    "gender": "gender",
+    "programme_code": "programme",
+    "programme": "programme",
+    "pathway": "pathway",
+}
 _RULE_COLUMNS = set(schema.STORE_COLUMNS) - {"count", "suppressed"}
 
 
@@ -61,6 +77,10 @@ class Condition:
     values: tuple[Any, ...] = ()
     pattern: re.Pattern[str] | None = None
 
+    def columns(self) -> frozenset[str]:
+        """The store columns the rule reads."""
+        return frozenset({self.column})
+
 
 @dataclass(frozen=True)
 class Combination:
@@ -68,6 +88,10 @@ class Combination:
 
     op: str
     rules: tuple[Rule, ...]
+
+    def columns(self) -> frozenset[str]:
+        """The store columns the rules read."""
+        return frozenset().union(*(rule.columns() for rule in self.rules))
 
 
 Rule = Condition | Combination
@@ -88,6 +112,7 @@ class Indicator:
     denominator: Rule | None = None
     leerjaar: int | None = None
     gender_total: str = "auto"
+    cut: str = "auto"
     parent: str | None = None
 
     def population(self) -> Rule:
@@ -102,6 +127,25 @@ class Indicator:
         if self.denominator is not None:
             parts.append(self.denominator)
         return Combination("all", tuple(parts))
+
+    def cut_preference(self, *, gender_view: bool) -> list[str]:
+        """The cuts this indicator may count, best first (``analysis.indicators.engine``).
+
+        An explicit ``cut`` is the only one for the totaal view, and for the gender views
+        too when it carries gender. Else (``auto``): the cuts that carry every dimension
+        the rules read, then the others, each in ``schema.CUTS`` order; the gender views
+        only ever count a cut that carries gender.
+        """
+        rules = [self.numerator, *([self.denominator] if self.denominator else [])]
+        needed = {
+            COLUMN_DIMENSIONS[c] for r in rules for c in r.columns() if c in COLUMN_DIMENSIONS
+        }
+        cuts = list(schema.CUTS)
+        if gender_view:
+            cuts = [c for c in cuts if "gender" in CUT_DIMENSIONS[c]]
+        if self.cut != "auto" and (self.cut in cuts or not gender_view):
+            return [self.cut]
+        return sorted(cuts, key=lambda c: not needed <= CUT_DIMENSIONS[c])
 
 
 @dataclass(frozen=True)
@@ -127,6 +171,9 @@ class Settings:
     imputed_value: float = 2.5
     trend_min_points: int = 3
     projection_horizon: int = 2050
+    # Two files about one population (releases, cuts) further apart than this share are not
+    # versions of one count: an error (analysis.store.releases).
+    max_revision: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -235,6 +282,9 @@ def _indicator(path: Path, key: str, raw: Any) -> Indicator:
     gender_total = raw.get("gender_total", "auto")
     if gender_total not in ("auto", "sum"):
         raise ConfigError(path, f"{where}: gender_total must be 'auto' or 'sum'")
+    cut = raw.get("cut", "auto")
+    if cut != "auto" and cut not in schema.CUTS:
+        raise ConfigError(path, f"{where}: cut must be 'auto' or one of {schema.CUTS}, not {cut!r}")
     denominator = raw.get("denominator")
     return Indicator(
         id=key,
@@ -252,6 +302,7 @@ def _indicator(path: Path, key: str, raw: Any) -> Indicator:
         ),
         leerjaar=leerjaar,
         gender_total=gender_total,
+        cut=cut,
         parent=raw.get("parent"),
     )
 
@@ -349,7 +400,10 @@ def _settings(path: Path, raw: Any) -> Settings:
     if not isinstance(raw, dict):
         raise ConfigError(path, "settings: expected a mapping")
     _unknown_keys(
-        path, "settings", raw, {"imputed_value", "trend_min_points", "projection_horizon"}
+        path,
+        "settings",
+        raw,
+        {"imputed_value", "trend_min_points", "projection_horizon", "max_revision"},
     )
     settings = Settings(**raw)
     imputed = settings.imputed_value
@@ -371,4 +425,9 @@ def _settings(path: Path, raw: Any) -> Settings:
         raise ConfigError(path, "settings.trend_min_points must be a whole number >= 2")
     if not isinstance(settings.projection_horizon, int):
         raise ConfigError(path, "settings.projection_horizon must be a calendar year")
+    revision = settings.max_revision
+    if isinstance(revision, bool) or not isinstance(revision, int | float) or not 0 < revision < 1:
+        raise ConfigError(
+            path, f"settings.max_revision must be a share in (0, 1), not {revision!r}"
+        )
     return settings
