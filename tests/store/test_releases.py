@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_indicators import REGION_TABLE, make_store, membership
+from indicator_fixtures import REGION_TABLE, make_store, membership
 
 from analysis import paths
 from analysis.errors import DataError
