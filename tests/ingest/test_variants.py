@@ -228,6 +228,30 @@ def test_ho_programme_code_without_leading_zero_is_the_same_code(tmp_path: Path)
     assert set(frame["level"]) == {"wo"}  # 06551 is an undivided wo programme
 
 
+def test_ho_older_release_without_actueel_names_pathway_or_degree(tmp_path: Path):
+    """A narrower old-portal release: BRIN NUMMER / OPLEIDINGSCODE, no OPLEIDINGSVORM and no
+    TYPE HOGER ONDERWIJS, an extra OPLEIDINGSFASE column; LF, Latin-1 'Fryslân'."""
+    header = (
+        "PROVINCIE;GEMEENTENAAM;BRIN NUMMER;CROHO ONDERDEEL;OPLEIDINGSCODE;"
+        "OPLEIDINGSFASE ACTUEEL;GESLACHT;2013;2014"
+    )
+    rows = [
+        "Fryslân;Leeuwarden;31FR;techniek;34267;bachelor;man;40;41",
+        "Fryslân;Leeuwarden;31FR;techniek;34267;propedeuse;man;12;13",
+        "Fryslân;Leeuwarden;31FR;economie;80009;associate degree;vrouw;9;<5",
+    ]
+    path = tmp_path / "ingeschrevenen-hbo-2014.csv"
+    path.write_bytes(("\n".join([header, *rows]) + "\n").encode("latin-1"))
+    frame = read(path)
+    assert {y: int(frame.loc[frame["year"] == y, "count"].sum()) for y in (2013, 2014)} == {
+        2013: 61,
+        2014: 54,
+    }
+    assert set(frame["province_raw"]) == {"Fryslân"} and set(frame["level"]) == {"hbo"}
+    assert set(frame["programme_code"]) == {"34267", "80009"}
+    assert frame["pathway"].isna().all()
+
+
 # --- ho: new portal -----------------------------------------------------------------------
 
 NEW_PORTAL_HEADER = (

@@ -35,6 +35,7 @@ stored; their number is in ``attrs["empty_cells"]`` with a warning.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pandas as pd
 
@@ -73,6 +74,16 @@ WIDE_COLUMNS = {
     "GESLACHT": "gender",
 }
 DEGREE_COLUMNS = ("TYPE HOGER ONDERWIJS", "SOORT DIPLOMA")
+# What a wide release must carry to be counted and placed; the other WIDE_COLUMNS are read
+# where a release has them (an older or narrower release may lack OPLEIDINGSVORM, ...).
+WIDE_REQUIRED = ("PROVINCIE", "GEMEENTENAAM", "BRIN NUMMER ACTUEEL", "CROHO ONDERDEEL", "GESLACHT")
+# Names of the same columns in releases that do not say ACTUEEL.
+WIDE_ALTERNATIVES = {
+    "BRIN NUMMER": "BRIN NUMMER ACTUEEL",
+    "INSTELLINGSNAAM": "INSTELLINGSNAAM ACTUEEL",
+    "OPLEIDINGSCODE": "OPLEIDINGSCODE ACTUEEL",
+    "OPLEIDINGSNAAM": "OPLEIDINGSNAAM ACTUEEL",
+}
 
 # New-portal long CSV.
 LONG_COLUMNS = {
@@ -128,7 +139,8 @@ def _years(columns: tuple[str, ...]) -> dict[str, int]:
 
 def _looks_wide(columns: tuple[str, ...]) -> bool:
     """Year columns plus most of the old-portal HO columns (the rest is checked on read)."""
-    return bool(_years(columns)) and len(set(columns) & set(WIDE_COLUMNS)) >= 6
+    names = {WIDE_ALTERNATIVES.get(c, c) for c in columns}
+    return bool(_years(columns)) and len(names & set(WIDE_COLUMNS)) >= 6
 
 
 def long_cut(header: tuple[str, ...]) -> str:
@@ -266,14 +278,26 @@ def _read_wide_frame(sniffed: Sniffed, raw: pd.DataFrame, where: Where, release:
     return _finish(frame, sniffed, measure, release, [], int(empty.sum()), footer_rows=footer)
 
 
-def _require_wide(sniffed: Sniffed, columns: tuple[str, ...]) -> None:
-    degree = "SOORT DIPLOMA" if "SOORT DIPLOMA" in columns else "TYPE HOGER ONDERWIJS"
-    require_columns(sniffed, [*WIDE_COLUMNS, degree])
+def _wide_names(sniffed: Sniffed) -> Sniffed:
+    """The header with WIDE_ALTERNATIVES under their ACTUEEL names (the file's own names
+    kept in ``renamed`` for error messages)."""
+    columns = sniffed.header or sniffed.json_keys
+    renamed = dict(sniffed.renamed)
+    names = []
+    for column in columns:
+        target = WIDE_ALTERNATIVES.get(column)
+        if target is not None and target not in columns:
+            renamed[target] = sniffed.source_name(column)
+            column = target
+        names.append(column)
+    field = "header" if sniffed.header else "json_keys"
+    return replace(sniffed, **{field: tuple(names)}, renamed=renamed)
 
 
 def read_wide(sniffed: Sniffed) -> pd.DataFrame:
     """Old-portal wide CSV (ingeschrevenen, eerstejaars or gediplomeerden)."""
-    _require_wide(sniffed, sniffed.header)
+    sniffed = _wide_names(sniffed)
+    require_columns(sniffed, WIDE_REQUIRED)
     raw = read_rows(sniffed, sums=tuple(_years(sniffed.header)))
     release = WIDE_GRADUATES.id if "SOORT DIPLOMA" in raw else WIDE.id
     return _read_wide_frame(sniffed, raw, Where(sniffed.path), release)
@@ -281,8 +305,9 @@ def read_wide(sniffed: Sniffed) -> pd.DataFrame:
 
 def read_json(sniffed: Sniffed) -> pd.DataFrame:
     """The wide table as JSON records: values int or '<5', OPLEIDINGSCODE an int."""
-    _require_wide(sniffed, sniffed.json_keys)
-    raw = read_records(sniffed)
+    sniffed = _wide_names(sniffed)
+    require_columns(sniffed, WIDE_REQUIRED)
+    raw = read_records(sniffed).rename(columns={v: k for k, v in sniffed.renamed.items()})
     return _read_wide_frame(sniffed, raw, Where(sniffed.path, unit="record"), JSON.id)
 
 
