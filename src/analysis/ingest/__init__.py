@@ -13,15 +13,6 @@ from analysis.ingest.rawfile import Sniffed, SourceFormat, sniff
 
 __all__ = ["SourceFormat", "all_formats", "identify"]
 
-    def load(self, sniffed: Sniffed) -> pd.DataFrame:
-        """``read``, with an error naming a renamed key column as the file calls it."""
-        try:
-            return self.read(sniffed)
-        except DataError as exc:
-            if exc.column is not None and exc.column in sniffed.renamed:
-                raise exc.naming_column(sniffed.renamed[exc.column]) from exc
-            raise
-
 
 def all_formats() -> list[SourceFormat]:
     """Every known release format, in recognition order."""

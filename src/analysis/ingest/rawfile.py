@@ -81,6 +81,15 @@ class SourceFormat:
     matches: Callable[[Sniffed], bool]
     read: Callable[[Sniffed], pd.DataFrame]
 
+    def load(self, sniffed: Sniffed) -> pd.DataFrame:
+        """``read``, with an error naming a renamed key column as the file calls it."""
+        try:
+            return self.read(sniffed)
+        except DataError as exc:
+            if exc.column is not None and exc.column in sniffed.renamed:
+                raise exc.naming_column(sniffed.renamed[exc.column]) from exc
+            raise
+
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:
     """Decode raw bytes; UTF-8 (with or without BOM) first, then Latin-1 (old DUO releases)."""
