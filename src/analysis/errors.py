@@ -37,6 +37,12 @@ class DataError(TechniekpactError):
             message += f" (expected {expected})"
         super().__init__(message)
 
+    def naming_column(self, column: str) -> DataError:
+        """The same error, naming the column as the file itself calls it."""
+        return DataError(
+            self.path, self.problem, line=self.line, column=column, expected=self.expected
+        )
+
 
 class ConfigError(TechniekpactError):
     """A configuration file (regions, indicators) that is malformed or refers to unknowns."""

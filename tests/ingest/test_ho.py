@@ -262,10 +262,11 @@ def test_tiny_long_file(tmp_path: Path) -> None:
     frame = read(path)
     got = [(r.year, r.gender, r.count, r.suppressed, r.field) for r in frame.itertuples()]
     assert got == [
-        (2023, "man", 40, False, "TECHNIEK"),
-        (2023, "vrouw", pd.NA, True, "TECHNIEK"),
-        (2024, "vrouw", 6, False, "GEDRAG_EN_MAATSCHAPPIJ"),
+        (2023, "man", 40, False, "techniek"),  # ONDERDEEL in the old portal's spelling
+        (2023, "vrouw", pd.NA, True, "techniek"),
+        (2024, "vrouw", 6, False, "gedrag en maatschappij"),
     ]
+    assert set(frame["cut"]) == {"gender"}
     assert frame["municipality_code_raw"].iloc[2] == "0363"
     assert frame["measure"].eq("first_years").all() and frame["level"].eq("hbo").all()
     assert frame.attrs["level_from_other_rows"] == 2  # bachelor rows follow the ad row
@@ -280,7 +281,7 @@ def test_long_graduates_use_diplomajaar_and_soort_diploma(tmp_path: Path) -> Non
     assert (frame["level"].iloc[0], frame["dataset"].iloc[0]) == ("wo", "duo_ho_graduates")
 
 
-def test_long_resource_without_gender_is_stored_as_totaal(tmp_path: Path) -> None:
+def test_long_programme_cut_is_stored_as_totaal(tmp_path: Path) -> None:
     rows = [{"OPLEIDINGSCODE_ACTUEEL": 50700, "AANTAL_INGESCHREVENEN": 25}]
     path = demo.write_ho_long(tmp_path / "p.csv", resource="programme", level="wo", rows=rows)
     frame = read(path)
@@ -289,7 +290,7 @@ def test_long_resource_without_gender_is_stored_as_totaal(tmp_path: Path) -> Non
         25,
         "wo",
     )
-    assert "no GESLACHT" in frame.attrs["warnings"][0]
+    assert (frame["cut"].iloc[0], frame["programme_code"].iloc[0]) == ("programme", "50700")
 
 
 def test_long_level_from_file_name_or_error(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def test_manifest_lists_every_real_file_with_checksum_and_the_attribution_goal(
     for rel, path in on_disk.items():
         assert listed[rel]["sha256"] == _sha(path), rel
     counts = [e for e in manifest["inputs"] if e["role"] == "counts"]
-    assert len(counts) == 8
+    assert len(counts) == 11  # 8 old-portal files and 3 new-portal resources
     for entry in counts:
         assert entry["share_attributed_province"] >= 0.995, entry["path"]
         assert entry["counts_attributed_province"] <= entry["counts_total"]

@@ -132,6 +132,109 @@ def suppression_table(ctx: ReportContext) -> str | None:
     )
 
 
+MEASURE_LABELS = {
+    "enrolled": "ingeschrevenen",
+    "first_years": "eerstejaars",
+    "graduates": "gediplomeerden",
+    "students": "studenten",
+    "exam_candidates": "examenkandidaten",
+    "pupils": "leerlingen",
+}
+CUT_LABELS = {
+    "full": "volledige tabel",
+    "gender": "uitsnede naar geslacht",
+    "programme": "uitsnede naar opleiding",
+    "pathway": "uitsnede naar opleidingsvorm",
+    "sector": "uitsnede naar sector",
+}
+
+
+def _population(overlap: dict) -> str:
+    measure = MEASURE_LABELS.get(str(overlap.get("measure")), str(overlap.get("measure")))
+    return f"{overlap.get('level')}, {measure}"
+
+
+def _revision(value: object) -> str:
+    """'+0,13%': the relative change from the release kept out to the one used."""
+    if text.is_missing(value):
+        return text.MISSING
+    share = float(value)  # type: ignore[arg-type]
+    return ("+" if share > 0 else "") + text.pct(share, 2)
+
+
+def _file_name(path: object) -> str:
+    return str(path).rsplit("/", 1)[-1]
+
+
+def overlaps_table(ctx: ReportContext) -> str | None:
+    """Every year in which an older release was kept out for a newer one, with the revision."""
+    kept = [
+        o
+        for o in ctx.data.manifest.get("overlaps") or []
+        if o.get("kind") in ("release", "duplicate")
+    ]
+    if not kept:
+        return None
+    rows = [
+        [
+            _population(o),
+            text.schooljaar(o.get("year")),
+            ", ".join(_file_name(f) for f in o.get("used") or []),
+            _file_name(o.get("other")),
+            text.Cell(
+                f"{text.num(o.get('other_known'))} \u2192 {text.num(o.get('used_known'))}", "num"
+            ),
+            text.Cell(_revision(o.get("revision")), "num"),
+        ]
+        for o in kept
+    ]
+    return text.table_html(
+        ["Gegevens", "Schooljaar", "Gebruikt", "Buiten de indicatoren", "Bekend", "Revisie"],
+        rows,
+        caption=(
+            "Overlappende releases. Waar twee releases van DUO hetzelfde schooljaar beschrijven, "
+            "telt alleen de nieuwste mee (de release met de latere jaren, of bij gelijke jaren die "
+            "van het nieuwe DUO-portaal); de oudere blijft bewaard maar buiten de indicatoren. "
+            "Bekend: de bekende aantallen van oud naar nieuw; revisie: het verschil daartussen."
+        ),
+    )
+
+
+def cuts_notes(ctx: ReportContext) -> list[str]:
+    """Where one release comes in several cuts: that they are never added up, and which cut
+    each of the report's indicators counted in which years."""
+    cuts = [o for o in ctx.data.manifest.get("overlaps") or [] if o.get("kind") == "cut"]
+    if not cuts:
+        return []
+    out = []
+    by_population: dict[str, list[dict]] = {}
+    for o in cuts:
+        by_population.setdefault(_population(o), []).append(o)
+    for population, items in by_population.items():
+        years = sorted(int(o["year"]) for o in items)
+        files = sorted({_file_name(f) for o in items for f in o.get("used") or []})
+        out.append(
+            f"Voor {population} {text.schooljaar(years[0])}{text.DASH}"
+            f"{text.schooljaar(years[-1])} publiceert DUO dezelfde studenten in meerdere "
+            f"uitsneden ({text.join_and(files)}). Die worden nooit opgeteld: elke indicator telt "
+            "er één per jaar."
+        )
+    shown = set(ctx.main_indicators())
+    for run in ctx.data.manifest.get("indicator_cuts") or []:
+        if run.get("indicator") not in shown or run.get("gender") != "totaal":
+            continue
+        if run.get("cut") == "full":
+            continue
+        years = run.get("years") or []
+        out.append(
+            f"{indicator_meta(run['indicator'], ctx.config)['naam']}, "
+            f"{text.schooljaar(years[0])}{text.DASH}{text.schooljaar(years[-1])}: "
+            f"{CUT_LABELS.get(str(run.get('cut')), str(run.get('cut')))} "
+            f"({text.join_and([_file_name(f) for f in run.get('files') or []])})."
+        )
+    return out
+
+
 def caveats(ctx: ReportContext) -> list[str]:
     """The caveats that apply to this region's figures."""
     out = [
@@ -165,9 +268,12 @@ def caveats(ctx: ReportContext) -> list[str]:
 def quality_section(ctx: ReportContext) -> list[Block]:
     """Attribution per input file, unplaced counts, suppression for the region, caveats."""
     blocks: list[Block] = [Html(attribution_table(ctx))]
-    for table in (unplaced_table(ctx), suppression_table(ctx)):
+    for table in (unplaced_table(ctx), overlaps_table(ctx), suppression_table(ctx)):
         if table:
             blocks.append(Html(table))
+    notes = cuts_notes(ctx)
+    if notes:
+        blocks.append(kept_list("Uitsneden van één release", notes))
     blocks.append(kept_list("Kanttekeningen", caveats(ctx)))
     warnings = ctx.data.manifest.get("warnings") or []
     if warnings:

@@ -20,11 +20,17 @@ row counted carries a programme code, ``subonderdelen`` where none does (a cut w
 programmes: the classification's subonderdeel rule), ``mixed`` in between. An indicator over
 several school levels (``ho_beta_instroom``) has a year only where every level has data.
 
+One count per population (see ``analysis.store.releases``): rows of an older release
+(``superseded_by`` set) never count, and where a year has several cuts of one release the
+view counts one of them, chosen per year by ``Indicator.cut_preference``. The cut used is
+in the output column ``cut`` and, with the files, in ``attrs["cuts"]``.
+
 It writes nothing; ``techniekpact process`` stores the result.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -169,7 +175,7 @@ def compute_indicators(
         raise ValueError(f"region table: duplicate (region_level, region_code) pairs {duplicated}")
     _check_national_cover(membership, len(store))
     indicators = list(config.indicators.values())
-    cells = _cells(store, indicators)
+    cells, cuts = _cells(store, indicators)
     if cells.empty:
         return schema.empty_frame(schema.INDICATOR_COLUMNS)
     sig_of_row, sig_regions = _signatures(membership, regions_index, len(store))
@@ -183,7 +189,9 @@ def compute_indicators(
     )
     grid = _grid(cells, len(regions_index))
     sums = by_region.reindex(pd.MultiIndex.from_frame(grid), fill_value=0).reset_index()
-    return _assemble(sums, indicators, region_table, config.settings.imputed_value)
+    out = _assemble(sums, indicators, region_table, config.settings.imputed_value, cuts)
+    out.attrs["cuts"] = _cut_records(cuts, indicators)
+    return out
 
 
 def _check_national_cover(membership: pd.DataFrame, n_rows: int) -> None:
@@ -196,44 +204,69 @@ def _check_national_cover(membership: pd.DataFrame, n_rows: int) -> None:
         )
 
 
-def _cells(store: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFrame:
-    """One row per (store row, indicator view) with its contribution to the four sums."""
+def _cells(store: pd.DataFrame, indicators: list[Indicator]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per (store row, indicator view) with its contribution to the four sums; and
+    the cut each view counts per year (columns combo, year, cut, files)."""
     cache = ColumnCache(store)
     is_gender = {g: rule_mask(Condition("gender", "in", (g,)), cache) for g in schema.GENDERS}
-    has_total = _publishes_total(store, is_gender["totaal"])
-    total_cells = np.where(has_total, is_gender["totaal"], ~is_gender["totaal"])
     suppressed = store["suppressed"].to_numpy(dtype=bool, na_value=False)
     known = np.where(suppressed, 0.0, store["count"].to_numpy(dtype="float64", na_value=0.0))
     years = store["year"].to_numpy(dtype="int64")
+    first_year = int(years.min()) if len(years) else 0
+    at = _Positions(years - first_year, int(years.max()) - first_year + 1 if len(years) else 0)
+    source = store["source_file"] if "source_file" in store else store["dataset"]
+    source_of_row, sources = pd.factorize(source.fillna(store["dataset"]).fillna(""))
+    has_total = _publishes_total(at, source_of_row, len(sources), is_gender["totaal"])
+    total_cells = np.where(has_total, is_gender["totaal"], ~is_gender["totaal"])
+    counted = _counted(store)
+    cut_of_row = _cut_codes(store)
     levels = store["level"].astype("string").str.casefold().to_numpy(dtype=object, na_value="")
     has_code = store["programme_code"].fillna("").astype(str).str.strip().ne("").to_numpy(bool)
-    rows, combos, flags, classified = [], [], [], []
+    rows, combos, flags, cuts, classified = [], [], [], [], []
     for i, ind in enumerate(indicators):
-        den = rule_mask(ind.population(), cache)
+        den = rule_mask(ind.population(), cache) & counted
         if len(ind.levels) > 1:
             den &= _years_of_every_level(den, levels, years, ind.levels)
         if not den.any():
             continue
         num = den & rule_mask(ind.numerator, cache)
         totaal = total_cells if ind.gender_total == "auto" else ~is_gender["totaal"]
+        in_cut = {
+            gender_view: _one_cut(
+                den, at, first_year, cut_of_row, ind.cut_preference(gender_view=gender_view)
+            )
+            for gender_view in (False, True)
+        }
         views = (
-            (den & totaal, num),
-            (den & is_gender["man"], num),
-            (den & is_gender["vrouw"], num),
-            (num & (is_gender["man"] | is_gender["vrouw"]), is_gender["vrouw"]),
+            (den & totaal & in_cut[False][0], num, in_cut[False][1]),
+            (den & is_gender["man"] & in_cut[True][0], num, in_cut[True][1]),
+            (den & is_gender["vrouw"] & in_cut[True][0], num, in_cut[True][1]),
+            (
+                num & (is_gender["man"] | is_gender["vrouw"]) & in_cut[True][0],
+                is_gender["vrouw"],
+                in_cut[True][1],
+            ),
         )
-        for v, (selected, in_numerator) in enumerate(views):
+        for v, (selected, in_numerator, chosen) in enumerate(views):
             idx = np.flatnonzero(selected)
+            combo = i * len(_VIEWS) + v
             rows.append(idx)
-            combos.append(np.full(len(idx), i * len(_VIEWS) + v, dtype="int32"))
+            combos.append(np.full(len(idx), combo, dtype="int32"))
             flags.append(in_numerator[idx])
             classified.append(np.full(len(idx), ind.classified))
+            files = _files_by_year(idx, at, first_year, source_of_row, sources)
+            cuts.append(chosen.assign(combo=combo, files=chosen["year"].map(files)))
+    cut_table = (
+        pd.concat(cuts, ignore_index=True)
+        if cuts
+        else pd.DataFrame(columns=["combo", "year", "cut", "files"])
+    )
     if not rows:
-        return pd.DataFrame(columns=["row", "combo", "year", *_SUMS, *_CODED])
+        return pd.DataFrame(columns=["row", "combo", "year", *_SUMS, *_CODED]), cut_table
     row = np.concatenate(rows)
     flag = np.concatenate(flags)
     applies = np.concatenate(classified)
-    return pd.DataFrame(
+    cells = pd.DataFrame(
         {
             "row": row,
             "combo": np.concatenate(combos),
@@ -246,6 +279,7 @@ def _cells(store: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFrame:
             "rows_uncoded": (applies & ~has_code[row]).astype("int64"),
         }
     )
+    return cells, cut_table
 
 
 def _years_of_every_level(
@@ -262,11 +296,103 @@ def _years_of_every_level(
     return np.isin(years, sorted(common or ()))
 
 
-def _publishes_total(store: pd.DataFrame, is_total: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+@dataclass(frozen=True)
+class _Positions:
+    """Each store row's year as a small index (year - first year), for ``np.bincount``."""
+
+    year: npt.NDArray[np.int64]
+    n_years: int
+
+
+def _files_by_year(
+    idx: npt.NDArray[np.intp],
+    at: _Positions,
+    first_year: int,
+    source_of_row: npt.NDArray[np.intp],
+    sources: pd.Index,
+) -> dict[int, list[str]]:
+    """The source files of the selected rows, per year."""
+    n = len(sources)
+    present = np.bincount(at.year[idx] * n + source_of_row[idx], minlength=at.n_years * n)
+    year, code = np.nonzero(present.reshape(at.n_years, n))
+    out: dict[int, list[str]] = {}
+    for y, c in zip(year, code, strict=True):
+        out.setdefault(first_year + int(y), []).append(str(sources[c]))
+    return out
+
+
+def _cut_records(cuts: pd.DataFrame, indicators: list[Indicator]) -> list[dict[str, Any]]:
+    """Per indicator view and year: the cut counted and its files (for the manifest)."""
+    records = []
+    for row in cuts.itertuples(index=False):
+        suffix, gender = _VIEWS[row.combo % len(_VIEWS)]
+        records.append(
+            {
+                "indicator": indicators[row.combo // len(_VIEWS)].id + suffix,
+                "gender": gender,
+                "year": int(row.year),
+                "cut": row.cut,
+                "files": row.files if isinstance(row.files, list) else [],
+            }
+        )
+    return records
+
+
+def _counted(store: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Rows no newer release supersedes (all rows of a store built before releases existed)."""
+    if "superseded_by" not in store:
+        return np.ones(len(store), dtype=bool)
+    return store["superseded_by"].isna().to_numpy(bool)
+
+
+def _cut_codes(store: pd.DataFrame) -> npt.NDArray[np.intp]:
+    """Each row's cut as its position in ``schema.CUTS`` ('full' where the column is absent)."""
+    if "cut" not in store:
+        return np.zeros(len(store), dtype=np.intp)
+    codes = pd.Categorical(store["cut"].fillna("full"), categories=schema.CUTS).codes
+    if (codes < 0).any():
+        raise ValueError(f"store: unknown cut(s) {sorted(set(store['cut'][codes < 0]))}")
+    return codes.astype(np.intp)
+
+
+def _one_cut(
+    den: npt.NDArray[np.bool_],
+    at: _Positions,
+    first_year: int,
+    cut_of_row: npt.NDArray[np.intp],
+    preference: list[str],
+) -> tuple[npt.NDArray[np.bool_], pd.DataFrame]:
+    """Rows of the first preferred cut present in each year; and (year, cut) per year.
+
+    A year whose rows come only in cuts outside ``preference`` counts nothing in this view.
+    """
+    k = len(schema.CUTS)
+    present = np.bincount(at.year[den] * k + cut_of_row[den], minlength=at.n_years * k).reshape(
+        at.n_years, k
+    )
+    chosen = np.full(at.n_years, -1, dtype=np.intp)
+    for cut in reversed(preference):  # the first preferred cut present wins
+        code = schema.CUTS.index(cut)
+        chosen = np.where(present[:, code] > 0, code, chosen)
+    with_cut = np.flatnonzero(chosen >= 0)
+    table = pd.DataFrame(
+        {
+            "year": (with_cut + first_year).astype("int64"),
+            "cut": [schema.CUTS[c] for c in chosen[with_cut]],
+        }
+    )
+    return den & (cut_of_row == chosen[at.year]), table
+
+
+def _publishes_total(
+    at: _Positions,
+    source_of_row: npt.NDArray[np.intp],
+    n_sources: int,
+    is_total: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.bool_]:
     """Per row: does its source file publish TOTAAL cells for that year?"""
-    source = store["source_file"].fillna(store["dataset"]).fillna("")
-    frame = pd.DataFrame({"source": source.to_numpy(), "year": store["year"], "t": is_total})
-    return frame.groupby(["source", "year"], dropna=False)["t"].transform("any").to_numpy(bool)
+    group = source_of_row * at.n_years + at.year
+    return (np.bincount(group, weights=is_total, minlength=n_sources * at.n_years) > 0)[group]
 
 
 def _signatures(
@@ -321,6 +447,7 @@ def _assemble(
     indicators: list[Indicator],
     region_table: pd.DataFrame,
     imputed: float,
+    cuts: pd.DataFrame,
 ) -> pd.DataFrame:
     """Shares, bounds and masking; the output columns in schema order."""
     result = suppression.share_bounds(*(sums[c].to_numpy() for c in _SUMS), imputed=imputed)
@@ -363,6 +490,10 @@ def _assemble(
             "ho_definition": pd.array(np.where(definition == "", None, definition), "string"),
         }
     )
+    cut_of = pd.Series(
+        cuts["cut"].to_numpy(), index=pd.MultiIndex.from_arrays([cuts["combo"], cuts["year"]])
+    )
+    out["cut"] = cut_of.reindex(pd.MultiIndex.from_arrays([combo, year])).to_numpy()
     out = schema.conform(out, schema.INDICATOR_COLUMNS)
     return out.sort_values(
         ["indicator", "region_level", "region_code", "year", "gender"]

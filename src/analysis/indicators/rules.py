@@ -47,6 +47,7 @@ _INDICATOR_KEYS = {
     "denominator",
     "numerator",
     "gender_total",
+    "cut",
     "parent",
     "variant_of",
     "bron",
@@ -54,6 +55,21 @@ _INDICATOR_KEYS = {
 _REQUIRED_KEYS = {"naam", "omschrijving", "level", "dataset", "measure", "numerator", "bron"}
 # Store columns holding whole numbers: a rule on them compares numbers, not text.
 NUMERIC_COLUMNS = {name for name, dtype in schema.STORE_COLUMNS.items() if dtype == "Int64"}
+# The dimensions each cut of a release carries (schema.CUTS), and the store columns that
+# need a dimension: a rule on programme_code can only be applied to a cut with programmes.
+CUT_DIMENSIONS: dict[str, frozenset[str]] = {
+    "full": frozenset({"gender", "programme", "pathway"}),
+    "gender": frozenset({"gender"}),
+    "programme": frozenset({"programme"}),
+    "pathway": frozenset({"pathway"}),
+    "sector": frozenset(),
+}
+COLUMN_DIMENSIONS = {
+    "gender": "gender",
+    "programme_code": "programme",
+    "programme": "programme",
+    "pathway": "pathway",
+}
 _RULE_COLUMNS = set(schema.STORE_COLUMNS) - {"count", "suppressed"}
 
 
@@ -114,6 +130,7 @@ class Indicator:
     denominator: Rule | None = None
     leerjaar: int | None = None
     gender_total: str = "auto"
+    cut: str = "auto"
     parent: str | None = None
     # The school levels the population adds up; ``level`` is their name ('hbo+wo').
     levels: tuple[str, ...] = ()
@@ -146,6 +163,25 @@ class Indicator:
         """Is bèta-techniek decided by a programme classification, not by sector alone?"""
         return classification_of(self.numerator) is not None
 
+    def cut_preference(self, *, gender_view: bool) -> list[str]:
+        """The cuts this indicator may count, best first (``analysis.indicators.engine``).
+
+        An explicit ``cut`` is the only one for the totaal view, and for the gender views
+        too when it carries gender. Else (``auto``): the cuts that carry every dimension
+        the rules read, then the others, each in ``schema.CUTS`` order; the gender views
+        only ever count a cut that carries gender.
+        """
+        rules = [self.numerator, *([self.denominator] if self.denominator else [])]
+        needed = {
+            COLUMN_DIMENSIONS[c] for r in rules for c in r.columns() if c in COLUMN_DIMENSIONS
+        }
+        cuts = list(schema.CUTS)
+        if gender_view:
+            cuts = [c for c in cuts if "gender" in CUT_DIMENSIONS[c]]
+        if self.cut != "auto" and (self.cut in cuts or not gender_view):
+            return [self.cut]
+        return sorted(cuts, key=lambda c: not needed <= CUT_DIMENSIONS[c])
+
 
 @dataclass(frozen=True)
 class Target:
@@ -170,6 +206,9 @@ class Settings:
     imputed_value: float = 2.5
     trend_min_points: int = 3
     projection_horizon: int = 2050
+    # Two files about one population (releases, cuts) further apart than this share are not
+    # versions of one count: an error (analysis.store.releases).
+    max_revision: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -291,6 +330,9 @@ def _indicator(
     gender_total = raw.get("gender_total", "auto")
     if gender_total not in ("auto", "sum"):
         raise ConfigError(path, f"{where}: gender_total must be 'auto' or 'sum'")
+    cut = raw.get("cut", "auto")
+    if cut != "auto" and cut not in schema.CUTS:
+        raise ConfigError(path, f"{where}: cut must be 'auto' or one of {schema.CUTS}, not {cut!r}")
     denominator = raw.get("denominator")
     return Indicator(
         id=key,
@@ -309,6 +351,7 @@ def _indicator(
         ),
         leerjaar=leerjaar,
         gender_total=gender_total,
+        cut=cut,
         parent=raw.get("parent"),
         variant_of=raw.get("variant_of"),
     )
@@ -433,7 +476,10 @@ def _settings(path: Path, raw: Any) -> Settings:
     if not isinstance(raw, dict):
         raise ConfigError(path, "settings: expected a mapping")
     _unknown_keys(
-        path, "settings", raw, {"imputed_value", "trend_min_points", "projection_horizon"}
+        path,
+        "settings",
+        raw,
+        {"imputed_value", "trend_min_points", "projection_horizon", "max_revision"},
     )
     settings = Settings(**raw)
     imputed = settings.imputed_value
@@ -455,4 +501,9 @@ def _settings(path: Path, raw: Any) -> Settings:
         raise ConfigError(path, "settings.trend_min_points must be a whole number >= 2")
     if not isinstance(settings.projection_horizon, int):
         raise ConfigError(path, "settings.projection_horizon must be a calendar year")
+    revision = settings.max_revision
+    if isinstance(revision, bool) or not isinstance(revision, int | float) or not 0 < revision < 1:
+        raise ConfigError(
+            path, f"settings.max_revision must be a share in (0, 1), not {revision!r}"
+        )
     return settings

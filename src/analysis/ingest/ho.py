@@ -2,20 +2,25 @@
 
 1. Old portal (duo.nl/open_onderwijsdata), wide CSV, one column per year: "01. Ingeschrevenen",
    "03b Eerstejaars ingeschrevenen ... domein" (same header as 01) and "05 Gediplomeerden"
-   (SOORT DIPLOMA instead of TYPE HOGER ONDERWIJS).
+   (SOORT DIPLOMA instead of TYPE HOGER ONDERWIJS). Later releases renamed key columns
+   (``INSTELLINGSCODE ACTUEEL``, ``ONDERDEEL``, ``SUBONDERDEEL``: see ``rawfile.KEY_ALIASES``)
+   and may write a year column as ``2019`` or as a school year ``2019-2020``.
 2. The same wide table as a JSON array of records (a third-party conversion of the hbo
    ingeschrevenen release 2024): ``INSTELLINGSCODE ACTUEEL``, ``ONDERDEEL``, integer codes.
 3. New portal (onderwijsdata.duo.nl, CKAN datasets p01hoinges, p02ho1ejrs, p04hogdipl):
-   long CSV, comma-separated, one row per year, ``-1`` for a suppressed count. No real copy is
-   at hand: the header follows the field list of the public "Metagegevenscatalogus: DUO Open
-   Onderwijsdata - HBO" (A. Leemans, 2026-02-19, found in the public code corpus) and
-   third-party loaders of these files: ``STUDIEJAAR`` (``DIPLOMAJAAR`` for graduates),
-   ``PROVINCIENAAM, GEMEENTENUMMER, GEMEENTENAAM, SOORT_INSTELLING,
-   TYPE_HOGER_ONDERWIJS`` (``SOORT_DIPLOMA``), ``INSTELLINGSCODE_ACTUEEL,
-   INSTELLINGSNAAM_ACTUEEL, ONDERDEEL, SUBONDERDEEL``, then ``GESLACHT`` (resource "a"),
-   ``OPLEIDINGSCODE_ACTUEEL, OPLEIDINGSNAAM_ACTUEEL`` ("b") or ``OPLEIDINGSVORM`` ("c"), and
-   ``AANTAL_INGESCHREVENEN`` / ``AANTAL_EERSTEJAARS_INGESCHREVENEN`` / ``AANTAL_GEDIPLOMEERDEN``.
-   ONDERDEEL is upper case (``TECHNIEK``, ``GEDRAG_EN_MAATSCHAPPIJ``) and kept verbatim.
+   long CSV, comma-separated, one row per year, ``-1`` for a suppressed count: ``STUDIEJAAR``
+   (``DIPLOMAJAAR`` for graduates), ``PROVINCIENAAM, GEMEENTENUMMER, GEMEENTENAAM,
+   SOORT_INSTELLING, TYPE_HOGER_ONDERWIJS`` (``SOORT_DIPLOMA``), ``INSTELLINGSCODE_ACTUEEL,
+   INSTELLINGSNAAM_ACTUEEL, ONDERDEEL, SUBONDERDEEL``, then ``GESLACHT`` (the gender cut),
+   ``OPLEIDINGSCODE_ACTUEEL, OPLEIDINGSNAAM_ACTUEEL`` (the programme cut) or
+   ``OPLEIDINGSVORM``, and ``AANTAL_INGESCHREVENEN`` / ``AANTAL_EERSTEJAARS_INGESCHREVENEN`` /
+   ``AANTAL_GEDIPLOMEERDEN``. Checked against three real resources (2026-02).
+
+The resources of one new-portal release are *cuts* (cross-tabulations) of the same
+students; every row carries its file's cut (``CUTS``) so that indicators never add two up.
+ONDERDEEL is stored in the old portal's spelling in every release (``TECHNIEK`` and
+``LANDBOUW_EN_NATUURLIJKE_OMGEVING`` become ``techniek`` and ``landbouw en natuurlijke
+omgeving``), and CROHO programme codes as 5 digits (``6551`` and ``06551`` are one code).
 
 Year: DUO's peildatum is 1 October of the year in the column, so column ``2019`` is school
 year 2019/20 (year 2019). For graduates the same label is used, but the diplomas counted at
@@ -30,13 +35,13 @@ stored; their number is in ``attrs["empty_cells"]`` with a warning.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pandas as pd
 
 from analysis.errors import DataError
 from analysis.ingest import ho_rules
 from analysis.ingest.cells import (
-    YEAR_COLUMN,
     Where,
     genders,
     municipality_codes,
@@ -68,12 +73,17 @@ WIDE_COLUMNS = {
     "OPLEIDINGSVORM": "pathway",
     "GESLACHT": "gender",
 }
-JSON_RENAMES = {
-    "INSTELLINGSCODE ACTUEEL": "BRIN NUMMER ACTUEEL",
-    "ONDERDEEL": "CROHO ONDERDEEL",
-    "SUBONDERDEEL": "CROHO SUBONDERDEEL",
-}
 DEGREE_COLUMNS = ("TYPE HOGER ONDERWIJS", "SOORT DIPLOMA")
+# What a wide release must carry to be counted and placed; the other WIDE_COLUMNS are read
+# where a release has them (an older or narrower release may lack OPLEIDINGSVORM, ...).
+WIDE_REQUIRED = ("PROVINCIE", "GEMEENTENAAM", "BRIN NUMMER ACTUEEL", "CROHO ONDERDEEL", "GESLACHT")
+# Names of the same columns in releases that do not say ACTUEEL.
+WIDE_ALTERNATIVES = {
+    "BRIN NUMMER": "BRIN NUMMER ACTUEEL",
+    "INSTELLINGSNAAM": "INSTELLINGSNAAM ACTUEEL",
+    "OPLEIDINGSCODE": "OPLEIDINGSCODE ACTUEEL",
+    "OPLEIDINGSNAAM": "OPLEIDINGSNAAM ACTUEEL",
+}
 
 # New-portal long CSV.
 LONG_COLUMNS = {
@@ -83,8 +93,8 @@ LONG_COLUMNS = {
     "SOORT_INSTELLING": "institution_type",
     "INSTELLINGSCODE_ACTUEEL": "institution_code",
     "INSTELLINGSNAAM_ACTUEEL": "institution_name",
-    "ONDERDEEL": "field",
-    "SUBONDERDEEL": "subfield",
+    "CROHO ONDERDEEL": "field",  # ONDERDEEL in the file (rawfile.KEY_ALIASES)
+    "CROHO SUBONDERDEEL": "subfield",
     "OPLEIDINGSCODE_ACTUEEL": "programme_code",
     "OPLEIDINGSNAAM_ACTUEEL": "programme",
     "OPLEIDINGSVORM": "pathway",
@@ -104,15 +114,54 @@ LONG_NOT_USED = {
 LONG_YEARS = ("STUDIEJAAR", "DIPLOMAJAAR")
 LONG_DEGREES = ("TYPE_HOGER_ONDERWIJS", "SOORT_DIPLOMA")
 
+# The cross-tabulation a file is, by the dimensions it carries (see analysis.store.schema.CUTS).
+CUT_COLUMNS = {
+    "gender": "GESLACHT",
+    "programme": "OPLEIDINGSCODE_ACTUEEL",
+    "pathway": "OPLEIDINGSVORM",
+}
+# A year column of the wide layout: '2019', or the school year '2019-2020' / '2019/20'.
+WIDE_YEAR = re.compile(r"^((?:19|20)\d{2})(?:\s*[-/]\s*(\d{2}|(?:19|20)\d{2}))?$")
 
-def _years(columns: tuple[str, ...]) -> list[str]:
-    return [c for c in columns if re.match(YEAR_COLUMN, c)]
+
+def _years(columns: tuple[str, ...]) -> dict[str, int]:
+    """Year column -> start year; a school year that does not span one year is not one."""
+    found = {}
+    for column in columns:
+        match = WIDE_YEAR.match(column)
+        if match is None:
+            continue
+        start, end = int(match.group(1)), match.group(2)
+        if end is None or int(end) % 100 == (start + 1) % 100:
+            found[column] = start
+    return found
 
 
 def _looks_wide(columns: tuple[str, ...]) -> bool:
     """Year columns plus most of the old-portal HO columns (the rest is checked on read)."""
-    names = set(columns) | {JSON_RENAMES.get(c, c) for c in columns}
+    names = {WIDE_ALTERNATIVES.get(c, c) for c in columns}
     return bool(_years(columns)) and len(names & set(WIDE_COLUMNS)) >= 6
+
+
+def long_cut(header: tuple[str, ...]) -> str:
+    """'full' when a resource carries gender and programme, else the one it carries."""
+    carried = [cut for cut, column in CUT_COLUMNS.items() if column in header]
+    if {"gender", "programme"} <= set(carried):
+        return "full"
+    return carried[0] if carried else "sector"
+
+
+def fields(values: pd.Series) -> pd.Series:
+    """CROHO onderdeel in the old portal's spelling: 'LANDBOUW_EN_NATUURLIJKE_OMGEVING' ->
+    'landbouw en natuurlijke omgeving', so one rule matches every release."""
+    return text(values).str.replace("_", " ", regex=False).str.lower()
+
+
+def programme_codes(values: pd.Series) -> pd.Series:
+    """CROHO codes as 5 digits: a release (or its JSON conversion) may drop leading zeros."""
+    codes = text(values).str.replace(r"\.0$", "", regex=True)
+    digits = codes.str.fullmatch(r"\d{1,5}").fillna(False)
+    return codes.where(~digits, codes.str.zfill(5))
 
 
 def _wide_kind(columns: tuple[str, ...]) -> str:
@@ -141,7 +190,7 @@ def _matches_long(sniffed: Sniffed) -> bool:
         sniffed.kind == "csv"
         and bool(header & measures)
         and bool(header & set(LONG_YEARS))
-        and "ONDERDEEL" in header
+        and "CROHO ONDERDEEL" in header
     )
 
 
@@ -157,6 +206,10 @@ def _tidy(
         if source in frame:
             out[target] = text(frame[source])
     rows = frame["source_row"]
+    if "field" in out:
+        out["field"] = fields(out["field"])
+    if "programme_code" in out:
+        out["programme_code"] = programme_codes(out["programme_code"])
     if "municipality_code_raw" in out:
         code_col = next(s for s, t in columns.items() if t == "municipality_code_raw")
         out["municipality_code_raw"] = municipality_codes(frame[code_col], rows, code_col, where)
@@ -175,6 +228,8 @@ def _finish(
     release: str,
     warnings: list[str],
     empty_cells: int,
+    cut: str = "full",
+    footer_rows: list[int] | None = None,
 ) -> pd.DataFrame:
     """Level and measure rules, constant columns, attrs; then the schema check."""
     institution_type = frame.get("institution_type", pd.Series(pd.NA, index=frame.index))
@@ -187,7 +242,7 @@ def _finish(
     if measure is None:
         measure, measure_warnings = ho_rules.decide_measure(frame, sniffed.path)
         warnings += measure_warnings
-    frame = frame.assign(measure=measure, dataset=DATASETS[measure], release=release)
+    frame = frame.assign(measure=measure, dataset=DATASETS[measure], release=release, cut=cut)
     frame["schooljaar"] = schema.schooljaar_column(frame["year"])
     if empty_cells:
         warnings.append(f"{empty_cells} empty count cell(s) were not stored (read as no count)")
@@ -197,6 +252,8 @@ def _finish(
         empty_cells=empty_cells,
         level_from_other_rows=inferred,
         levels=sorted(frame["level"].unique()),
+        cut=cut,
+        footer_rows=footer_rows or [],
         warnings=warnings,
     )
     return validate(frame, sniffed.path)
@@ -208,42 +265,49 @@ def _read_wide_frame(sniffed: Sniffed, raw: pd.DataFrame, where: Where, release:
     years = _years(columns)
     degree_column = next((c for c in DEGREE_COLUMNS if c in columns), None)
     ids = _tidy(raw, WIDE_COLUMNS, degree_column, where)
-    values = raw[years].copy()
+    values = raw[list(years)].copy()
     values["source_row"] = raw["source_row"]
     long = values.melt(id_vars="source_row", var_name="column", value_name="cell")
     count, suppressed, empty = parse_counts(long["cell"], long["source_row"], long["column"], where)
-    long = long.assign(count=count, suppressed=suppressed, year=long["column"].astype("Int64"))
+    year = long["column"].map(years).astype("Int64")
+    long = long.assign(count=count, suppressed=suppressed, year=year)
     long = long[~empty]
     frame = ids.merge(long[["source_row", "year", "count", "suppressed"]], on="source_row")
     measure = "graduates" if degree_column == "SOORT DIPLOMA" else None
-    return _finish(frame, sniffed, measure, release, [], int(empty.sum()))
+    footer = raw.attrs.get("footer_rows", [])
+    return _finish(frame, sniffed, measure, release, [], int(empty.sum()), footer_rows=footer)
 
 
-def _require_wide(sniffed: Sniffed, columns: tuple[str, ...]) -> None:
-    degree = "SOORT DIPLOMA" if "SOORT DIPLOMA" in columns else "TYPE HOGER ONDERWIJS"
-    present = [JSON_RENAMES.get(c, c) for c in columns]
-    missing = [c for c in [*WIDE_COLUMNS, degree] if c not in present]
-    if missing:
-        raise DataError(
-            sniffed.path,
-            f"missing column(s) {missing}",
-            column=missing[0],
-            expected=f"the DUO HO columns {[*WIDE_COLUMNS, degree]} and one column per year",
-        )
+def _wide_names(sniffed: Sniffed) -> Sniffed:
+    """The header with WIDE_ALTERNATIVES under their ACTUEEL names (the file's own names
+    kept in ``renamed`` for error messages)."""
+    columns = sniffed.header or sniffed.json_keys
+    renamed = dict(sniffed.renamed)
+    names = []
+    for column in columns:
+        target = WIDE_ALTERNATIVES.get(column)
+        if target is not None and target not in columns:
+            renamed[target] = sniffed.source_name(column)
+            column = target
+        names.append(column)
+    field = "header" if sniffed.header else "json_keys"
+    return replace(sniffed, **{field: tuple(names)}, renamed=renamed)
 
 
 def read_wide(sniffed: Sniffed) -> pd.DataFrame:
     """Old-portal wide CSV (ingeschrevenen, eerstejaars or gediplomeerden)."""
-    _require_wide(sniffed, sniffed.header)
-    raw = read_rows(sniffed)
+    sniffed = _wide_names(sniffed)
+    require_columns(sniffed, WIDE_REQUIRED)
+    raw = read_rows(sniffed, sums=tuple(_years(sniffed.header)))
     release = WIDE_GRADUATES.id if "SOORT DIPLOMA" in raw else WIDE.id
     return _read_wide_frame(sniffed, raw, Where(sniffed.path), release)
 
 
 def read_json(sniffed: Sniffed) -> pd.DataFrame:
     """The wide table as JSON records: values int or '<5', OPLEIDINGSCODE an int."""
-    _require_wide(sniffed, sniffed.json_keys)
-    raw = read_records(sniffed).rename(columns=JSON_RENAMES)
+    sniffed = _wide_names(sniffed)
+    require_columns(sniffed, WIDE_REQUIRED)
+    raw = read_records(sniffed).rename(columns={v: k for k, v in sniffed.renamed.items()})
     return _read_wide_frame(sniffed, raw, Where(sniffed.path, unit="record"), JSON.id)
 
 
@@ -255,20 +319,22 @@ def read_long(sniffed: Sniffed) -> pd.DataFrame:
         raise DataError(sniffed.path, LONG_NOT_USED[unused[0]], column=unused[0])
     measure_column = next(c for c in header if c in LONG_MEASURES)
     year_column = next(c for c in header if c in LONG_YEARS)
-    require_columns(sniffed, [year_column, *LONG_REQUIRED, "ONDERDEEL", measure_column])
+    require_columns(sniffed, [year_column, *LONG_REQUIRED, "CROHO ONDERDEEL", measure_column])
     where = Where(sniffed.path)
-    raw = read_rows(sniffed)
+    raw = read_rows(sniffed, sums=(measure_column,))
     degree_column = next((c for c in LONG_DEGREES if c in header), None)
     frame = _tidy(raw, LONG_COLUMNS, degree_column, where)
-    years = text(raw[year_column])
-    bad = ~years.str.fullmatch(YEAR_COLUMN).fillna(False)
+    values = text(raw[year_column])
+    distinct = _years(tuple(values.dropna().unique()))
+    years = values.map(distinct)
+    bad = years.isna()
     if bad.any():
         i = bad[bad].index[0]
         raise where.error(
             f"year {raw[year_column][i]!r} is not a year",
             int(raw["source_row"][i]),
             year_column,
-            "a 4-digit year (1 October peildatum)",
+            "a 4-digit year (1 October peildatum) or a school year such as '2019-2020'",
         )
     frame["year"] = years.astype("Int64")
     count, suppressed, empty = parse_counts(
@@ -280,17 +346,12 @@ def read_long(sniffed: Sniffed) -> pd.DataFrame:
     )
     frame["count"], frame["suppressed"] = count, suppressed
     frame = frame[~empty]
-    warnings = []
+    cut = long_cut(header)
     if "GESLACHT" not in header:
-        frame["gender"] = "totaal"
-        warnings.append(
-            "this resource has no GESLACHT column; its counts are stored as gender 'totaal'. "
-            "DUO's resources of one dataset are cross-tabulations of the same students: "
-            "load only one of them"
-        )
-    return _finish(
-        frame, sniffed, LONG_MEASURES[measure_column], LONG.id, warnings, int(empty.sum())
-    )
+        frame["gender"] = "totaal"  # the programme cut: counts of men and women together
+    measure = LONG_MEASURES[measure_column]
+    footer = raw.attrs["footer_rows"]
+    return _finish(frame, sniffed, measure, LONG.id, [], int(empty.sum()), cut, footer)
 
 
 WIDE = SourceFormat(

@@ -1,7 +1,8 @@
 """DUO mbo: "03 Deelnemers per instelling, plaats, kenniscentrum, sector, ... niveau, geslacht".
 
 Wide format: one column per gender x year (``MAN2015;VROUW2015;TOTAAL2015;...``). The year
-columns are found by pattern, so a 2016-2020 release reads the same way.
+columns are found by pattern, so a 2016-2020 release reads the same way, and so does one
+that writes them ``2015 MAN``, ``2015-MAN``, ``MAN 2015``, ``MAN_2015`` or ``man 2015-2016``.
 
 Decisions (also reported in the manifest through ``frame.attrs``):
 
@@ -26,7 +27,9 @@ from analysis.ingest.rawfile import Sniffed, SourceFormat, read_rows, require_co
 from analysis.store import schema
 
 DATASET = "duo_mbo_students"
-GENDER_YEAR = re.compile(r"^(MAN|VROUW|ONBEKEND|TOTAAL)((?:19|20)\d{2})$")
+_GENDER = r"(MAN|VROUW|ONBEKEND|TOTAAL)"
+_YEAR = r"((?:19|20)\d{2})(?:[-/](?:19|20)?\d{2})?"  # 2015, or the school year 2015-2016
+GENDER_YEAR = re.compile(rf"^(?:{_GENDER}[\s_-]*{_YEAR}|{_YEAR}[\s_-]*{_GENDER})$", re.IGNORECASE)
 
 ID_COLUMNS = {
     "BRIN NUMMER": "institution_code",
@@ -41,8 +44,17 @@ ID_COLUMNS = {
 }
 
 
+def gender_year(column: str) -> tuple[str, int] | None:
+    """('man', 2015) for 'MAN2015', '2015 MAN', 'man 2015-2016' ...; None for other columns."""
+    match = GENDER_YEAR.match(column.strip())
+    if match is None:
+        return None
+    gender, year, year_first, gender_last = match.groups()
+    return (gender or gender_last).lower(), int(year or year_first)
+
+
 def _gender_year_columns(header: tuple[str, ...]) -> list[str]:
-    return [c for c in header if GENDER_YEAR.match(c)]
+    return [c for c in header if gender_year(c) is not None]
 
 
 def _matches(sniffed: Sniffed) -> bool:
@@ -56,10 +68,10 @@ def _matches(sniffed: Sniffed) -> bool:
 
 def _total_mismatches(wide: pd.DataFrame, columns: list[str], where: Where) -> int:
     """Rows where a year's TOTAAL differs from the sum of its fully known parts."""
-    by_year: dict[str, dict[str, str]] = {}
+    by_year: dict[int, dict[str, str]] = {}
     for column in columns:
-        gender, year = GENDER_YEAR.match(column).groups()
-        by_year.setdefault(year, {})[gender] = column
+        gender, year = gender_year(column)
+        by_year.setdefault(year, {})[gender.upper()] = column
     bad = pd.Series(False, index=wide.index)
     for parts in by_year.values():
         if "TOTAAL" not in parts or not ({"MAN", "VROUW"} <= parts.keys()):
@@ -80,8 +92,8 @@ def read(sniffed: Sniffed) -> pd.DataFrame:
     """The mbo file as tidy counts: one row per published (row, gender, year) cell."""
     require_columns(sniffed, list(ID_COLUMNS))
     where = Where(sniffed.path)
-    wide = read_rows(sniffed)
     value_columns = _gender_year_columns(sniffed.header)
+    wide = read_rows(sniffed, sums=tuple(value_columns))
     long = wide.melt(
         id_vars=[*ID_COLUMNS, "source_row"],
         value_vars=value_columns,
@@ -90,23 +102,25 @@ def read(sniffed: Sniffed) -> pd.DataFrame:
     )
     count, suppressed, empty = parse_counts(long["cell"], long["source_row"], long["column"], where)
     long = long.assign(count=count, suppressed=suppressed)[~empty]
-    parts = long["column"].str.extract(GENDER_YEAR.pattern)
+    parts = {column: gender_year(column) for column in value_columns}
     frame = pd.DataFrame(
         {target: text(long[source]) for source, target in ID_COLUMNS.items()}, index=long.index
     )
-    frame["gender"] = parts[0].str.lower()
-    frame["year"] = parts[1].astype("Int64")
+    frame["gender"] = long["column"].map({c: g for c, (g, _) in parts.items()}).astype("string")
+    frame["year"] = long["column"].map({c: y for c, (_, y) in parts.items()}).astype("Int64")
     frame["schooljaar"] = schema.schooljaar_column(frame["year"])
     frame["count"] = long["count"]
     frame["suppressed"] = long["suppressed"]
     frame["source_row"] = long["source_row"]
     frame["dataset"] = DATASET
     frame["release"] = FORMAT.id
+    frame["cut"] = "full"
     frame["level"] = "mbo"
     frame["measure"] = "students"
     frame = frame.sort_values(["source_row", "year", "gender"], kind="stable")
     frame = frame.reset_index(drop=True)
     frame.attrs["empty_cells"] = int(empty.sum())
+    frame.attrs["footer_rows"] = wide.attrs["footer_rows"]
     mismatches = _total_mismatches(wide, value_columns, where)
     frame.attrs["total_mismatches"] = mismatches
     if mismatches:

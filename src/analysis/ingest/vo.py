@@ -7,7 +7,6 @@ of the tidy count frame; ``<5`` is a suppressed (unknown, 1-4) count, never zero
 from __future__ import annotations
 
 import re
-from functools import partial
 
 import pandas as pd
 
@@ -137,29 +136,31 @@ def _no_rows(sniffed: Sniffed) -> DataError:
 # --- exam candidates (Examenkandidaten en geslaagden) ----------------------------------
 
 EXAM_DATASET = "duo_vo_exam"
+_EXAM_MEASURE = r"(EXAMENKANDIDATEN|GESLAAGDEN|SLAAGPERC(?:ENTAGE)?)"
+_EXAM_YEAR = r"(?:SCHOOLJAAR\s*)?(\d{4})\s*[-/]\s*(\d{2}|\d{4})"
+_EXAM_GENDER = r"(MAN|VROUW|ONBEKEND|TOTAAL)"
+# 'EXAMENKANDIDATEN SCHOOLJAAR 2014-2015 - ONBEKEND' as DUO writes it, and the other orders
+# and separators a release may use ('EXAMENKANDIDATEN MAN 2019-2020', '... 2019/20 MAN').
 EXAM_MEASURE_COLUMN = re.compile(
-    r"^(EXAMENKANDIDATEN|GESLAAGDEN|SLAAGPERC) SCHOOLJAAR (\d{4})-(\d{4}) - "
-    r"(MAN|VROUW|ONBEKEND|TOTAAL)$"
+    rf"^{_EXAM_MEASURE}[\s_-]*(?:{_EXAM_YEAR}[\s_-]*{_EXAM_GENDER}"
+    rf"|{_EXAM_GENDER}[\s_-]*{_EXAM_YEAR})$",
+    re.IGNORECASE,
 )
 EXAM_LEVELS = {"VMBO": "vmbo", "HAVO": "havo", "VWO": "vwo"}
-# Shared key columns; the location columns differ per release (see EXAM_RELEASES).
+# Key columns. The 2019-2024 release calls the first two INSTELLINGSCODE and VESTIGINGSCODE
+# (read under the old names: rawfile.KEY_ALIASES); it is release '2019', older ones '2013'.
 EXAM_KEYS = (
+    "BRIN NUMMER",
+    "VESTIGINGSNUMMER",
     "INSTELLINGSNAAM VESTIGING",
     "GEMEENTENAAM",
     "ONDERWIJSTYPE VO",
     "INSPECTIECODE",
     "OPLEIDINGSNAAM",
 )
-# release -> (institution column, location column, SLAAGPERC pattern, its description)
-EXAM_RELEASES = {
-    "2019": ("INSTELLINGSCODE", "VESTIGINGSCODE", r"\d+(\.\d+)?", "a percentage like '87.5'"),
-    "2013": (
-        "BRIN NUMMER",
-        "VESTIGINGSNUMMER",
-        r"(\d+(,\d+)?|,\d+)%",
-        "a percentage like '87,5%' or ',0%'",
-    ),
-}
+# SLAAGPERC as the releases write it: '87.5' (2019+) or '87,5%' / ',0%' (2013-2018, 2014-2019).
+EXAM_PERCENT = r"\d+(\.\d+)?|(\d+(,\d+)?|,\d+)%"
+EXAM_PERCENT_WHAT = "a percentage like '87.5', '87,5%' or ',0%'"
 
 
 def exam_columns(sniffed: Sniffed) -> list[tuple[str, str, int, str]]:
@@ -181,8 +182,10 @@ def exam_columns(sniffed: Sniffed) -> list[tuple[str, str, int, str]]:
                     "<MAN|VROUW|ONBEKEND|TOTAAL>'",
                 )
             continue
-        measure, start, end, gender = match.groups()
-        if int(end) != int(start) + 1:
+        groups = match.groups()
+        measure = groups[0].upper().removesuffix("ENTAGE")
+        start, end, gender = groups[1:4] if groups[1] else (groups[5], groups[6], groups[4])
+        if int(end) % 100 != (int(start) + 1) % 100:
             raise DataError(
                 sniffed.path,
                 f"school year {start}-{end} does not span one year",
@@ -195,29 +198,36 @@ def exam_columns(sniffed: Sniffed) -> list[tuple[str, str, int, str]]:
 
 def _has_exam_columns(sniffed: Sniffed) -> bool:
     return any(
-        EXAM_MEASURE_COLUMN.match(c) and c.startswith("EXAMENKANDIDATEN") for c in sniffed.header
+        EXAM_MEASURE_COLUMN.match(c) and c.upper().startswith("EXAMENKANDIDATEN")
+        for c in sniffed.header
     )
 
 
-def _matches_exam(release: str, sniffed: Sniffed) -> bool:
-    institution, location, _, _ = EXAM_RELEASES[release]
+def _matches_exam(sniffed: Sniffed) -> bool:
     header = set(sniffed.header)
     return (
-        sniffed.kind == "csv" and {institution, location} <= header and _has_exam_columns(sniffed)
+        sniffed.kind == "csv"
+        and {"BRIN NUMMER", "VESTIGINGSNUMMER"} <= header
+        and _has_exam_columns(sniffed)
     )
 
 
-def read_exam(sniffed: Sniffed, release: str) -> pd.DataFrame:
-    """Exam candidates per location, programme, school year and gender (both releases).
+def read_exam(sniffed: Sniffed) -> pd.DataFrame:
+    """Exam candidates per location, programme, school year and gender (every release).
 
     Only EXAMENKANDIDATEN cells are stored (measure ``exam_candidates``). GESLAAGDEN and
     SLAAGPERC are validated but not stored; their cell counts are in
     ``attrs['cells_not_stored']`` so the manifest can say what was left out and why.
     """
-    institution_col, location_col, perc_pattern, perc_what = EXAM_RELEASES[release]
-    require_columns(sniffed, (institution_col, location_col, *EXAM_KEYS))
+    release = "2019" if "BRIN NUMMER" in sniffed.renamed else "2013"
+    institution_col, location_col = "BRIN NUMMER", "VESTIGINGSNUMMER"
+    require_columns(sniffed, EXAM_KEYS)
     columns = exam_columns(sniffed)
-    rows = read_rows(sniffed)
+    rows = read_rows(
+        sniffed,
+        sums=tuple(c for c, measure, _, _ in columns if measure != "SLAAGPERC"),
+        values=tuple(c for c, measure, _, _ in columns if measure == "SLAAGPERC"),
+    )
     if rows.empty:
         raise _no_rows(sniffed)
     lines = rows["source_row"]
@@ -228,6 +238,7 @@ def read_exam(sniffed: Sniffed, release: str) -> pd.DataFrame:
         {
             "dataset": EXAM_DATASET,
             "release": release,
+            "cut": "full",
             "measure": "exam_candidates",
             "level": map_values(
                 rows["ONDERWIJSTYPE VO"], EXAM_LEVELS, lines, sniffed, "ONDERWIJSTYPE VO"
@@ -250,7 +261,7 @@ def read_exam(sniffed: Sniffed, release: str) -> pd.DataFrame:
     totals: dict[tuple[int, str], pd.Series] = {}
     for column, measure, year, gender in columns:
         if measure == "SLAAGPERC":
-            check_cells(rows[column], lines, sniffed, column, perc_pattern, perc_what)
+            check_cells(rows[column], lines, sniffed, column, EXAM_PERCENT, EXAM_PERCENT_WHAT)
             not_stored[measure] += len(rows)
             continue
         counts, suppressed = parse_counts(rows[column], lines, sniffed, column)
@@ -269,6 +280,7 @@ def read_exam(sniffed: Sniffed, release: str) -> pd.DataFrame:
         )
     frame = validate_counts(pd.concat(pieces, ignore_index=True), sniffed)
     frame.attrs["cells_not_stored"] = not_stored
+    frame.attrs["footer_rows"] = rows.attrs["footer_rows"]
     frame.attrs["not_stored_reason"] = (
         "GESLAAGDEN and SLAAGPERC are validated but not used by any indicator"
     )
@@ -382,7 +394,8 @@ def pupil_years(rows: pd.DataFrame, sniffed: Sniffed, year: int | None) -> tuple
 def read_pupils(sniffed: Sniffed, year: int | None = None) -> pd.DataFrame:
     """Pupils per location, onderwijstype, profile, leerjaar (1-6) and gender (man/vrouw)."""
     require_columns(sniffed, PUPIL_KEYS)
-    rows = read_rows(sniffed)
+    counts = tuple(c for c in sniffed.header if PUPIL_COUNT_COLUMN.match(c))
+    rows = read_rows(sniffed, sums=counts)
     if rows.empty:
         raise _no_rows(sniffed)
     lines = rows["source_row"]
@@ -391,6 +404,7 @@ def read_pupils(sniffed: Sniffed, year: int | None = None) -> pd.DataFrame:
         {
             "dataset": PUPILS_DATASET,
             "release": "2019",
+            "cut": "full",
             "measure": "pupils",
             "level": map_values(rows[PUPIL_PATHWAY], PUPIL_LEVELS, lines, sniffed, PUPIL_PATHWAY),
             "year": years,
@@ -426,6 +440,7 @@ def read_pupils(sniffed: Sniffed, year: int | None = None) -> pd.DataFrame:
         )
     frame = validate_counts(pd.concat(pieces, ignore_index=True), sniffed)
     frame.attrs["year_rule"] = rule
+    frame.attrs["footer_rows"] = rows.attrs["footer_rows"]
     frame.attrs["counting"] = "pupils at the school location (vestiging), not their home"
     return frame
 
@@ -510,22 +525,15 @@ def read_locations(sniffed: Sniffed) -> pd.DataFrame:
 
 FORMATS: list[SourceFormat] = [
     SourceFormat(
-        id="duo_vo_exam_2019",
+        id="duo_vo_exam",
         dataset=EXAM_DATASET,
         role="counts",
-        description="DUO examenkandidaten en geslaagden vo, release 2019-2024 and later",
-        signature="INSTELLINGSCODE; VESTIGINGSCODE; EXAMENKANDIDATEN SCHOOLJAAR yyyy-yyyy - MAN...",
-        matches=partial(_matches_exam, "2019"),
-        read=partial(read_exam, release="2019"),
-    ),
-    SourceFormat(
-        id="duo_vo_exam_2013",
-        dataset=EXAM_DATASET,
-        role="counts",
-        description="DUO examenkandidaten en geslaagden vo, releases 2013-2018 and 2014-2019",
-        signature="BRIN NUMMER; VESTIGINGSNUMMER; EXAMENKANDIDATEN SCHOOLJAAR yyyy-yyyy - MAN...",
-        matches=partial(_matches_exam, "2013"),
-        read=partial(read_exam, release="2013"),
+        description="DUO examenkandidaten en geslaagden vo (releases 2013-2018 to 2019-2024 "
+        "and later)",
+        signature="BRIN NUMMER|INSTELLINGSCODE; VESTIGINGSNUMMER|VESTIGINGSCODE; "
+        "EXAMENKANDIDATEN SCHOOLJAAR yyyy-yyyy - MAN...",
+        matches=_matches_exam,
+        read=read_exam,
     ),
     SourceFormat(
         id="duo_vo_pupils_2019",

@@ -41,7 +41,7 @@ def read_all(
         result = FileResult(path=rel, sha256=checksums[rel], bytes=path.stat().st_size)
         try:
             fmt, sniffed = identify(path)
-            frame = fmt.read(sniffed)
+            frame = fmt.load(sniffed)
         except TechniekpactError as exc:
             errors.append(str(exc))
             continue
@@ -131,6 +131,7 @@ def build_processed(
     """Build and atomically install the processed store; False (nothing written) on bad input."""
     from analysis import regions
     from analysis.indicators import derived, engine
+    from analysis.store import releases
 
     done, errors = read_all(raw_dir, files, checksums)
     if errors:
@@ -153,7 +154,12 @@ def build_processed(
             parts.append(attributed)
         if not parts:
             raise DataError(raw_dir, "no file with counts was found", expected="DUO count files")
-        store = schema.conform(pd.concat(parts, ignore_index=True), schema.STORE_COLUMNS)
+        indicator_config = engine.load_indicator_config()
+        store = pd.concat(parts, ignore_index=True)
+        store["superseded_by"], overlaps = releases.resolve(
+            store, indicator_config.settings.max_revision
+        )
+        store = schema.conform(store, schema.STORE_COLUMNS)
         try:
             schema.STORE_SCHEMA.validate(store, lazy=True)
         except pandera.errors.SchemaErrors as exc:
@@ -162,8 +168,10 @@ def build_processed(
                 processed_dir, f"the processed store fails its schema: {cases}"
             ) from exc
         table = regions.region_table(reference, config)
-        indicator_config = engine.load_indicator_config()
         indicator_table = engine.compute_indicators(store, table, indicator_config)
+        # Taken off the frame: pandas deep-copies attrs on every operation, and the parquet
+        # file should not carry them; the manifest keeps them.
+        cuts = indicator_table.attrs.pop("cuts", [])
         derived_table = derived.derive(indicator_table, table, indicator_config)
     except TechniekpactError as exc:
         _report_errors([str(exc)], processed_dir)
@@ -189,6 +197,8 @@ def build_processed(
         "raw_dir": str(raw_dir.resolve()),
         "inputs": [asdict(result) for result, _, _ in done],
         "missing_sources": [] if demo else _missing_sources(raw_dir),
+        "overlaps": [overlap.as_dict() for overlap in overlaps],
+        "indicator_cuts": _cut_summary(cuts),
         "warnings": global_warnings,
         "outputs": {},
     }
@@ -208,6 +218,23 @@ def _missing_sources(raw_dir: Path) -> list[dict]:
     """The locked sources the last ``techniekpact fetch`` could not install in this raw dir."""
     state = read_state(raw_dir)
     return list(state.get("missing", [])) if state else []
+
+
+def _cut_summary(records: list[dict]) -> list[dict]:
+    """Per indicator view: which cut and files it counted, in runs of years."""
+    runs: list[dict] = []
+    for record in sorted(records, key=lambda r: (r["indicator"], r["gender"], r["year"])):
+        last = runs[-1] if runs else None
+        same = last is not None and all(
+            last[k] == record[k] for k in ("indicator", "gender", "cut", "files")
+        )
+        if same and last["years"][-1] == record["year"] - 1:
+            last["years"].append(record["year"])
+        else:
+            runs.append(
+                {**{k: v for k, v in record.items() if k != "year"}, "years": [record["year"]]}
+            )
+    return runs
 
 
 def _install(

@@ -21,11 +21,17 @@ MEASURES = ("exam_candidates", "pupils", "students", "first_years", "enrolled", 
 # ``totaal`` rows exist only where the source publishes a TOTAAL column, so that a
 # published total can serve as the denominator instead of a sum of suppressed parts.
 GENDERS = ("man", "vrouw", "onbekend", "totaal")
+# The cross-tabulation of its release a file is. DUO's old portal published one table with
+# every dimension ('full'); the new portal publishes one release as several resources, each
+# with one dimension: by gender, by programme, by opleidingsvorm ('pathway'), or by sector
+# only. Cuts of one release describe the same students and are never added up.
+CUTS = ("full", "gender", "programme", "pathway", "sector")
 
 # What a reader returns for a file holding counts; one row per published cell.
 COUNT_COLUMNS: dict[str, str] = {
     "dataset": "string",  # e.g. duo_vo_exam, duo_ho_first_years; see analysis.ingest
     "release": "string",  # the release format the reader recognised
+    "cut": "string",  # one of CUTS
     "level": "string",  # one of LEVELS
     "measure": "string",  # one of MEASURES
     "schooljaar": "string",  # '2019/20'
@@ -54,6 +60,9 @@ COUNT_COLUMNS: dict[str, str] = {
 # Added by processing (analysis.regions.attribute).
 REGION_COLUMNS: dict[str, str] = {
     "source_file": "string",  # path relative to the raw dir
+    # Set by processing (analysis.store.releases): the file of the newer release that is counted for
+    # this row's population (dataset, measure, level, year) instead; <NA> when the row counts.
+    "superseded_by": "string",
     "municipality_code": "string",  # '0014' (current CBS indeling)
     "municipality": "string",  # current official name
     "province_code": "string",  # 'PV20'
@@ -87,6 +96,7 @@ INDICATOR_COLUMNS: dict[str, str] = {
     # How a classified HO indicator was applied: programmes | subonderdelen | mixed; <NA> for
     # indicators without a programme classification (analysis.indicators.engine).
     "ho_definition": "string",
+    "cut": "string",  # the cut of its release the figure counts (CUTS; analysis.indicators.engine)
 }
 
 
@@ -125,6 +135,7 @@ def _count_checks() -> dict[str, pa.Column]:
     return {
         "dataset": pa.Column("string"),
         "release": pa.Column("string"),
+        "cut": pa.Column("string", pa.Check.isin(CUTS)),
         "level": pa.Column("string", pa.Check.isin(LEVELS)),
         "measure": pa.Column("string", pa.Check.isin(MEASURES)),
         "schooljaar": pa.Column("string", pa.Check.str_matches(r"^\d{4}/\d{2}$")),
