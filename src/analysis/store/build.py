@@ -162,6 +162,8 @@ def build_processed(
                 processed_dir, f"the processed store fails its schema: {cases}"
             ) from exc
         table = regions.region_table(reference, config)
+        for warning in table.attrs.get("warnings", []):
+            print(f"WARNING: {config.path}: {warning}", file=sys.stderr)
         indicator_config = engine.load_indicator_config()
         indicator_table = engine.compute_indicators(store, table, indicator_config)
         derived_table = derived.derive(indicator_table, table, indicator_config)
