@@ -13,9 +13,9 @@ import math
 import numpy as np
 import pandas as pd
 
+from analysis import municipal
 from analysis.indicators.engine import load_indicator_config
 from analysis.indicators.rules import IndicatorConfig, Settings
-from analysis.regions import municipal
 
 DERIVED_COLUMNS: dict[str, str] = {
     "indicator": "string",

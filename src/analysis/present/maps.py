@@ -135,8 +135,14 @@ class Prepared:
     missing: dict[str, str]  # code -> name of regions without boundaries (named in legends)
 
 
-def prepare(geometry: gpd.GeoDataFrame, config: MapConfig | None = None) -> Prepared:
-    """Project to RD New, simplify the shared borders together, and compute the water."""
+def prepare(
+    geometry: gpd.GeoDataFrame, config: MapConfig | None = None, *, water: object = None
+) -> Prepared:
+    """Project to RD New, simplify the shared borders together, and compute the water.
+
+    ``water`` is taken as given when the layer does not cover the whole country (a custom
+    level's regions): gaps are only water where the land around them is all there.
+    """
     import geopandas as gpd
     import shapely
 
@@ -151,7 +157,16 @@ def prepare(geometry: gpd.GeoDataFrame, config: MapConfig | None = None) -> Prep
         geometry=gpd.GeoSeries(simple, crs=RD_NEW).make_valid().values,
         crs=RD_NEW,
     )
-    return Prepared(regions, _water(regions, config), dict(geometry.attrs.get("missing", {})))
+    if water is None:
+        water = _water(regions, config)
+    return Prepared(regions, water, dict(geometry.attrs.get("missing", {})))
+
+
+def no_water() -> object:
+    """An empty geometry: a map without water (no national land to find it between)."""
+    import shapely
+
+    return shapely.Polygon()
 
 
 def _water(regions: gpd.GeoDataFrame, config: MapConfig) -> object:
@@ -169,7 +184,7 @@ def _water(regions: gpd.GeoDataFrame, config: MapConfig) -> object:
         [Point(*p) for p in config.water_points.values()], crs="EPSG:4326"
     ).to_crs(RD_NEW)
     kept = [g for g in getattr(gaps, "geoms", [gaps]) if any(g.contains(p) for p in points)]
-    return shapely.union_all(kept) if kept else shapely.Polygon()
+    return shapely.union_all(kept) if kept else no_water()
 
 
 def _values(values: pd.DataFrame) -> pd.DataFrame:

@@ -25,6 +25,7 @@ LEVEL_LABELS = {
     "landsdeel_cbs": "landsdeel (CBS)",
     "provincie": "provincie",
     "corop": "COROP-gebied",
+    "gemeente": "gemeente",
     "regiopact": "regionaal techniekpact",
 }
 LEVEL_PLURALS = {
@@ -32,6 +33,7 @@ LEVEL_PLURALS = {
     "landsdeel_cbs": "landsdelen (CBS)",
     "provincie": "provincies",
     "corop": "COROP-gebieden",
+    "gemeente": "gemeenten",
     "regiopact": "regionale techniekpacten",
 }
 MISSING = "n.b."  # niet beschikbaar: no value (no data, or no denominator)

@@ -19,11 +19,11 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from analysis import municipal
 from analysis.errors import DataError
 from analysis.ingest import identify
 from analysis.ingest.geo import topojson_layer
 from analysis.ingest.rawfile import Sniffed
-from analysis.regions import municipal
 
 WGS84 = "EPSG:4326"
 

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from analysis import municipal
 from analysis.errors import ConfigError
-from analysis.regions import municipal
 from analysis.regions.config import RegionConfig
 from analysis.regions.names import COROPS, PROVINCES
 from analysis.regions.reference import Reference, resolve_config_municipality
