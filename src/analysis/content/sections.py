@@ -454,6 +454,7 @@ def map_blocks(ctx: ReportContext, level: str, raw_dir: Path | None = None) -> l
             what=f"Kaart van alle {plural}",
             highlight_code=None if r.national else r.code,
             highlight_label=r.name,
+            too_uncertain_pp=municipal.load_settings().too_uncertain_pp,
             unit=plural,
         )
     ]
