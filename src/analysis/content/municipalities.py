@@ -86,6 +86,9 @@ def inside_section(ctx: ReportContext, raw_dir: Path | None = None) -> list[Bloc
         blocks.append(Markdown(f"*Geen gemeentecijfers voor {text.lcfirst(meta['naam'])}.*"))
         return blocks
     frame = values(ctx.data, indicator, year)
+    if not frame["region_code"].isin(codes).any():
+        blocks.append(Markdown(f"*Geen gemeentecijfers voor {text.lcfirst(meta['naam'])}.*"))
+        return blocks
     own = ctx.region.code if ctx.region.level == municipal.LEVEL else None
     blocks.append(_map(ctx, frame, codes, name, meta, year, own, settings, raw_dir))
     blocks.append(Html(_table(ctx, frame, codes, name, meta, indicator, year, own, settings)))
@@ -127,6 +130,7 @@ def _map(ctx, frame, codes, name, meta, year, own, settings, raw_dir) -> Block:
         highlight_label=ctx.region.name if own else None,
         too_uncertain_pp=settings.too_uncertain_pp,
         unit="gemeenten",
+        subject=f"{text.lcfirst(meta['naam'])}, {text.schooljaar(year)}",
     )
 
 

@@ -212,12 +212,14 @@ def choropleth(
     too_uncertain_pp: float | None = None,
     labels: bool = True,
     unit: str = "gebieden",
+    subject: str | None = None,
 ) -> plots.Chart:
     """A map of ``values`` (region_code, share, share_low, share_high) on ``prepared``.
 
     ``codes`` are the regions the map is about (default: all); the others within view are
     drawn grey as context. ``what`` starts the alt text ("Kaart van de gemeenten in
-    Twente"). ``too_uncertain_pp`` marks figures with wider bounds as "te onzeker".
+    Twente"), followed by ``subject`` (default: the title). ``too_uncertain_pp`` marks
+    figures with wider bounds as "te onzeker".
     """
     frame = prepared.regions.merge(_values(values), on="region_code", how="left")
     shown = frame["region_code"].isin(codes) if codes is not None else pd.Series(True, frame.index)
@@ -245,7 +247,7 @@ def choropleth(
         has,
         uncertain,
         water,
-        prepared.missing,
+        lacking,
         highlight_code,
         highlight_label,
         too_uncertain_pp,
@@ -298,7 +300,7 @@ def choropleth(
     plots._legend(fig, handles, legend_labels, plots._title_in(title))
     alt = _alt(
         what,
-        title,
+        subject or title,
         focus,
         has,
         uncertain,
