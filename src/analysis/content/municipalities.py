@@ -71,15 +71,25 @@ def _latest_national_year(ctx: ReportContext, indicator: str) -> int | None:
     return int(nat["year"].iloc[-1]) if len(nat) else None
 
 
-def inside_section(ctx: ReportContext, raw_dir: Path | None = None) -> list[Block]:
-    """The heading, map and table of "Gemeenten in <regio>" (nothing for Nederland)."""
+def inside_section(
+    ctx: ReportContext,
+    raw_dir: Path | None = None,
+    *,
+    indicator: str | None = None,
+    year: int | None = None,
+) -> list[Block]:
+    """The heading, map and table of "Gemeenten in <regio>" (nothing for Nederland).
+
+    ``indicator`` and ``year`` default to the configured one and its latest national year
+    (the exploration notebook chooses them).
+    """
     found = scope(ctx)
     if found is None:
         return []
     name, codes = found
     settings = municipal.load_settings()
-    indicator = settings.section_indicator
-    year = _latest_national_year(ctx, indicator)
+    indicator = indicator or settings.section_indicator
+    year = year if year is not None else _latest_national_year(ctx, indicator)
     meta = indicator_meta(indicator, ctx.config)
     blocks: list[Block] = [_heading(ctx, name, len(codes), meta["naam"], year, settings)]
     if year is None or not codes:
