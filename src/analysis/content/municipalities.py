@@ -22,7 +22,7 @@ from analysis.present import maps, text
 from analysis.present.blocks import Block, Html, Markdown
 
 TOO_UNCERTAIN = "te onzeker"
-NO_SCHOOL = "geen leerlingen in de noemer"
+NO_SCHOOL = "geen leerlingen"
 
 
 def members(data: ProcessedData, region_code: str) -> list[str]:
