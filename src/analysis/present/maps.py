@@ -442,12 +442,12 @@ def _colorbar(
             bar_h / height,
         )
     )
-    bar = fig.colorbar(
-        ScalarMappable(norm=norm, cmap=cmap),
-        cax=cax,
-        extend=extend,
-        format=style.percent_axis_formatter(),
-    )
+    bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=cax, extend=extend)
+    # Fixed ticks every 10 (or 5) percentage points: no locator runs at draw time.
+    step = 0.1 if scale.high - scale.low >= 0.4 else 0.05
+    ticks = np.arange(scale.low, scale.high + 1e-9, step)
+    percent = style.percent_axis_formatter()
+    bar.set_ticks(ticks, labels=[percent(t, None) for t in ticks])
     bar.set_label(f"{style.SHARE_LABEL}; {scale.legend()}", fontsize=7.5)
     bar.ax.tick_params(labelsize=7.5)
 
