@@ -338,6 +338,17 @@ def _comparison_year(ctx: ReportContext, indicator: str) -> int | None:
     return int(nat["year"].iloc[-1]) if len(nat) else None
 
 
+def _comparison_year_own(ctx: ReportContext) -> int | None:
+    """The region's own latest year with a share of any headline indicator (None: none)."""
+    years = []
+    for indicator in HEADLINE:
+        own = ctx.series(indicator)
+        own = own[own["share"].notna()]
+        if len(own):
+            years.append(int(own["year"].iloc[-1]))
+    return max(years, default=None)
+
+
 def peers_heading(ctx: ReportContext) -> Html:
     """The heading and introduction of the comparison section, per level.
 
@@ -350,6 +361,13 @@ def peers_heading(ctx: ReportContext) -> Html:
         intro = (
             "Nederland wordt niet met andere regio's vergeleken. Hieronder staan de "
             "provincies naast elkaar, met het landelijke cijfer als zwarte lijn; daarna de kaart."
+        )
+    elif r.level == municipal.LEVEL:
+        province = _region_name(ctx, _own(ctx, "province_code"))
+        title = "Vergelijking met de andere gemeenten"
+        intro = (
+            f"De gemeenten in {province} met een cijfer naast elkaar, met {r.name} in blauw en "
+            "het landelijke cijfer als zwarte lijn. De kaart staat in het volgende hoofdstuk."
         )
     else:
         plural = level_plural(r.level)
@@ -371,6 +389,8 @@ def peers_section(ctx: ReportContext, raw_dir: Path | None = None) -> list[Block
     r = ctx.region
     level = "provincie" if r.national else r.level
     blocks: list[Block] = [peers_heading(ctx)]
+    if level == municipal.LEVEL and _comparison_year_own(ctx) is None:
+        return [*blocks, Markdown(f"Voor {r.name} zijn geen cijfers om te vergelijken.")]
     for indicator in HEADLINE:
         year = _comparison_year(ctx, indicator)
         if year is None:

@@ -309,7 +309,7 @@ def kernboodschappen(
     Order: position against the country and the target (of the headline indicator: the first
     one with a target, else the first one), the largest rise and fall, gender, rank.
     """
-    frame = scorecard[scorecard["share"].notna()]
+    frame = scorecard[scorecard["share"].notna()] if "share" in scorecard else scorecard
     if frame.empty:
         return [f"Voor {region} zijn geen indicatorwaarden beschikbaar."]
     with_target = frame[frame["target"].notna()]
