@@ -380,27 +380,38 @@ def _handles(
 
 
 def _labels(ax, focus, has, in_per_m: float, norm, cmap) -> None:
-    """Name and value inside each region where both fit (white text on dark colours)."""
-    line_in = LABEL_PT * 1.25 / 72
-    for _i, row in focus.iterrows():
+    """Name and value inside each region where they fit, never over another label.
+
+    A label fits where its box lies (almost) inside the region; the largest regions are
+    labelled first; a region too small for its name shows only its value, or nothing.
+    """
+    import shapely
+
+    line_m = LABEL_PT * 1.25 / 72 / in_per_m
+    placed: list = []
+    order = focus.geometry.area.sort_values(ascending=False).index
+    for i in order:
+        row = focus.loc[i]
         geom = row["geometry"]
         if geom is None or geom.is_empty:
             continue
-        bx0, by0, bx1, by1 = geom.bounds
-        width_in, height_in = (bx1 - bx0) * in_per_m, (by1 - by0) * in_per_m
         value = text.pct(row["share"]) if not pd.isna(row["share"]) else ""
-        lines = [str(row["region"])] + ([value] if value else [])
-        need_w = max(plots.text_width_in(t, LABEL_PT) for t in lines) * 1.15
-        if need_w > width_in * 0.8 or line_in * len(lines) > height_in * 0.6:
-            if (
-                value
-                and plots.text_width_in(value, LABEL_PT) * 1.15 <= width_in * 0.8
-                and line_in <= height_in * 0.6
-            ):
-                lines = [value]
-            else:
-                continue
         point = geom.representative_point()
+        for lines in ([str(row["region"]), value] if value else [str(row["region"])], [value]):
+            lines = [t for t in lines if t]
+            if not lines:
+                continue
+            half_w = max(plots.text_width_in(t, LABEL_PT) for t in lines) * 1.1 / in_per_m / 2
+            half_h = line_m * len(lines) / 2
+            label = shapely.box(
+                point.x - half_w, point.y - half_h, point.x + half_w, point.y + half_h
+            )
+            inside = geom.intersection(label).area >= 0.85 * label.area
+            if inside and not any(label.intersects(other) for other in placed):
+                placed.append(label)
+                break
+        else:
+            continue
         dark = not pd.isna(row["share"]) and _dark(cmap(norm(row["share"])))
         ax.text(
             point.x,
