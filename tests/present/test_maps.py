@@ -91,6 +91,14 @@ def test_map_alt_legend_hatches_and_fixed_scale() -> None:
     # The scale is fixed: the colorbar runs 0-60% whatever the data's range.
     colorbar = chart.fig.axes[1]
     assert colorbar.get_ylim() == pytest.approx((0.0, 0.6))
+    # Name and value printed inside each square (they fit), the value-less one by name.
+    labels = sorted(t.get_text() for t in chart.fig.axes[0].texts)
+    assert labels == [
+        "Gemeente GM1\n30,0%",
+        "Gemeente GM2\n50,0%",
+        "Gemeente GM3",
+        "Gemeente GM4\n10,0%",
+    ]
     # Drawn in RD New: the axes are in metres around the squares.
     x0, x1 = chart.fig.axes[0].get_xlim()
     assert X0 - 5_000 < x0 < X0 and X0 + 4 * SIDE < x1 < X0 + 4 * SIDE + 5_000
