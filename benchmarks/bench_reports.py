@@ -10,9 +10,14 @@ Prints, in one run on the same regions:
   little low): on a shared machine the wall-clock ratio moves with the load of others, the
   CPU ratio much less.
 
+With ``--gemeenten [N]`` it times instead the gemeente reports (all 342, or the first N):
+``techniekpact reports --level gemeente`` HTML only, then HTML + PDF, and prints the seconds
+per report and, for a partial run, the time 342 would take at that rate.
+
 Needs the processed store (``techniekpact process``) and notebooks/region_report.ipynb.
 
     .venv/bin/python benchmarks/bench_reports.py [--processed-dir DIR] [--jobs N] [--limit N]
+    .venv/bin/python benchmarks/bench_reports.py --gemeenten [N] [--jobs N]
 """
 
 from __future__ import annotations
@@ -120,13 +125,60 @@ class TreeCpu:
         return sum(self._seen.values())
 
 
+def gemeente_reports(processed: Path, jobs: int, limit: int | None) -> int:
+    """Time the gemeente reports: HTML only, then HTML + PDF (each rebuilt from scratch)."""
+    regions = plan.select_regions(plan.read_regions(processed), "gemeente", [])
+    everyone = len(regions)
+    regions = regions[:limit] if limit else regions
+    n = len(regions)
+    print(f"{n} of {everyone} gemeente reports, jobs={jobs}, {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory(prefix="bench-gemeenten-") as tmp:
+        for formats in ("html", "html,pdf"):
+            command = [str(BIN / "techniekpact"), "reports", "--level", "gemeente"]
+            if limit:
+                for region in regions:
+                    command += ["--region", region.name]
+            command += ["--format", formats, "--jobs", str(jobs), "--force"]
+            command += [
+                "--processed-dir",
+                str(processed),
+                "--reports-dir",
+                str(Path(tmp) / formats),
+            ]
+            with TreeCpu() as cpu:
+                started = time.perf_counter()
+                status = subprocess.run(command, capture_output=True, text=True).returncode
+                seconds = time.perf_counter() - started
+            whole = (
+                f"; {everyone} at this rate: {seconds / n * everyone / 60:.1f} min"
+                if n < everyone
+                else ""
+            )
+            print(
+                f"{formats:9} (exit {status}): {seconds:7.1f} s ({seconds / n:5.2f} s per report, "
+                f"cpu {cpu.seconds:.0f} s){whole}"
+            )
+    print(f"load average now {os.getloadavg()[0]:.1f}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--processed-dir", type=Path, default=paths.PROCESSED_DIR)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--limit", type=int, default=12, help="number of provinces (default 12)")
+    parser.add_argument(
+        "--gemeenten",
+        type=int,
+        nargs="?",
+        const=0,
+        default=None,
+        help="time the gemeente reports instead (all, or the first N)",
+    )
     args = parser.parse_args()
     processed = args.processed_dir.resolve()
+    if args.gemeenten is not None:
+        return gemeente_reports(processed, args.jobs, args.gemeenten or None)
     notebook = batch.DEFAULT_NOTEBOOK  # the one `techniekpact reports` runs
     if not (processed / paths.MANIFEST_FILE).is_file() or not notebook.is_file():
         print(

@@ -66,7 +66,8 @@ def _build_parser() -> argparse.ArgumentParser:
     reports.add_argument(
         "--level",
         default="all",
-        help="nederland, landsdeel, provincie, corop, a custom level, or all",
+        help="nederland, landsdeel, provincie, corop, gemeente, a custom level, or all "
+        "(all leaves out gemeente unless config/gemeenten.yaml says in_all_reports: true)",
     )
     reports.add_argument("--region", action="append", default=[], help="a region name (repeatable)")
     reports.add_argument("--format", default="html,pdf", help="comma-separated: html,pdf")

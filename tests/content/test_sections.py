@@ -102,16 +102,18 @@ def test_map_note_without_geometry(utrecht: data.ReportContext, monkeypatch) -> 
 
 def test_map_with_geometry(utrecht: data.ReportContext, monkeypatch) -> None:
     regions = utrecht.data.regions
-    codes = regions.loc[regions.region_level == "provincie", "region_code"].tolist()
+    provinces = regions[regions.region_level == "provincie"]
     geometry = gpd.GeoDataFrame(
-        {"region_code": codes},
-        geometry=[box(i, 0, i + 1, 1) for i in range(len(codes))],
+        {"region_code": provinces["region_code"], "region": provinces["region"]},
+        geometry=[box(3.4 + i * 0.3, 51.5, 3.7 + i * 0.3, 52.0) for i in range(len(provinces))],
         crs="EPSG:4326",
     )
     monkeypatch.setattr(sections, "_MAP_CACHE", {})
     monkeypatch.setattr(sections, "boundaries", lambda level, raw, table: (geometry, None))
     (chart,) = sections.map_blocks(utrecht, "provincie")
-    assert "12 van 12 gebieden" in chart.alt and "Utrecht is rood omlijnd" in chart.alt
+    assert chart.alt.startswith("Kaart van alle provincies: ")
+    assert "12 van 12 provincies hebben een cijfer" in chart.alt
+    assert "Utrecht is rood omlijnd" in chart.alt and "vaste schaal 10–70%" in chart.alt
 
 
 def test_peers_section_heading_fits_the_level(processed: Path) -> None:

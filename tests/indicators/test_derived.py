@@ -172,3 +172,50 @@ def test_one_row_per_indicator_row(derived) -> None:
     assert not derived.duplicated(
         ["indicator", "region_level", "region_code", "year", "gender"]
     ).any()
+
+
+def test_gemeente_ranks_within_province_and_corop() -> None:
+    """Four municipalities: ranked among those with a share, in their province and COROP."""
+    gemeenten = pd.DataFrame(
+        [  # code, province, COROP, share
+            ("GM0153", "PV23", "CR12", 0.30),  # Enschede
+            ("GM0164", "PV23", "CR12", 0.40),  # Hengelo
+            ("GM0193", "PV23", "CR11", None),  # Zwolle: no share, no rank
+            ("GM0200", "PV25", "CR13", 0.20),  # Apeldoorn
+        ],
+        columns=["region_code", "province_code", "corop_code", "share"],
+    )
+    regions = pd.concat(
+        [
+            REGIONS.assign(province_code=None, corop_code=None),
+            gemeenten.drop(columns="share").assign(
+                region_level="gemeente", region=gemeenten["region_code"], landsdeel="Oost"
+            ),
+        ],
+        ignore_index=True,
+    )
+    table = gemeenten.assign(
+        indicator="mbo_techniek",
+        region_level="gemeente",
+        region=gemeenten["region_code"],
+        year=2019,
+        schooljaar="2019/20",
+        gender="totaal",
+    ).drop(columns=["province_code", "corop_code"])
+    table["share"] = table["share"].astype("Float64")
+    table["year"] = table["year"].astype("Int64")
+    out = derive(pd.concat([indicator_table(), table], ignore_index=True), regions)
+    got = {
+        c: pick(out, c, 2019)[
+            ["rank_province", "regions_in_province", "rank_corop", "regions_in_corop"]
+        ].tolist()
+        for c in gemeenten["region_code"]
+    }
+    assert got["GM0164"] == [1, 2, 1, 2]  # Zwolle, without a share, is not counted
+    assert got["GM0153"] == [2, 2, 2, 2]
+    assert got["GM0200"] == [1, 1, 1, 1]
+    assert pd.isna(got["GM0193"][0]) and pd.isna(got["GM0193"][2])
+    # not for other levels
+    assert pd.isna(pick(out, "PV23", 2019)["rank_province"])
+    # ranked among the level only with a share: 3 of the 4 municipalities
+    assert pick(out, "GM0164", 2019)["regions_in_level"] == 3

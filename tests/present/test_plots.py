@@ -123,23 +123,25 @@ def _geometry() -> gpd.GeoDataFrame:
     )
 
 
-def test_choropleth_outlines_region_and_marks_missing() -> None:
-    values = pd.DataFrame({"region_code": ["PV01", "PV02"], "share": [0.3, 0.5]})
-    chart = plots.choropleth(
-        _geometry(),
-        values,
-        title="Kaart",
-        source="DUO",
-        highlight_code="PV02",
-        highlight_label="Tweede",
+def test_ranked_bars_show_a_zero_value_and_bounds() -> None:
+    """A 0,0% bar has no length: it gets a marker at zero and a printed value."""
+    values = pd.DataFrame(
+        {
+            "region": ["Nul", "Vol", "Marge"],
+            "share": [0.0, 0.4, 0.2],
+            "share_low": [0.0, 0.4, 0.1],
+            "share_high": [0.0, 0.4, 0.3],
+        }
     )
-    assert "2 van 3 gebieden hebben een waarde" in chart.alt
-    assert "van 30,0% tot 50,0%" in chart.alt
-    assert "Tweede is rood omlijnd (50,0%)" in chart.alt
-    assert "gearceerd grijs: geen gegevens" in chart.alt
-    assert chart.source == "Bron: DUO; bewerking Techniekpact-monitor"
-    legend = [t.get_text() for t in chart.fig.legends[0].get_texts()]
-    assert legend == ["Tweede", "Geen gegevens"]
+    chart = plots.ranked_bar_chart(values, title="Ranglijst", source="DUO")
+    ax = chart.fig.axes[0]
+    assert [t.get_text() for t in ax.texts] == ["0,0%"]
+    (marker,) = [line for line in ax.lines if line.get_marker() == "o"]
+    assert list(marker.get_xdata()) == [0.0] and list(marker.get_ydata()) == [0]  # lowest
+    (bounds,) = [c for c in ax.collections if c.get_segments()]
+    assert len(bounds.get_segments()) == 1  # only the bar with bounds has an error bar
+    segment = bounds.get_segments()[0]
+    assert segment[0][0] == pytest.approx(0.1) and segment[1][0] == pytest.approx(0.3)
 
 
 def test_figure_html_embeds_a_self_contained_svg_with_escaped_alt() -> None:

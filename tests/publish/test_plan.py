@@ -62,3 +62,25 @@ def test_key_file_is_invalid_when_an_output_went_missing(tmp_path: Path) -> None
     job.path(tmp_path, ".html").unlink()
     assert not plan.is_current(job, tmp_path)
     assert json.loads(job.path(tmp_path, ".key.json").read_text())["key"] == "k"
+
+
+def test_level_all_leaves_out_gemeenten_unless_configured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis import municipal
+
+    regions = [
+        plan.Region("provincie", "Utrecht", "PV26"),
+        plan.Region("gemeente", "Utrecht", "GM0344"),
+        plan.Region("gemeente", "Zeist", "GM0355"),
+    ]
+    assert [r.level for r in plan.select_regions(regions, "all", [])] == ["provincie"]
+    assert len(plan.select_regions(regions, "gemeente", [])) == 2
+    settings = municipal.CONFIG_FILE.read_text(encoding="utf-8")
+    changed = tmp_path / "gemeenten.yaml"
+    changed.write_text(
+        settings.replace("in_all_reports: false", "in_all_reports: true"), encoding="utf-8"
+    )
+    real_load = municipal.load_settings
+    monkeypatch.setattr(municipal, "load_settings", lambda path=changed: real_load(path))
+    assert len(plan.select_regions(regions, "all", [])) == 3

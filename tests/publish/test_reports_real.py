@@ -183,3 +183,39 @@ def test_demo_report_carries_the_banner_on_every_page(demo_reports: Path) -> Non
     assert pages and all(DEMO_MARK in text for text in pages)
     real = pages[0].replace(DEMO_MARK, "")
     assert "Demonstratie" in real  # the title page says it in words too
+
+
+@pytest.mark.parametrize(
+    ("level", "region"), [("provincie", "Utrecht"), ("corop", "Twente"), ("regiopact", "Twente")]
+)
+def test_real_report_shows_its_municipalities(
+    real_reports: Path, real_processed: Path, level: str, region: str
+) -> None:
+    """'Gemeenten in <regio>': a map with alt text and one row per member municipality,
+    its value as in indicators.parquet (havo N-profiel, config/gemeenten.yaml)."""
+    stem = real_reports / REAL_REPORTS[(level, region)]
+    page = stem.with_suffix(".html").read_text(encoding="utf-8")
+    assert f"Gemeenten in {region}</h2>" in page
+    assert f'alt="Kaart van de gemeenten in {region}: havo-examenkandidaten' in page
+    regions = pd.read_parquet(real_processed / paths.REGIONS_FILE)
+    own = regions[(regions["region_level"] == level) & (regions["region"] == region)]
+    codes = {"GM" + m for m in own["member_municipalities"].iloc[0]}
+    table = pd.read_parquet(real_processed / paths.INDICATORS_FILE)
+    gm = table[
+        table["region_code"].isin(codes)
+        & (table["indicator"] == "vo_havo_n")
+        & (table["gender"] == "totaal")
+        & (table["year"] == 2023)
+    ]
+    assert len(gm) == len(codes)
+    section = page[page.index(f"Gemeenten in {region}</h2>") :]
+    section = section[: section.index("</table>")]
+    rows = {r[0]: r for r in _table_rows(section)}
+    assert len(rows) == len(codes)
+    for _, row in gm.iterrows():
+        printed = rows[row["region"]][1]
+        if pd.isna(row["share"]):
+            assert printed == "n.b."
+        else:
+            assert printed.split(" (")[0] == _dutch_percent(float(row["share"]))
+    assert "op de gebiedsindeling van 2023" in "".join(_pdf_pages(stem.with_suffix(".pdf")))

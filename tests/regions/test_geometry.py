@@ -48,5 +48,27 @@ def test_demo_boundaries_draw_every_region(demo_dir: Path) -> None:
         corop.set_index("region_code").loc["CR12", "geometry"]
     )
     assert difference.area < 1e-9  # Twente = COROP Twente, dissolved from its municipalities
+    gemeenten = geometry.boundaries("gemeente", demo_dir, table)
+    expected = set(table.loc[table["region_level"] == "gemeente", "region_code"])
+    assert set(gemeenten["region_code"]) == expected and gemeenten.attrs["missing"] == {}
     with pytest.raises(DataError, match="unknown region level"):
-        geometry.boundaries("gemeente", demo_dir, table)
+        geometry.boundaries("wijk", demo_dir, table)
+
+
+def test_missing_municipality_boundaries_are_listed_not_fatal(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    """A municipality without boundaries: the layer still loads and names it."""
+    import json
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_dir, raw)
+    layer = next(raw.rglob("gemeenten_demo.geojson"))
+    doc = json.loads(layer.read_text(encoding="utf-8"))
+    dropped = doc["features"].pop(0)["properties"]
+    layer.write_text(json.dumps(doc), encoding="utf-8")
+    table = geometry.table_from_raw(raw)
+    gemeenten = geometry.boundaries("gemeente", raw, table)
+    assert dropped["gemeenteCode"] not in set(gemeenten["region_code"])
+    assert gemeenten.attrs["missing"] == {dropped["gemeenteCode"]: dropped["gemeenteNaam"]}

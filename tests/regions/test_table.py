@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -27,9 +28,14 @@ def test_region_table_levels(tiny: regions.Reference, config: regions.RegionConf
         "landsdeel_cbs": 4,
         "provincie": 12,
         "corop": 40,
+        "gemeente": 12,  # the 12 municipalities of the tiny reference
         "regiopact": 2,
     }
     assert table["region_code"].is_unique
+    lochem = table.set_index("region_code").loc["GM0262"]
+    assert lochem["region_level"] == "gemeente" and lochem["region"] == "Lochem"
+    assert lochem["province_code"] == "PV25" and lochem["landsdeel"] == "Oost"
+    assert lochem["corop_code"] == "CR14" and lochem["member_municipalities"] == ["0262"]
     oost = table.set_index("region_code").loc["LD-Oost"]
     assert oost["member_provinces"] == ["PV23", "PV25"]
     assert oost["member_municipalities"] == ["0164", "0262", "1876"]
@@ -63,7 +69,8 @@ def test_region_rows_semantics(tiny: regions.Reference, config: regions.RegionCo
         (0, "provincie", "PV25"),
         (0, "corop", "CR14"),
         (0, "regiopact", "regiopact-lochemse-laren"),
-        # placed in its province only: no COROP, no custom region
+        (0, "gemeente", "GM0262"),
+        # placed in its province only: no COROP, no gemeente, no custom region
         (1, "nederland", "NL"),
         (1, "landsdeel", "LD-Oost"),
         (1, "landsdeel_cbs", "LD-cbs-Oost-Nederland"),
@@ -73,14 +80,53 @@ def test_region_rows_semantics(tiny: regions.Reference, config: regions.RegionCo
     }
 
 
-def test_unknown_or_former_municipality_in_custom_region(
+def test_mbo_rows_count_for_no_gemeente(
+    tiny: regions.Reference, config: regions.RegionConfig
+) -> None:
+    """The mbo file names the institution's seat, not the school: no gemeente for it."""
+    table = regions.region_table(tiny, config)
+    store = regions.attribute(counts(municipality_name_raw=["LOCHEM", "LOCHEM"]), tiny, "x")
+    store["level"] = pd.array(["havo", "mbo"], dtype="string")
+    rows = regions.region_rows(store, table, without_gemeente=frozenset({"mbo"}))
+    gemeente = rows[rows["region_level"] == "gemeente"]
+    assert gemeente["row"].tolist() == [0]
+    # the seat still counts for its COROP region, province and pact, as before
+    assert set(rows.loc[rows["row"] == 1, "region_level"]) == {
+        "nederland",
+        "landsdeel",
+        "landsdeel_cbs",
+        "provincie",
+        "corop",
+        "regiopact",
+    }
+
+
+def test_unknown_or_divided_municipality_in_custom_region(
     tmp_path: Path, tiny: regions.Reference
 ) -> None:
-    for entry, message in [("Atlantis", "unknown"), ("Uden", "former municipality")]:
+    for entry, message in [("Atlantis", "unknown"), ("Maasdonk", "divided over several")]:
         path = write_config(tmp_path, CONFIG.replace("LOCHEM", entry))
         with pytest.raises(ConfigError, match=message) as caught:
             regions.region_table(tiny, regions.load_config(path))
         assert "Lochemse Laren" in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_misspelt_municipality_names_close_matches(tmp_path: Path, tiny: regions.Reference) -> None:
+    path = write_config(tmp_path, CONFIG.replace("LOCHEM", "Lochum"))
+    with pytest.raises(ConfigError, match=r"did you mean: 'Lochem'\?"):
+        regions.region_table(tiny, regions.load_config(path))
+
+
+def test_former_municipality_in_custom_region_is_its_successor(
+    tmp_path: Path, tiny: regions.Reference
+) -> None:
+    """Uden merged into Maashorst (2022): used as Maashorst, with a warning naming it."""
+    path = write_config(tmp_path, CONFIG.replace("LOCHEM", "Uden"))
+    table = regions.region_table(tiny, regions.load_config(path))
+    pact = table.set_index("region_code").loc["regiopact-lochemse-laren"]
+    assert pact["member_municipalities"] == ["0417", "1991"]
+    (warning,) = [w for w in table.attrs["warnings"] if "Uden" in w]
+    assert "Lochemse Laren" in warning and "Maashorst" in warning
 
 
 def test_real_region_table(shared_data: Path, real_ref: regions.Reference) -> None:
@@ -93,8 +139,17 @@ def test_real_region_table(shared_data: Path, real_ref: regions.Reference) -> No
         "landsdeel_cbs": 4,
         "provincie": 12,
         "corop": 40,
+        "gemeente": 342,
         "regiopact": 5,
     }
+    # every municipality of today's indeling, with CBS's code, name and COROP region
+    text = (shared_data / "geo/gemeenten_2023.geojson").read_text("utf-8")
+    codes = set(re.findall(r'"gemeenteCode":\s*"(GM\d{4})"', text))
+    gemeenten = table[table["region_level"] == "gemeente"].set_index("region_code")
+    assert len(codes) == 342 and set(gemeenten.index) == codes
+    assert gemeenten.loc["GM0153", "region"] == "Enschede"
+    assert gemeenten.loc["GM0153", "corop_code"] == "CR12"
+    assert gemeenten.loc["GM0153", "province_code"] == "PV23"
     # Twente (= COROP 12) has exactly the municipalities the CBS file puts in COROP 12.
     text = (shared_data / "cbs/woonplaats_gemeente_corop_2024.csv").read_text("utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))

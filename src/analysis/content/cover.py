@@ -82,6 +82,11 @@ def peers_phrase(ctx: ReportContext, *, in_landsdeel: bool = True) -> str:
     'de andere provincies in Noordvleugel' (not 'regio's', which says nothing of the level)."""
     r = ctx.region
     where = f" in {r.landsdeel}" if r.landsdeel and in_landsdeel else ""
+    if r.level == "gemeente" and in_landsdeel:  # compared within its COROP region
+        table = ctx.data.regions
+        own = table.loc[table["region_code"] == r.code, "corop_code"]
+        corop = table.loc[table["region_code"].isin(own.dropna()), "region"]
+        where = f" in {corop.iloc[0]}" if len(corop) else ""
     return f"de andere {level_plural(r.level)}{where}"
 
 

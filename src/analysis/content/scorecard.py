@@ -114,6 +114,9 @@ def scorecard_html(ctx: ReportContext) -> str:
     """
     frame = scorecard_frame(ctx)
     r = ctx.region
+    if frame.empty:  # e.g. a municipality without schools
+        name = html.escape(r.name)
+        return f'<p class="tp-intro">Voor {name} zijn geen indicatorwaarden beschikbaar.</p>'
     header = ["Indicator", "Schooljaar", "Waarde", "Sinds vorig jaar", "In vijf jaar"]
     if not r.national:
         header.append("Nederland")

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import paths
+from analysis import municipal, paths
 from analysis.content.cover import peers_phrase
 from analysis.content.scorecard import place
 from analysis.data import ProcessedData, ReportContext, load_processed
 from analysis.errors import TechniekpactError
 from analysis.indicators.engine import indicator_meta
 from analysis.indicators.rules import WOMEN_SHARE_SUFFIX
-from analysis.present import plots, text
+from analysis.present import maps, plots, text
 from analysis.present.blocks import Block, Html, Markdown
 from analysis.present.text import level_plural
 
@@ -96,9 +96,26 @@ def peer_codes(ctx: ReportContext) -> list[tuple[str, str]]:
         return []
     regions = ctx.data.regions
     same = regions[(regions["region_level"] == r.level) & (regions["region_code"] != r.code)]
-    if r.landsdeel is not None:
+    if r.level == municipal.LEVEL:  # ~100 per landsdeel: compare within the COROP region
+        same = same[same["corop_code"] == _own(ctx, "corop_code")]
+    elif r.landsdeel is not None:
         same = same[same["landsdeel"] == r.landsdeel]
     return list(zip(same["region_code"], same["region"], strict=True))
+
+
+def _own(ctx: ReportContext, column: str) -> str | None:
+    """A column of the report region's row in the region table."""
+    regions = ctx.data.regions
+    rows = regions[regions["region_code"] == ctx.region.code]
+    if rows.empty or column not in rows or pd.isna(rows[column].iloc[0]):
+        return None
+    return str(rows[column].iloc[0])
+
+
+def _region_name(ctx: ReportContext, code: str | None) -> str:
+    regions = ctx.data.regions
+    rows = regions[regions["region_code"] == code]
+    return str(rows["region"].iloc[0]) if len(rows) else str(code)
 
 
 def _trend_lines(ctx: ReportContext, indicator: str) -> list[plots.Line]:
@@ -137,9 +154,13 @@ def _section_table(ctx: ReportContext, indicators: list[str], caption: str) -> s
         header.append(f"Landsdeel {r.landsdeel}")
     if not r.national:
         header.append("Nederland")
-        if r.landsdeel:
-            header.append(f"Plaats in {r.landsdeel}")
-        header.append(f"Plaats onder de {level_plural(r.level)}")
+        if r.level == municipal.LEVEL:
+            header.append(f"Plaats in {_region_name(ctx, _own(ctx, 'province_code'))}")
+            header.append(f"Plaats in {_region_name(ctx, _own(ctx, 'corop_code'))}")
+        else:
+            if r.landsdeel:
+                header.append(f"Plaats in {r.landsdeel}")
+            header.append(f"Plaats onder de {level_plural(r.level)}")
     header.append("Aantal (noemer)")
     rows = []
     for indicator in indicators:
@@ -167,6 +188,8 @@ def _section_table(ctx: ReportContext, indicators: list[str], caption: str) -> s
         if not r.national:
             d = ctx.data.derived_row(indicator, r.code, year)
             scopes = ("landsdeel", "level") if r.landsdeel else ("level",)
+            if r.level == municipal.LEVEL:
+                scopes = ("province", "corop")
             row += [
                 text.Cell(place(d, s) if d is not None else text.MISSING, "num") for s in scopes
             ]
@@ -325,6 +348,17 @@ def _comparison_year(ctx: ReportContext, indicator: str) -> int | None:
     return int(nat["year"].iloc[-1]) if len(nat) else None
 
 
+def _comparison_year_own(ctx: ReportContext) -> int | None:
+    """The region's own latest year with a share of any headline indicator (None: none)."""
+    years = []
+    for indicator in HEADLINE:
+        own = ctx.series(indicator)
+        own = own[own["share"].notna()]
+        if len(own):
+            years.append(int(own["year"].iloc[-1]))
+    return max(years, default=None)
+
+
 def peers_heading(ctx: ReportContext) -> Html:
     """The heading and introduction of the comparison section, per level.
 
@@ -337,6 +371,13 @@ def peers_heading(ctx: ReportContext) -> Html:
         intro = (
             "Nederland wordt niet met andere regio's vergeleken. Hieronder staan de "
             "provincies naast elkaar, met het landelijke cijfer als zwarte lijn; daarna de kaart."
+        )
+    elif r.level == municipal.LEVEL:
+        province = _region_name(ctx, _own(ctx, "province_code"))
+        title = "Vergelijking met de andere gemeenten"
+        intro = (
+            f"De gemeenten in {province} met een cijfer naast elkaar, met {r.name} in blauw en "
+            "het landelijke cijfer als zwarte lijn. De kaart staat in het volgende hoofdstuk."
         )
     else:
         plural = level_plural(r.level)
@@ -358,17 +399,24 @@ def peers_section(ctx: ReportContext, raw_dir: Path | None = None) -> list[Block
     r = ctx.region
     level = "provincie" if r.national else r.level
     blocks: list[Block] = [peers_heading(ctx)]
+    if level == municipal.LEVEL and _comparison_year_own(ctx) is None:
+        return [*blocks, Markdown(f"Voor {r.name} zijn geen cijfers om te vergelijken.")]
     for indicator in HEADLINE:
         year = _comparison_year(ctx, indicator)
         if year is None:
             continue
         values = _level_values(ctx, indicator, level, year)
+        among = f"alle {level_plural(level)}"
+        if level == municipal.LEVEL:  # 342 bars say nothing: the province's municipalities
+            province = _own(ctx, "province_code")
+            values = values[values["region_code"].isin(_province_municipalities(ctx, province))]
+            among = f"de gemeenten in {_region_name(ctx, province)}"
         if not _has_share(values):
             continue
         meta = indicator_meta(indicator, ctx.config)
         national = _value_in(ctx.series(indicator, region_code="NL"), year, "share")
         chart = dict(
-            title=f"{meta['naam']}, {text.schooljaar(year)}: alle {level_plural(level)}",
+            title=f"{meta['naam']}, {text.schooljaar(year)}: {among}",
             source=meta["bron"],
             national=None if text.is_missing(national) else float(national),
             target=_target(ctx, indicator),
@@ -379,8 +427,17 @@ def peers_section(ctx: ReportContext, raw_dir: Path | None = None) -> list[Block
             blocks.append(
                 _ranked_template(ctx, (indicator, level, year), values, chart).chart(r.name)
             )
-    blocks.extend(map_blocks(ctx, level, raw_dir))
+    if level != municipal.LEVEL:  # a gemeente's map is in "Gemeenten in <COROP-gebied>"
+        blocks.extend(map_blocks(ctx, level, raw_dir))
     return blocks
+
+
+def _province_municipalities(ctx: ReportContext, province: str | None) -> set[str]:
+    regions = ctx.data.regions
+    rows = regions[
+        (regions["region_level"] == municipal.LEVEL) & (regions["province_code"] == province)
+    ]
+    return set(rows["region_code"])
 
 
 # Ranked bar charts drawn once per worker for all regions of a level (see RankedTemplate),
@@ -400,49 +457,57 @@ def _ranked_template(
     return _BAR_CACHE[key]
 
 
-# Simplified boundaries per (level, raw dir, processed folder, manifest checksum): read and
-# dissolved once per worker process, reused for every region of the level.
-_MAP_CACHE: dict[tuple[str, str, str, str], tuple[object | None, str | None]] = {}
-# About 150 m: invisible on a map of the Netherlands 5 inches high, a fraction of the points.
-SIMPLIFY_DEGREES = 0.0015
+# Boundaries per (level, raw dir, processed folder, manifest checksum), projected,
+# simplified and with their water (``maps.prepare``): once per worker, reused for every
+# region of the level.
+_MAP_CACHE: dict[tuple[str, str, str, str], tuple[maps.Prepared | None, str | None]] = {}
 
 
 def map_blocks(ctx: ReportContext, level: str, raw_dir: Path | None = None) -> list[Block]:
     """The choropleth of the map indicator, or a note saying why there is no map."""
     year = _comparison_year(ctx, MAP_INDICATOR)
-    geometry, problem = map_geometry(ctx.data, level, raw_dir or _raw_dir(ctx.data))
-    if geometry is None or year is None:
+    prepared, problem = map_geometry(ctx.data, level, raw_dir or _raw_dir(ctx.data))
+    if prepared is None or year is None:
         reason = problem or "geen gegevens voor de kaartindicator"
         return [Markdown(f"*Kaart niet beschikbaar: {reason}.*")]
     meta = indicator_meta(MAP_INDICATOR, ctx.config)
     values = _level_values(ctx, MAP_INDICATOR, level, year)
     r = ctx.region
+    plural = level_plural(level)
     return [
-        plots.choropleth(
-            geometry,
+        maps.choropleth(
+            prepared,
             values,
-            title=f"{meta['naam']}, {text.schooljaar(year)}: alle {level_plural(level)}",
+            title=f"{meta['naam']}, {text.schooljaar(year)}: alle {plural}",
             source=meta["bron"],
+            scale=maps.load_config().scale(MAP_INDICATOR),
+            what=f"Kaart van alle {plural}",
             highlight_code=None if r.national else r.code,
             highlight_label=r.name,
+            too_uncertain_pp=municipal.load_settings().too_uncertain_pp,
+            unit=plural,
         )
     ]
 
 
 def map_geometry(
     data: ProcessedData, level: str, raw_dir: Path
-) -> tuple[object | None, str | None]:
-    """``boundaries`` for the report's data, simplified, cached for the worker's next regions."""
+) -> tuple[maps.Prepared | None, str | None]:
+    """``boundaries`` for the report's data, prepared for maps, cached for the next regions."""
     key = (level, str(raw_dir), str(data.path), data.manifest_sha256)
     if key not in _MAP_CACHE:
         geometry, problem = boundaries(level, raw_dir, data.regions)
+        prepared = None
         if geometry is not None:
-            geometry = geometry.assign(
-                geometry=geometry.geometry.simplify(SIMPLIFY_DEGREES, preserve_topology=True)
-            )
+            # Water lies between the country's land: from the provinces, whatever the level.
+            national = level in ("provincie", municipal.LEVEL)
+            water = None if national else map_geometry(data, "provincie", raw_dir)[0]
+            if not national:
+                water = water.water if water is not None else maps.no_water()
+            prepared = maps.prepare(geometry, water=water)
         for old in [k for k in _MAP_CACHE if k[2:] != key[2:]]:  # other data: not needed again
             del _MAP_CACHE[old]
-        _MAP_CACHE[key] = (geometry, problem)
+        _MAP_CACHE[key] = (prepared, problem)
     return _MAP_CACHE[key]
 
 
@@ -457,7 +522,10 @@ def preload(processed_dir: str | Path, levels: list[str]) -> None:
     data = load_processed(processed_dir)
     data.series("", "totaal", "")
     data.derived_row("", "", 0)
-    for level in dict.fromkeys("provincie" if lv == "nederland" else lv for lv in levels):
+    wanted = ["provincie" if lv == "nederland" else lv for lv in levels]
+    if any(lv != "nederland" for lv in levels):  # "Gemeenten in <regio>" in their reports
+        wanted.append(municipal.LEVEL)
+    for level in dict.fromkeys(wanted):
         map_geometry(data, level, _raw_dir(data))
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import paths
+from analysis import municipal, paths
 from analysis.data import ProcessedData, ReportParameterError
 from analysis.explore.overview import frame_html
 from analysis.indicators.engine import indicator_meta, load_indicator_config
@@ -182,20 +182,26 @@ def ranked_chart(
 
 def map_chart(data: ProcessedData, sel: Selection) -> plots.Chart | Markdown:
     """The choropleth of the level, or a short Dutch note why there is no map."""
-    from analysis.content.sections import boundaries
+    from analysis.content.sections import map_geometry
+    from analysis.present import maps
 
     raw_dir = Path(data.manifest.get("raw_dir") or paths.RAW_DIR)
-    geometry, problem = boundaries(sel.region_level, raw_dir)
-    if geometry is None:
+    prepared, problem = map_geometry(data, sel.region_level, raw_dir)
+    if prepared is None:
         return Markdown(f"*Kaart niet beschikbaar: {problem}.*")
     code = sel.regions[0][0] if len(sel.regions) == 1 else None
-    return plots.choropleth(
-        geometry,
+    plural = text.level_plural(sel.region_level)
+    return maps.choropleth(
+        prepared,
         level_values(data, sel.indicator, sel.region_level, sel.year),
         title=f"{sel.meta['naam']}, {text.schooljaar(sel.year)}",
         source=sel.meta["bron"],
+        scale=maps.load_config().scale(sel.indicator),
+        what=f"Kaart van alle {plural}",
         highlight_code=code,
         highlight_label=sel.regions[0][1] if code else None,
+        too_uncertain_pp=municipal.load_settings().too_uncertain_pp,
+        unit=plural,
     )
 
 

@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from analysis import municipal
 from analysis.indicators.engine import load_indicator_config
 from analysis.indicators.rules import IndicatorConfig, Settings
 
@@ -41,6 +42,11 @@ DERIVED_COLUMNS: dict[str, str] = {
     "trend_points": "Int64",  # how many years that slope rests on
     "projected_year": "Int64",  # first year the trend line reaches the target
     "status": "string",  # one of STATUSES
+    # gemeente level only: rank among the municipalities with a share in its province / COROP
+    "rank_province": "Int64",
+    "regions_in_province": "Int64",
+    "rank_corop": "Int64",
+    "regions_in_corop": "Int64",
 }
 # Dutch status texts, printed in reports as they are.
 NO_TARGET = "geen doel"
@@ -68,6 +74,7 @@ def derive(
     out = _changes(out)
     out = _national(out)
     out = _ranks(out, region_table)
+    out = _gemeente_ranks(out, region_table)
     out = _targets(out, config)
     out = _trend(out, config.settings)
     out = out.sort_values(["indicator", "region_level", "region_code", "year", "gender"])
@@ -114,6 +121,26 @@ def _ranks(out: pd.DataFrame, region_table: pd.DataFrame) -> pd.DataFrame:
     out.loc[no_landsdeel, ["rank_landsdeel", "regions_in_landsdeel"]] = np.nan
     for column in ("rank_level", "rank_landsdeel"):
         out.loc[out["share"].isna(), column] = np.nan
+    return out
+
+
+def _gemeente_ranks(out: pd.DataFrame, region_table: pd.DataFrame) -> pd.DataFrame:
+    """Ranks of a municipality within its province and its COROP region (others: <NA>)."""
+    for column in ("rank_province", "regions_in_province", "rank_corop", "regions_in_corop"):
+        out[column] = np.nan
+    is_gm = (out["region_level"] == municipal.LEVEL).to_numpy()
+    if not is_gm.any():
+        return out
+    within = region_table.loc[
+        region_table["region_level"] == municipal.LEVEL,
+        ["region_code", "province_code", "corop_code"],
+    ].rename(columns={"region_code": "_code", "province_code": "_pv", "corop_code": "_cr"})
+    gm = out[is_gm].merge(within, left_on="region_code", right_on="_code", how="left")
+    keys = ["indicator", "year", "gender"]
+    for scope, column in (("province", "_pv"), ("corop", "_cr")):
+        rank, count = _rank(gm, [*keys, column])
+        out.loc[is_gm, f"rank_{scope}"] = rank.to_numpy()
+        out.loc[is_gm, f"regions_in_{scope}"] = count.to_numpy()
     return out
 
 

@@ -28,14 +28,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import MaxNLocator
 
 from analysis.present import style, text
 
 if TYPE_CHECKING:
-    import geopandas as gpd
     from matplotlib.axes import Axes
     from matplotlib.gridspec import GridSpec
 
@@ -416,6 +414,7 @@ def _ranked_figure(
     bars = ax.barh(y, share, color=colours, height=0.7)
     for bar, region in zip(bars, data["region"], strict=True):
         bar.set_gid(_bar_gid(region))
+    _mark_zero(ax, y, share, high)
     wide = (high - low) > 1e-9
     if wide.any():
         ax.errorbar(
@@ -444,6 +443,27 @@ def _ranked_figure(
     if highlight_label is not None:
         fig.legends[0].get_texts()[0].set_gid(HIGHLIGHT_LABEL_GID)
     return fig
+
+
+def _mark_zero(ax: Axes, y: np.ndarray, share: np.ndarray, high: np.ndarray) -> None:
+    """A bar of 0,0% has no length: a marker at zero and its value, so it is not read as
+    missing (missing regions have no row at all)."""
+    zero = share < 0.0005  # prints as 0,0%
+    if not zero.any():
+        return
+    ax.plot(np.zeros(zero.sum()), y[zero], "o", color="#333333", markersize=3.5, zorder=6)
+    reach = max(float(high.max()) if len(high) else 0.0, 0.05)
+    for pos, top in zip(y[zero], high[zero], strict=True):
+        ax.text(
+            max(float(top), 0.0) + reach * 0.02,
+            pos,
+            text.pct(0.0),
+            va="center",
+            ha="left",
+            fontsize=7,
+            color="#333333",
+            zorder=6,
+        )
 
 
 def ranked_alt(
@@ -549,97 +569,6 @@ def _set_group_text(svg: str, gid: str, value: str) -> str:
     """Replace the text of the ``<text>`` inside the SVG group ``gid`` (escaped)."""
     pattern = re.compile(rf'(<g id="{gid}">\s*<text\b[^>]*>)[^<]*(</text>)')
     return pattern.sub(lambda m: m.group(1) + html.escape(value) + m.group(2), svg, count=1)
-
-
-MAP_HEIGHT_IN = 5.0
-
-
-def choropleth(
-    geometry: gpd.GeoDataFrame,
-    values: pd.DataFrame,
-    *,
-    title: str,
-    source: str,
-    highlight_code: str | None = None,
-    highlight_label: str | None = None,
-) -> Chart:
-    """A map of ``values`` (region_code, share) on ``geometry`` (region_code, geometry).
-
-    Regions without a value are light grey and hatched (no data, not zero); the report's own
-    region is outlined. The legend names both.
-    """
-    shares = values[["region_code", "share"]].astype({"share": "float64"})
-    merged = geometry.merge(shares, on="region_code", how="left")
-    has = merged["share"].notna()
-    outlined = merged[merged["region_code"] == highlight_code]
-    handles: list = []
-    if len(outlined):
-        label = highlight_label or str(highlight_code)
-        handles.append(
-            Line2D([], [], color=style.OKABE_ITO["vermillion"], linewidth=2.2, label=label)
-        )
-    if (~has).any():
-        handles.append(
-            Patch(
-                facecolor=style.MISSING_FILL,
-                edgecolor="#9a9a9a",
-                hatch="///",
-                label="Geen gegevens",
-            )
-        )
-    labels = [h.get_label() for h in handles]
-    head_in = _title_in(title) + _legend_layout(labels)[1] * LEGEND_ROW_IN + 0.1
-    height = head_in + MAP_HEIGHT_IN + BOTTOM_IN
-    fig = _new_figure(height)
-    # Geographic coordinates: one degree east is cos(latitude) of a degree north.
-    x0, y0, x1, y1 = merged.total_bounds
-    aspect = (x1 - x0) * np.cos(np.radians((y0 + y1) / 2)) / max(y1 - y0, 1e-9)
-    map_w = min(MAP_HEIGHT_IN * aspect, style.WIDTH_IN - 1.6)
-    left_in = (style.WIDTH_IN - map_w - 1.3) / 2
-    bottom = BOTTOM_IN / height
-    ax = fig.add_axes(
-        (left_in / style.WIDTH_IN, bottom, map_w / style.WIDTH_IN, MAP_HEIGHT_IN / height)
-    )
-    cax = fig.add_axes(
-        (
-            (left_in + map_w + 0.25) / style.WIDTH_IN,
-            bottom + 0.2 * MAP_HEIGHT_IN / height,
-            0.16 / style.WIDTH_IN,
-            0.6 * MAP_HEIGHT_IN / height,
-        )
-    )
-    if (~has).any():
-        merged[~has].plot(
-            ax=ax, color=style.MISSING_FILL, edgecolor="white", hatch="///", linewidth=0.4
-        )
-    if has.any():
-        merged[has].plot(
-            column="share",
-            ax=ax,
-            cax=cax,
-            cmap=style.MAP_CMAP,
-            edgecolor="white",
-            linewidth=0.4,
-            legend=True,
-            legend_kwds={"label": style.SHARE_LABEL, "format": style.percent_axis_formatter()},
-        )
-    else:
-        cax.set_visible(False)
-    if len(outlined):
-        outlined.boundary.plot(ax=ax, color=style.OKABE_ITO["vermillion"], linewidth=2.2)
-    ax.set_axis_off()
-    _title(fig, title)
-    _legend(fig, handles, labels, _title_in(title))
-    parts = [f"Kaart. {title}. {int(has.sum())} van {len(merged)} gebieden hebben een waarde"]
-    if has.any():
-        in_map = merged.loc[has, "share"]
-        parts.append(f"van {text.pct(in_map.min())} tot {text.pct(in_map.max())}")
-    if len(outlined):
-        label = highlight_label or highlight_code
-        parts.append(f"{label} is rood omlijnd ({text.pct(outlined['share'].iloc[0])})")
-    if (~has).any():
-        parts.append("gearceerd grijs: geen gegevens")
-    return Chart(fig, ". ".join(parts) + ".", style.source_line(source))
 
 
 def figure_svg(fig: Figure) -> bytes:

@@ -25,6 +25,7 @@ LEVEL_LABELS = {
     "landsdeel_cbs": "landsdeel (CBS)",
     "provincie": "provincie",
     "corop": "COROP-gebied",
+    "gemeente": "gemeente",
     "regiopact": "regionaal techniekpact",
 }
 LEVEL_PLURALS = {
@@ -32,6 +33,7 @@ LEVEL_PLURALS = {
     "landsdeel_cbs": "landsdelen (CBS)",
     "provincie": "provincies",
     "corop": "COROP-gebieden",
+    "gemeente": "gemeenten",
     "regiopact": "regionale techniekpacten",
 }
 MISSING = "n.b."  # niet beschikbaar: no value (no data, or no denominator)
@@ -307,7 +309,7 @@ def kernboodschappen(
     Order: position against the country and the target (of the headline indicator: the first
     one with a target, else the first one), the largest rise and fall, gender, rank.
     """
-    frame = scorecard[scorecard["share"].notna()]
+    frame = scorecard[scorecard["share"].notna()] if "share" in scorecard else scorecard
     if frame.empty:
         return [f"Voor {region} zijn geen indicatorwaarden beschikbaar."]
     with_target = frame[frame["target"].notna()]

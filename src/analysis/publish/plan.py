@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis import paths
+from analysis import municipal, paths
 from analysis.data import Region
 from analysis.errors import TechniekpactError
 from analysis.provenance import git_commit, sha256_file, source_fingerprint
@@ -105,6 +105,8 @@ def select_regions(all_regions: list[Region], level: str, names: list[str]) -> l
             f"known levels: {', '.join(levels)} (or 'all')"
         )
     pool = [r for r in all_regions if level in ("all", r.level)]
+    if level == "all" and not municipal.load_settings().in_all_reports:
+        pool = [r for r in pool if r.level != municipal.LEVEL]  # 342 reports: on request
     if not names:
         return pool
     chosen: list[Region] = []

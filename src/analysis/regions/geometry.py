@@ -3,7 +3,9 @@
 The geometry files are found under the raw dir by content (``analysis.ingest.identify``), not by
 name. Provinces come from the PDOK GeoJSON (else the CBS 2015 TopoJSON), COROP regions
 from the CBS TopoJSON (else dissolved from municipalities), landsdelen are dissolved from
-provinces by the configured schemes, and custom levels from the municipality layer.
+provinces by the configured schemes, custom levels from the municipality layer, and
+municipalities are that layer itself (one without boundaries is listed in
+``attrs['missing']``, not an error: its report and the maps still build).
 
 CRS: the PDOK files declare EPSG:4289 (Amersfoort, geographic). It differs from WGS84 by
 about 100 m, which does not show on a choropleth of the Netherlands, so it is treated as
@@ -17,6 +19,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from analysis import municipal
 from analysis.errors import DataError
 from analysis.ingest import identify
 from analysis.ingest.geo import topojson_layer
@@ -90,6 +93,8 @@ def boundaries(level: str, raw_dir: Path, table: pd.DataFrame | None = None) -> 
     files = find_geometry(raw_dir)
     if level == "provincie":
         out = _provinces(files, raw_dir)
+    elif level == municipal.LEVEL:  # the layer itself: gemeenteCode is already 'GM0153'
+        out = _codes(read_layer(_need(files, "gemeente", raw_dir)), "gemeenteCode")
     elif level == "corop" and "corop_topo" in files:
         out = _codes(read_layer(files["corop_topo"]), "statcode")
     elif level == "nederland" or level.startswith("landsdeel"):
@@ -104,9 +109,13 @@ def boundaries(level: str, raw_dir: Path, table: pd.DataFrame | None = None) -> 
         out = _dissolve(municipalities, members)
     out = out.merge(regions[["region_code", "region"]], on="region_code", how="inner")
     missing = sorted(set(regions["region_code"]) - set(out["region_code"]))
-    if missing:
+    if missing and level != municipal.LEVEL:
         raise DataError(raw_dir, f"no boundaries for {level} regions {missing}")
-    return gpd.GeoDataFrame(out[["region_code", "region", "geometry"]], crs=WGS84)
+    frame = gpd.GeoDataFrame(out[["region_code", "region", "geometry"]], crs=WGS84)
+    # A municipality without boundaries is named in the map's legend (the map still draws).
+    lacking = regions[regions["region_code"].isin(missing)]
+    frame.attrs["missing"] = dict(zip(lacking["region_code"], lacking["region"], strict=True))
+    return frame
 
 
 def _need(files: dict[str, Path], layer: str, raw_dir: Path) -> Path:

@@ -18,6 +18,7 @@ from analysis.regions import historic
 from analysis.regions.config import RegionConfig
 from analysis.regions.lookup import NameIndex
 from analysis.regions.names import COROPS, PROVINCES, name_key, split_suffix
+from analysis.suggest import did_you_mean
 
 # Columns that identify each kind of reference frame (as returned by the readers).
 PLACES_COLUMNS = {"place_code", "place", "municipality_code", "municipality", "corop_code"}
@@ -245,21 +246,52 @@ def _code_map(
     return out
 
 
-def resolve_config_municipality(ref: Reference, entry: str) -> tuple[str | None, str | None]:
-    """A config entry (current name or 4-digit code) -> (code, problem)."""
+def resolve_config_municipality(
+    ref: Reference, entry: str
+) -> tuple[str | None, str | None, str | None]:
+    """A config entry (current name or 4-digit code) -> (code, problem, warning).
+
+    A former municipality merged into one successor is used as that successor, with a
+    warning naming it; one divided over several is a problem (which part is meant?), and
+    so is an unknown name, with the close matches among today's municipalities.
+    """
+    munis = ref.municipalities["municipality"]
     text = entry.strip()
     if text.isdigit():
         code = text.zfill(4)
         if code in ref.municipalities.index:
-            return code, None
+            return code, None, None
         if code in ref.merged:
-            return None, f"municipality code {text} no longer exists (now {ref.merged[code]})"
-        return None, f"unknown municipality code {text!r}"
+            new = ref.merged[code]
+            return (
+                new,
+                None,
+                f"municipality code {text} no longer exists: used {munis[new]} ({new})",
+            )
+        return None, f"unknown municipality code {text!r} on today's indeling", None
     key = name_key(text)
-    if key in ref.historic_names or key in ref.split_names:
-        name, succ = ref.historic_names.get(key) or ref.split_names[key]
-        return None, f"{name!r} is a former municipality (now part of {succ}); list the current one"
-    match = ref.names.resolve(text)
-    if match.code is None or match.resolved_ambiguity:
-        return None, match.problem or f"municipality {text!r} is ambiguous; give its CBS code"
-    return match.code, None
+    if key in ref.split_names:
+        name, _pv = ref.split_names[key]
+        return (
+            None,
+            f"{name!r} is a former municipality divided over several municipalities; "
+            "list the current ones",
+            None,
+        )
+    current = ref.names.resolve(text)
+    if key in ref.historic_names and (current.code is None or name_key(munis[current.code]) != key):
+        name, new = ref.historic_names[key]
+        return (
+            new,
+            None,
+            f"{name!r} is a former municipality, now part of {munis[new]} ({new}): "
+            f"used {munis[new]}",
+        )
+    if current.code is None or current.resolved_ambiguity:
+        hint = did_you_mean(text, munis.tolist(), quoted=True)
+        return (
+            None,
+            (current.problem or f"municipality {text!r} is ambiguous; give its CBS code") + hint,
+            None,
+        )
+    return current.code, None, None

@@ -1,8 +1,9 @@
 """The region table (every region at every level) and which store rows count for which.
 
 Levels: ``nederland``; one per landsdeel scheme (``landsdeel`` for the default scheme,
-``landsdeel_<id>`` for the others); ``provincie``; ``corop``; and one per custom level of
-config/regions.yaml. Reports validate region names against this table.
+``landsdeel_<id>`` for the others); ``provincie``; ``corop``; ``gemeente`` (today's
+municipalities, code ``GM0153``); and one per custom level of config/regions.yaml. Reports
+validate region names against this table.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from analysis import municipal
 from analysis.errors import ConfigError
 from analysis.regions.config import RegionConfig
 from analysis.regions.names import COROPS, PROVINCES
@@ -24,6 +26,7 @@ TABLE_COLUMNS = [
     "province_code",  # where the region lies in one province
     "member_provinces",  # province codes the region covers (states a landsdeel's composition)
     "member_municipalities",  # current municipality codes
+    "corop_code",  # the COROP region a gemeente (or COROP region) lies in
 ]
 
 
@@ -43,7 +46,24 @@ def region_table(ref: Reference, config: RegionConfig) -> pd.DataFrame:
         members = by_province.get(pv, [])
         rows.append(_row("provincie", name, pv, [pv], members, landsdeel_of[pv], pv))
     for cr, (name, pv) in COROPS.items():
-        rows.append(_row("corop", name, cr, [pv], by_corop.get(cr, []), landsdeel_of[pv], pv))
+        rows.append(
+            _row("corop", name, cr, [pv], by_corop.get(cr, []), landsdeel_of[pv], pv)
+            | {"corop_code": cr}
+        )
+    for code, muni in munis.iterrows():
+        pv = str(muni["province_code"])
+        rows.append(
+            _row(
+                municipal.LEVEL,
+                str(muni["municipality"]),
+                municipal.region_code(code),
+                [pv],
+                [code],
+                landsdeel_of[pv],
+                pv,
+            )
+            | {"corop_code": str(muni["corop_code"])}
+        )
     warnings: list[str] = []
     for level in config.custom_levels:
         for region in level.regions:
@@ -65,7 +85,7 @@ def region_table(ref: Reference, config: RegionConfig) -> pd.DataFrame:
                 )
             )
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
-    for column in TABLE_COLUMNS[:5]:
+    for column in [*TABLE_COLUMNS[:5], "corop_code"]:
         table[column] = table[column].astype("string")
     table.attrs["warnings"] = warnings
     return table
@@ -80,6 +100,7 @@ def _row(level, name, code, provinces, members, landsdeel=None, province=None) -
         "province_code": province,
         "member_provinces": sorted(provinces),
         "member_municipalities": sorted(str(m) for m in members),
+        "corop_code": None,
     }
 
 
@@ -89,7 +110,9 @@ def _custom_members(ref: Reference, config: RegionConfig, region, warnings: list
     members = set(munis.index[munis["corop_code"].isin(region.corops)])
     absent = []
     for entry in region.municipalities:
-        code, problem = resolve_config_municipality(ref, entry)
+        code, problem, warning = resolve_config_municipality(ref, entry)
+        if warning is not None:
+            warnings.append(f"{region.where}.municipalities: {warning}")
         if code is not None:
             members.add(code)
         elif ref.synthetic:
@@ -105,17 +128,30 @@ def _custom_members(ref: Reference, config: RegionConfig, region, warnings: list
     return sorted(members)
 
 
-def region_rows(store: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+def region_rows(
+    store: pd.DataFrame, table: pd.DataFrame, *, without_gemeente: frozenset[str] | None = None
+) -> pd.DataFrame:
     """Long frame (row, region_level, region_code): which store rows count for which region.
 
     ``row`` is the position in ``store`` (its index for the RangeIndex store). Every row
     counts for Nederland; a row placed at province level only counts for its province and
-    landsdelen, not for COROP or custom regions; unplaced rows count only nationally.
-    Membership is worked out once per distinct (province, municipality, COROP) and then
-    spread to the rows, so the cost is that of writing the output.
+    landsdelen, not for COROP, gemeente or custom regions; unplaced rows count only
+    nationally. Rows of the school levels in ``without_gemeente`` (default: those of
+    config/gemeenten.yaml ``without_figures``, i.e. mbo, placed by the institution's seat)
+    count for no gemeente. Membership is worked out once per distinct (province,
+    municipality, COROP, gemeente) and then spread to the rows, so the cost is that of
+    writing the output.
     """
+    if without_gemeente is None:
+        without_gemeente = frozenset(municipal.load_settings().without_figures)
     keys = pd.DataFrame(
         {c: store[c].astype("string") for c in ("province_code", "municipality_code", "corop_code")}
+    )
+    level = (
+        store["level"].astype("string") if "level" in store else pd.Series(pd.NA, index=store.index)
+    )
+    keys["gemeente"] = keys["municipality_code"].mask(
+        level.isin(list(without_gemeente)).fillna(False).to_numpy()
     )
     group = keys.groupby(list(keys.columns), dropna=False, sort=False).ngroup().to_numpy()
     first = np.unique(group, return_index=True)[1]
@@ -165,7 +201,10 @@ def _membership(keys: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     corop = keys["corop_code"].where(keys["municipality_code"].notna())
     cr = members[members["region_level"] == "corop"].assign(key=lambda t: t["region_code"])
     parts.append(by_key(corop, cr[["key", "region_level", "region_code"]]))
-    builtin = {"nederland", "provincie", "corop", *landsdeel_levels}
+    gm = members[members["region_level"] == municipal.LEVEL].explode("member_municipalities")
+    gm = gm.rename(columns={"member_municipalities": "key"})
+    parts.append(by_key(keys["gemeente"], gm[["key", "region_level", "region_code"]].dropna()))
+    builtin = {"nederland", "provincie", "corop", municipal.LEVEL, *landsdeel_levels}
     custom = members[~members["region_level"].isin(builtin)]
     custom = custom.explode("member_municipalities").rename(
         columns={"member_municipalities": "key"}

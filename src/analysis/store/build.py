@@ -168,6 +168,8 @@ def build_processed(
                 processed_dir, f"the processed store fails its schema: {cases}"
             ) from exc
         table = regions.region_table(reference, config)
+        for warning in table.attrs.get("warnings", []):
+            print(f"WARNING: {config.path}: {warning}", file=sys.stderr)
         indicator_table = engine.compute_indicators(store, table, indicator_config)
         # Taken off the frame: pandas deep-copies attrs on every operation, and the parquet
         # file should not carry them; the manifest keeps them.
