@@ -61,6 +61,8 @@ _VIEWS = (("", "totaal"), ("", "man"), ("", "vrouw"), (WOMEN_SHARE_SUFFIX, "tota
 _SUMS = ("known_num", "known_other", "suppressed_num", "suppressed_other")
 # Rows counted with and without a programme code, for classified indicators (ho_definition).
 _CODED = ("rows_coded", "rows_uncoded")
+# Sums of the cells' intervals from the row totals (suppression.cell_intervals).
+_INTERVAL_SUMS = ("point_num", "low_num", "high_num", "point_other", "low_other", "high_other")
 
 
 class ColumnCache:
@@ -169,12 +171,12 @@ def compute_indicators(
         raise ValueError(f"region table: duplicate (region_level, region_code) pairs {duplicated}")
     _check_national_cover(membership, len(store))
     indicators = list(config.indicators.values())
-    cells = _cells(store, indicators)
+    cells = _cells(store, indicators, config.settings.imputed_value)
     if cells.empty:
         return schema.empty_frame(schema.INDICATOR_COLUMNS)
     sig_of_row, sig_regions = _signatures(membership, regions_index, len(store))
     cells["sig"] = sig_of_row[cells.pop("row").to_numpy()]
-    sums_columns = [*_SUMS, *_CODED]
+    sums_columns = [*_SUMS, *_CODED, *_INTERVAL_SUMS]
     by_sig = cells.groupby(["sig", "combo", "year"], sort=False, as_index=False)[sums_columns].sum()
     by_region = (
         by_sig.merge(sig_regions, on="sig")
@@ -196,14 +198,24 @@ def _check_national_cover(membership: pd.DataFrame, n_rows: int) -> None:
         )
 
 
-def _cells(store: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFrame:
-    """One row per (store row, indicator view) with its contribution to the four sums."""
+def _cells(
+    store: pd.DataFrame, indicators: list[Indicator], imputed: float | None = None
+) -> pd.DataFrame:
+    """One row per (store row, indicator view) with its contribution to the sums: known
+    counts and suppressed cells (cell by cell), and the cells' intervals from row totals."""
     cache = ColumnCache(store)
     is_gender = {g: rule_mask(Condition("gender", "in", (g,)), cache) for g in schema.GENDERS}
     has_total = _publishes_total(store, is_gender["totaal"])
     total_cells = np.where(has_total, is_gender["totaal"], ~is_gender["totaal"])
     suppressed = store["suppressed"].to_numpy(dtype=bool, na_value=False)
     known = np.where(suppressed, 0.0, store["count"].to_numpy(dtype="float64", na_value=0.0))
+    point, low, high, _ = suppression.cell_intervals(
+        _published_rows(store),
+        is_gender["totaal"],
+        known,
+        suppressed,
+        imputed=suppression.IMPUTED_VALUE if imputed is None else imputed,
+    )
     years = store["year"].to_numpy(dtype="int64")
     levels = store["level"].astype("string").str.casefold().to_numpy(dtype=object, na_value="")
     has_code = store["programme_code"].fillna("").astype(str).str.strip().ne("").to_numpy(bool)
@@ -229,7 +241,7 @@ def _cells(store: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFrame:
             flags.append(in_numerator[idx])
             classified.append(np.full(len(idx), ind.classified))
     if not rows:
-        return pd.DataFrame(columns=["row", "combo", "year", *_SUMS, *_CODED])
+        return pd.DataFrame(columns=["row", "combo", "year", *_SUMS, *_CODED, *_INTERVAL_SUMS])
     row = np.concatenate(rows)
     flag = np.concatenate(flags)
     applies = np.concatenate(classified)
@@ -244,6 +256,11 @@ def _cells(store: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFrame:
             "suppressed_other": (suppressed[row] & ~flag).astype("int64"),
             "rows_coded": (applies & has_code[row]).astype("int64"),
             "rows_uncoded": (applies & ~has_code[row]).astype("int64"),
+            **{
+                f"{name}_{part}": np.where(flag == (part == "num"), values[row], 0.0)
+                for name, values in (("point", point), ("low", low), ("high", high))
+                for part in ("num", "other")
+            },
         }
     )
 
@@ -260,6 +277,21 @@ def _years_of_every_level(
         present = set(np.unique(years[den & (levels == level.casefold())]).tolist())
         common = present if common is None else common & present
     return np.isin(years, sorted(common or ()))
+
+
+def _published_rows(store: pd.DataFrame) -> npt.NDArray[np.int64]:
+    """A number per published row (file, line, year, measure) whose cells add up to its
+    TOTAAL; -1 for rows without a line number."""
+    keys = pd.DataFrame(
+        {
+            "file": store["source_file"].fillna(store["dataset"]).fillna(""),
+            "line": store["source_row"],
+            "year": store["year"],
+            "measure": store["measure"],
+        }
+    )
+    group = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy("int64")
+    return np.where(keys["line"].isna().to_numpy(), -1, group)
 
 
 def _publishes_total(store: pd.DataFrame, is_total: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
@@ -323,9 +355,18 @@ def _assemble(
     imputed: float,
 ) -> pd.DataFrame:
     """Shares, bounds and masking; the output columns in schema order."""
-    result = suppression.share_bounds(*(sums[c].to_numpy() for c in _SUMS), imputed=imputed)
+    result = suppression.interval_share(*(sums[c].to_numpy() for c in _INTERVAL_SUMS))
     k_num = sums["suppressed_num"].to_numpy()
     k_all = k_num + sums["suppressed_other"].to_numpy()
+    # Where the totals pin a small numerator or rest (< 5) that the source suppressed, the
+    # share would give that count away: such shares keep the cell-by-cell bounds.
+    cellwise = suppression.share_bounds(*(sums[c].to_numpy() for c in _SUMS), imputed=imputed)
+    k_other = sums["suppressed_other"].to_numpy()
+    reveals = suppression.disclosive(result["numerator"], k_num) | suppression.disclosive(
+        result["denominator"] - result["numerator"], k_other
+    )
+    for key in ("numerator", "denominator", "share", "share_low", "share_high"):
+        result[key] = np.where(reveals, cellwise[key], result[key])
     numerator = np.where(
         suppression.disclosive(result["numerator"], k_num), np.nan, result["numerator"]
     )
