@@ -57,3 +57,12 @@ def test_caveats_and_warnings_are_kept_together_and_escaped(processed: Path) -> 
         '<section class="tp-keep"><h4>T</h4><p>a &amp; b</p>'
         "<ul><li>&lt;b&gt;x&lt;/b&gt;</li><li>y</li></ul><p>z</p></section>"
     )
+
+
+def test_publishers_in_dutch() -> None:
+    assert quality.publisher("CBS (derived by a third party)") == "CBS (bewerkt door derden)"
+    assert "third party" not in quality.publisher("compiled by a third party from CBS codes")
+    assert (
+        quality.publisher("DUO (Dienst Uitvoering Onderwijs)")
+        == "DUO (Dienst Uitvoering Onderwijs)"
+    )

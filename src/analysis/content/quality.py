@@ -292,6 +292,22 @@ def _domain(url: str) -> str:
     return host.removeprefix("www.") or url
 
 
+# English phrases of the sources registry's publisher names, in Dutch.
+PUBLISHER_WORDS = (
+    ("compiled by a third party from CBS codes", "samengesteld door derden uit CBS-codes"),
+    ("derived by a third party", "bewerkt door derden"),
+    ("via the Nationaal Georegister WFS", "via het Nationaal Georegister"),
+    ("metadata on CBS tables", "beschrijving van CBS-tabellen"),
+)
+
+
+def publisher(name: str) -> str:
+    """A publisher as the registry names it, with its English phrases in Dutch."""
+    for english, dutch in PUBLISHER_WORDS:
+        name = name.replace(english, dutch)
+    return name
+
+
 def inputs_table(ctx: ReportContext) -> str:
     """Every input file: name and content, publisher, role, source link and short checksum.
 
@@ -307,7 +323,7 @@ def inputs_table(ctx: ReportContext) -> str:
         rows.append(
             "<tr>"
             f"{_file_cell(entry)}"
-            f"<td>{esc(str(entry.get('publisher') or ''))}</td>"
+            f"<td>{esc(publisher(str(entry.get('publisher') or '')))}</td>"
             f"<td>{esc(ROLES.get(str(entry.get('role')), str(entry.get('role', ''))))}</td>"
             f"<td>{link}</td>"
             f'<td class="hash" title="{esc(sha)}">{esc(sha[:SHORT_HASH])}</td>'
