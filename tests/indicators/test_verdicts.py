@@ -279,3 +279,24 @@ def test_overlapping_margins_share_a_rank() -> None:
         (3, 3),
     ]
     assert ranks["CR12"]["rank_landsdeel"] == 1 and ranks["CR12"]["rank_landsdeel_worst"] == 2
+
+
+def test_hbo_plus_wo_target_defaults_to_nederland_and_landsdeel() -> None:
+    raw = {
+        "indicators": {
+            "ho": {
+                "naam": "Instroom ho",
+                "omschrijving": "test",
+                "level": ["hbo", "wo"],
+                "dataset": "duo_ho_first_years",
+                "measure": "first_years",
+                "numerator": {"column": "field", "in": ["techniek"]},
+                "bron": "test",
+            }
+        },
+        "targets": {"ho": {"value": 0.4, "year": 2020}},
+    }
+    cfg = parse_indicator_config(raw, Path("test.yaml"))
+    assert cfg.targets["ho"].levels == ("nederland", "landsdeel")
+    assert not cfg.judged("ho", "corop", "CR12", "Twente")
+    assert cfg.judged("ho", "landsdeel", "Oost", "Oost")

@@ -118,6 +118,7 @@ def place(row: pd.Series | dict, scope: str) -> str:
 NOT_JUDGED_REASON = {
     "hbo": "hoger onderwijs wordt geteld waar de opleiding staat",
     "wo": "hoger onderwijs wordt geteld waar de opleiding staat",
+    "hbo+wo": "hoger onderwijs wordt geteld waar de opleiding staat",
 }
 
 

@@ -138,7 +138,7 @@ def derive(
 def _base_level(config: IndicatorConfig, indicator: str) -> set[str]:
     ind = config.indicators.get(indicator.split("__")[0])
     level = ind.level if ind is not None else ()
-    return {level} if isinstance(level, str) else set(level)
+    return set(level.split("+")) if isinstance(level, str) else set(level)  # 'hbo+wo'
 
 
 def _small(out: pd.DataFrame, config: IndicatorConfig) -> pd.DataFrame:

@@ -479,7 +479,7 @@ def _judged_levels(path: Path, where: str, raw: dict, level: Any) -> tuple[str, 
     """``levels`` as given (``all`` or a list of region levels), else the default: HO
     targets nationally and per landsdeel, all other targets at every level."""
     if "levels" not in raw:
-        own = {level} if isinstance(level, str) else set(level or ())
+        own = set(level.split("+")) if isinstance(level, str) else set(level or ())
         return HO_JUDGED_LEVELS if own & _HO else None
     value = raw["levels"]
     if value == "all":
