@@ -78,7 +78,7 @@ def test_notebook_runs_end_to_end(processed: Path, tmp_path: Path, level: str, r
         re.search(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="[^"]+"', f)
         for f in page.split('<figure class="chart">')[1:]
     )
-    assert "Kernboodschappen" in headings and "Verantwoording" in headings
+    assert "Kernboodschappen" in headings and headings[-1] == "Bijlage"
     assert counts and all(_publishable(c) for c in counts), counts
     if (level, region) == SMALL_CASE[:2]:
         assert "&lt;5" in counts

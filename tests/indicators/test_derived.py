@@ -10,6 +10,8 @@ import yaml
 
 from analysis.errors import ConfigError
 from analysis.indicators.derived import (
+    FALLING,
+    NO_CLEAR_TREND,
     NO_DATA,
     NO_TARGET,
     NOT_ON_TREND,
@@ -59,10 +61,15 @@ def indicator_table() -> pd.DataFrame:
                         "schooljaar": f"{year}/{(year + 1) % 100:02d}",
                         "gender": gender,
                         "share": share,
+                        "share_low": share,
+                        "share_high": share,
+                        "numerator": None if share is None else share * 1000,
+                        "denominator": None if share is None else 1000.0,
                     }
                 )
     frame = pd.DataFrame(rows)
-    frame["share"] = frame["share"].astype("Float64")
+    for column in ("share", "share_low", "share_high", "numerator", "denominator"):
+        frame[column] = frame[column].astype("Float64")
     frame["year"] = frame["year"].astype("Int64")
     return frame
 
@@ -77,7 +84,8 @@ def pick(table: pd.DataFrame, code: str, year: int, gender: str = "totaal") -> p
 
 @pytest.fixture(scope="module")
 def derived() -> pd.DataFrame:
-    return derive(indicator_table(), REGIONS, load_indicator_config())
+    # As of 2019 the target year 2020 is still ahead (test_verdicts covers passed years).
+    return derive(indicator_table(), REGIONS, load_indicator_config(), as_of=2019)
 
 
 def test_changes_in_percentage_points(derived) -> None:
@@ -115,7 +123,7 @@ def test_gap_and_status(derived) -> None:
     pv25 = pick(derived, "PV25", 2019)
     assert pv25["target"] == 0.40 and pv25["target_year"] == 2020
     assert pv25["gap_pp"] == pytest.approx(14.0)  # 40 - 26
-    assert pv25["status"] == NOT_ON_TREND and pd.isna(pv25["projected_year"])  # falling
+    assert pv25["status"] == FALLING and pd.isna(pv25["projected_year"])  # never projected up
     assert pick(derived, "PV23", 2019)["status"] == REACHED
     assert pick(derived, "PV23", 2019)["gap_pp"] == pytest.approx(-1.0)
     assert pick(derived, "PV26", 2019)["status"] == TOO_FEW_YEARS  # two years only
@@ -124,9 +132,9 @@ def test_gap_and_status(derived) -> None:
     grens = pick(derived, "Grens", 2019)
     assert grens["status"] == NO_DATA
     assert pd.isna(grens["trend_pp_per_year"])  # no share of its own in 2019: no trend
-    # 2015-2017 flat at 0.10: slope 0, which never reaches the target.
+    # 2015-2017 flat at 0.10: slope 0, no clear trend.
     assert pick(derived, "Grens", 2017)["trend_pp_per_year"] == pytest.approx(0.0)
-    assert pick(derived, "Grens", 2017)["status"] == NOT_ON_TREND
+    assert pick(derived, "Grens", 2017)["status"] == NO_CLEAR_TREND
     man = pick(derived, "PV25", 2019, "man")
     assert man["status"] == NO_TARGET and pd.isna(man["target"]) and pd.isna(man["gap_pp"])
 
@@ -140,11 +148,13 @@ def test_projected_year_from_least_squares(derived) -> None:
     assert pick(derived, "NL", 2016)["projected_year"] == 2025
     assert pick(derived, "NL", 2015)["status"] == TOO_FEW_YEARS
     # CR12: 0.20, 0.22, 0.25 in 2017-2019. Centred on 2018: slope = ((-1)(0.20 - 0.22333)
-    # + (1)(0.25 - 0.22333)) / 2 = 0.025; line = 0.22333 + 0.025 (t - 2018) reaches 0.40 at
-    # t = 2018 + 7.067 = 2025.07, so the first year at or above it is 2026.
+    # + (1)(0.25 - 0.22333)) / 2 = 0.025. Residuals 1/600, -2/600, 1/600: SSE = 6/360000,
+    # se = sqrt(SSE / 1 / 2) = 0.002887; t(1 df) 12.706 x se = 0.0367 > 0.025: not clear.
     cr12 = pick(derived, "CR12", 2019)
     assert cr12["trend_pp_per_year"] == pytest.approx(2.5)
-    assert cr12["projected_year"] == 2026
+    assert cr12["trend_se_pp"] == pytest.approx(0.2887, abs=1e-4)
+    assert (cr12["status"], cr12["trend_clear"]) == (NO_CLEAR_TREND, False)
+    assert pd.isna(cr12["projected_year"])
 
 
 def test_regional_target_override(tmp_path: Path) -> None:
@@ -153,7 +163,7 @@ def test_regional_target_override(tmp_path: Path) -> None:
     raw["targets"]["mbo_techniek"]["regions"] = {"PV26": {"value": 0.30, "year": 2030}}
     path = tmp_path / "indicators.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    derived = derive(indicator_table(), REGIONS, load_indicator_config(path))
+    derived = derive(indicator_table(), REGIONS, load_indicator_config(path), as_of=2019)
     pv26 = pick(derived, "PV26", 2019)
     assert (pv26["target"], pv26["target_year"]) == (0.30, 2030)
     assert pv26["gap_pp"] == pytest.approx(5.0)  # 30 - 25

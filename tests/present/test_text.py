@@ -1,12 +1,10 @@
-"""Dutch formatting by hand, and key messages whose every number comes from the scorecard."""
+"""Dutch formatting by hand (the key messages are tested in tests/content/test_messages.py)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
-from text_checks import NUMBER, allowed_numbers
 
-from analysis.indicators import derived
 from analysis.present import text
 
 
@@ -113,74 +111,6 @@ def test_table_html_escapes_and_marks_classes() -> None:
     assert "<caption>A &amp; B</caption>" in out
 
 
-def _scorecard(**overrides: object) -> pd.DataFrame:
-    """Two indicators by hand; the first has a target."""
-    base = {
-        "indicator": ["mbo_techniek", "vo_havo_n"],
-        "naam": ["Mbo-studenten in sector techniek", "Havo-examenkandidaten met N-profiel"],
-        "year": [2019, 2023],
-        "share": [0.25, 0.5],
-        "national_share": [0.28, 0.45],
-        "diff_national_pp": [-3.0, 5.0],
-        "change_1y_pp": [0.5, -0.7],
-        "change_5y_pp": [2.25, pd.NA],
-        "target": [0.4, pd.NA],
-        "target_year": [2020, pd.NA],
-        "gap_pp": [15.0, pd.NA],
-        "projected_year": [2031, pd.NA],
-        "status": [derived.ON_TREND, derived.NO_TARGET],
-        "rank_level": [3, 1],
-        "regions_in_level": [12, 12],
-        "rank_landsdeel": [2, 1],
-        "regions_in_landsdeel": [3, 3],
-        "women_share": [0.12, 0.4],
-        "women_share_national": [0.14, 0.42],
-    }
-    base.update(overrides)
-    return pd.DataFrame(base)
-
-
-def test_kernboodschappen_by_hand() -> None:
-    messages = text.kernboodschappen(
-        _scorecard(), region="Utrecht", national=False, landsdeel="Noordvleugel"
-    )
-    assert messages == [
-        "Het aandeel mbo-studenten in sector techniek is in Utrecht in 2019/20 25,0%, "
-        "3,0 procentpunt onder het landelijke aandeel van 28,0%.",
-        "Voor mbo-studenten in sector techniek geldt een doel van 40% in 2020; Utrecht zit daar "
-        "15,0 procentpunt onder. Bij de huidige trend wordt het doel in 2031 bereikt.",
-        "Het sterkst gestegen in vijf jaar is het aandeel mbo-studenten in sector techniek: "
-        "+2,3 procentpunt, tot 25,0% in 2019/20.",
-        "Het sterkst gedaald in één jaar is het aandeel havo-examenkandidaten met N-profiel: "
-        "\u22120,7 procentpunt, tot 50,0% in 2023/24.",
-        "In 2019/20 is van de mbo-studenten in sector techniek in Utrecht 12,0% vrouw "
-        "(landelijk 14,0%).",
-        "Binnen landsdeel Noordvleugel staat Utrecht bij mbo-studenten in sector techniek op "
-        "plaats 2 van 3.",
-    ]
-
-
-def test_kernboodschappen_rank_names_the_peers_of_the_level() -> None:
-    """'plaats 3 van de 12 provincies', not '… regio's van hetzelfde niveau' (by hand)."""
-    frame = _scorecard()
-    own = text.kernboodschappen(
-        frame, region="Utrecht", national=False, landsdeel="Noordvleugel", level="provincie"
-    )
-    assert own[-1] == (
-        "Binnen landsdeel Noordvleugel staat Utrecht bij mbo-studenten in sector techniek op "
-        "plaats 2 van de 3 provincies in dit landsdeel."
-    )
-    ld = text.kernboodschappen(
-        _scorecard(regions_in_level=[5, 5], rank_level=[5, 1]),
-        region="Noord",
-        national=False,
-        level="landsdeel",
-    )
-    assert ld[-1] == (
-        "Bij mbo-studenten in sector techniek staat Noord op plaats 5 van de 5 landsdelen."
-    )
-
-
 def test_table_html_right_aligns_numeric_headers_and_marks_long_tables() -> None:
     rows = [["a", text.Cell("1", "num count")]]
     short = text.table_html(["Regio", "Aantal"], rows)
@@ -199,37 +129,13 @@ def test_join_and() -> None:
     assert text.join_and(["a"]) == "a"
 
 
-def test_kernboodschappen_target_reached_and_not_on_trend() -> None:
-    reached = _scorecard(share=[0.42, 0.5], gap_pp=[-2.0, pd.NA], status=[derived.REACHED, ""])
-    msgs = text.kernboodschappen(reached, region="X", national=False, landsdeel="Oost")
-    assert (
-        "Voor mbo-studenten in sector techniek geldt een doel van 40% in 2020; X haalt dat doel."
-        in msgs
-    )
-    stalled = _scorecard(projected_year=[pd.NA, pd.NA], status=[derived.NOT_ON_TREND, ""])
-    msgs = text.kernboodschappen(stalled, region="X", national=False, landsdeel="Oost")
-    assert any("Bij de huidige trend wordt het doel niet bereikt." in m for m in msgs)
-
-
-def test_kernboodschappen_national_has_no_comparison_or_rank() -> None:
-    msgs = text.kernboodschappen(_scorecard(), region="Nederland", national=True)
-    assert (
-        msgs[0] == "Het aandeel mbo-studenten in sector techniek is in Nederland in 2019/20 25,0%."
-    )
-    assert not any("landelijk" in m or "plaats" in m for m in msgs)
-    assert 4 <= len(msgs) <= 6
-
-
-def test_allowed_numbers_catches_a_wrong_number() -> None:
-    """The number check below can fail: a sentence with a number not in the table is caught."""
-    tokens = NUMBER.findall("Het aandeel is 31,4% in 2019/20.")
-    assert "31,4%" in tokens
-    assert "31,4%" not in allowed_numbers(_scorecard())
-
-
-def test_kernboodschappen_numbers_come_from_the_table() -> None:
-    frame = _scorecard()
-    allowed = allowed_numbers(frame)
-    for message in text.kernboodschappen(frame, region="R", national=False, landsdeel="Oost"):
-        for token in NUMBER.findall(message):
-            assert token in allowed, (token, message)
+def test_shown_share_and_place_text() -> None:
+    assert text.shown_share({"share": 0.84, "too_small": True}) == "te klein"
+    assert text.shown_share({"share": 0.0, "no_programme": True}) == "geen opleiding"
+    row = {"share": 0.378, "share_low": 0.368, "share_high": 0.388, "too_small": False}
+    assert text.shown_share(row) == "37,8% (36,8\u201338,8%)"
+    assert text.place_text(1, 2, 5) == "1\u20132 van 5"
+    assert text.place_text(3, 3, 5) == "3 van 5"
+    assert text.place_text(5, 5, 5, last=True) == "laatste van 5"
+    assert text.place_text(1, 1, 1) == "n.b."  # alone: says nothing
+    assert text.place_text(pd.NA, pd.NA, 5) == "n.b."

@@ -10,9 +10,11 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from analysis.content.scorecard import scorecard_frame
+from analysis.content import messages
+from analysis.content.scorecard import NOT_JUDGED_REASON, scorecard_frame
+from analysis.content.texts import load_report_texts, mbo_seat_caveats, region_members
 from analysis.data import ReportContext
-from analysis.indicators.engine import latest_year
+from analysis.indicators.engine import indicator_meta, latest_year
 from analysis.present import text
 from analysis.present.blocks import Markdown
 from analysis.present.missing import missing_sources_note
@@ -109,7 +111,7 @@ def cover_html(ctx: ReportContext) -> str:
     missing = missing_sources_note(ctx.data.manifest)
     if missing:
         banner += f'<div class="missing-sources" role="note">{esc(missing)}</div>'
-    where = "Nederland" if r.national else r.name
+    where = "Nederland" if r.national else load_report_texts().name(r.name)
     # Nederland is not compared with itself: its report sets the provinces side by side.
     compared = (
         "laat de verschillen tussen de provincies zien en vergelijkt met het doel"
@@ -124,14 +126,17 @@ def cover_html(ctx: ReportContext) -> str:
         # One line of text in the h1 (the region on its own line by CSS), so that the PDF
         # bookmark reads "Kiezen voor bèta en techniek in Utrecht".
         f'<h1 class="cover-title">Kiezen voor bèta en techniek '
-        f'<span class="cover-region">in {esc(r.name)}</span></h1>'
+        f'<span class="cover-region">in {esc(where)}</span></h1>'
         f"{banner}"
         f'<table class="cover-facts">{rows}</table>'
         '<div class="cover-intro">'
         f"<p>Hoeveel jongeren in {esc(where)} kiezen voor een opleiding in bèta of techniek? "
         "Deze rapportage volgt dat per schoolsoort, van vmbo tot wo, over de jaren, en "
         f"{esc(compared)} van het Nationaal Techniekpact: 4 op de 10 jongeren kiezen bèta of "
-        "techniek (40% van de instroom).</p>"
+        "techniek (40% van de instroom in 2020). Instroom betekent hier: de eerstejaars in hbo "
+        "en wo. Het mbo-bestand van DUO kent geen eerstejaars; het mbo-doel gaat over alle "
+        "mbo-studenten. Hbo en wo worden geteld waar de opleiding staat; daarom worden die "
+        "doelen alleen voor Nederland en de landsdelen beoordeeld.</p>"
         "<p>De cijfers komen van DUO en CBS. Leerlingen en studenten zijn geteld op de "
         "vestiging van hun school of instelling, niet op hun woonadres. Waar DUO kleine "
         "aantallen (1 tot en met 4) afschermt, staat bij een cijfer de marge waarbinnen het "
@@ -140,14 +145,41 @@ def cover_html(ctx: ReportContext) -> str:
 
 
 def kernboodschappen(ctx: ReportContext) -> list[str]:
-    """The key messages for the region (see ``analysis.present.text.kernboodschappen``)."""
-    return text.kernboodschappen(
-        scorecard_frame(ctx),
-        region=ctx.region.name,
+    """The key messages for the region (rules in ``analysis.content.messages``)."""
+    reasons = {
+        level: f"{reason}, dus het doel wordt beoordeeld voor Nederland en de landsdelen"
+        for level, reason in NOT_JUDGED_REASON.items()
+    }
+    frame = scorecard_frame(ctx)
+    region = load_report_texts().name(ctx.region.name)
+    return messages.key_messages(
+        frame,
+        region=region,
         national=ctx.region.national,
         landsdeel=ctx.region.landsdeel,
         level=ctx.region.level,
+        not_judged_reasons=reasons,
+        without_data=_targets_without_data(ctx, frame, region),
     )
+
+
+def _targets_without_data(ctx: ReportContext, frame: object, region: str) -> list[str]:
+    """'Voor het aandeel … zijn er voor Flevoland geen cijfers', with the mbo seat where it
+    explains why (a target indicator the region has no value for)."""
+    shown = set(frame["indicator"]) if len(frame) else set()  # type: ignore[arg-type]
+    out = []
+    for indicator in ctx.config.targets:
+        if indicator in shown or indicator not in ctx.config.indicators:
+            continue
+        meta = indicator_meta(indicator, ctx.config)
+        sentence = (
+            f"Voor het aandeel {text.lcfirst(meta['naam'])} zijn er voor {region} geen cijfers."
+        )
+        if meta["level"] == "mbo":
+            seats = mbo_seat_caveats(region_members(ctx))
+            sentence += "".join(f" {s}" for s in seats[:1])
+        out.append(sentence)
+    return out
 
 
 def kernboodschappen_block(ctx: ReportContext) -> Markdown:

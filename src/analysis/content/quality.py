@@ -1,23 +1,26 @@
-"""The last two report sections: data quality and verantwoording (provenance).
+"""The annex ("Bijlage"): data quality, verantwoording (provenance) and a glossary.
 
 Data quality shows, from the manifest, how much of every input file was attributed to a
 region and what was not (nothing is dropped silently), and for the report's region where
 suppressed cells widen the bounds. Verantwoording lists what the figures rest on: input
-files with checksums, code version, package versions and the report's parameters.
+files (relative to the raw folder) with short checksums, code version and the report's
+parameters. Everything is Dutch; processing warnings are summarised in Dutch.
 """
 
 from __future__ import annotations
 
 import html
 import platform
+import re
 from importlib import metadata
 from urllib.parse import urlsplit
 
 import pandas as pd
 
-from analysis import paths
 from analysis.content import ho_definition
+from analysis.content.scorecard import INSTROOM_NOTE
 from analysis.content.sections import CAVEATS
+from analysis.content.texts import mbo_seat_caveats, region_members
 from analysis.data import ReportContext
 from analysis.indicators.engine import indicator_meta
 from analysis.present import text
@@ -26,9 +29,24 @@ from analysis.present.text import level_plural
 
 GENDER_LABELS = {"totaal": "totaal", "man": "mannen", "vrouw": "vrouwen"}
 PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "geopandas", "papermill", "nbconvert")
-# An absolute link: a report may be written anywhere (--reports-dir), so a path relative
-# to its own folder would point nowhere.
-METHODOLOGY_LINK = (paths.DOCS_DIR / "methodology.md").as_uri()
+# Dutch names of the datasets in the manifest (its descriptions are English).
+DATASET_TITLES = {
+    "duo_vo_exam": "DUO, examenkandidaten en geslaagden vo",
+    "duo_vo_pupils": "DUO, leerlingen vo per vestiging naar onderwijstype en leerjaar",
+    "duo_vo_locations": "DUO, alle vestigingen vo (gemeente per vestiging)",
+    "duo_mbo_students": "DUO, deelnemers mbo per instelling, plaats, sector en niveau",
+    "duo_ho_first_years": "DUO, eerstejaars ingeschrevenen hbo en wo",
+    "duo_ho_enrolled": "DUO, ingeschrevenen hbo en wo",
+    "duo_ho_graduates": "DUO, gediplomeerden hbo en wo",
+    "duo_ho_institutions": "DUO, instellingen hbo en wo (adressen)",
+    "cbs_municipality_list": "CBS, gemeentelijke indeling",
+    "cbs_woonplaatsen": "CBS, woonplaatsen naar gemeente en COROP-gebied",
+    "cbs_occupations": "CBS, werkzame beroepsbevolking per beroep",
+    "cbs_table_catalogue": "CBS, overzicht van onderwijstabellen",
+    "geo_boundaries_topojson": "CBS, grenzen van de gebiedsindelingen (kaart)",
+    "geo_boundaries_geojson": "CBS/PDOK, grenzen van provincies en gemeenten (kaart)",
+    "geo_municipality_province": "CBS, koppeltabel gemeente en provincie",
+}
 
 
 def _count_inputs(ctx: ReportContext) -> list[dict]:
@@ -38,7 +56,8 @@ def _count_inputs(ctx: ReportContext) -> list[dict]:
 def _file_cell(entry: dict) -> str:
     """File name (monospace, breakable at '/') with its description under it, escaped."""
     path = html.escape(str(entry.get("path", ""))).replace("/", "/<wbr>")
-    about = html.escape(str(entry.get("description") or entry.get("dataset") or ""))
+    dataset = str(entry.get("dataset") or "")
+    about = html.escape(DATASET_TITLES.get(dataset, dataset))
     return f'<td><span class="file">{path}</span><br><span class="note">{about}</span></td>'
 
 
@@ -51,7 +70,7 @@ def attribution_table(ctx: ReportContext) -> str:
         "Bestand",
         "Bekende aantallen",
         "Toegewezen aan provincie",
-        "<5-cellen",
+        "Afgeschermde cellen (<5)",
         "Niet geplaatst",
     ]
     rows = []
@@ -71,8 +90,11 @@ def attribution_table(ctx: ReportContext) -> str:
         f'<th scope="col" class="num">{html.escape(h)}</th>' for h in header[1:]
     )
     caption = (
-        "Toewijzing per invoerbestand. Bekende aantallen zijn de som van alle gepubliceerde "
-        "aantallen zonder de <5-cellen; niet-geplaatste aantallen tellen alleen landelijk mee."
+        "Toewijzing per invoerbestand (paden ten opzichte van de map met ruwe gegevens). "
+        "Bekende aantallen zijn de som van alle gepubliceerde aantallen zonder de afgeschermde "
+        "cellen; niet-geplaatste aantallen tellen alleen landelijk mee. Toegewezen betekent: "
+        "via de gemeente of provincie van de school in een provincie geplaatst; voor het mbo "
+        "is dat de plaats van de hoofdzetel van de instelling, niet de leslocatie."
     )
     return (
         f'<table class="tp-table files"><caption>{html.escape(caption)}</caption>'
@@ -122,12 +144,14 @@ def suppression_table(ctx: ReportContext) -> str | None:
             ]
         )
     return text.table_html(
-        ["Indicator", "Geslacht", "Schooljaar", "<5-cellen", "Waarde (marge)", "Breedte marge"],
+        ["Indicator", "Geslacht", "Schooljaar", "Afgeschermde cellen", "Waarde (marge)", "Marge"],
         rows,
         caption=(
-            f"Waarden voor {ctx.region.name} met <5-cellen (laatste jaar per indicator). Een "
-            "<5-cel telt voor de ondergrens als 1 en voor de bovengrens als 4, in het nadeligste "
-            "geval voor de verhouding; de puntschatting gebruikt 2,5."
+            f"Waarden voor {ctx.region.name} met afgeschermde cellen (laatste jaar per "
+            "indicator). Een afgeschermde cel ligt tussen 1 en 4; waar DUO het totaal van de rij "
+            "publiceert, tellen de afgeschermde cellen van die rij op tot dat totaal min de "
+            "bekende cellen. De marge is het nadeligste geval daarbinnen; de puntschatting "
+            "verdeelt het bekende restant gelijk (zonder totaal: 2,5 per cel)."
         ),
     )
 
@@ -254,6 +278,7 @@ def caveats(ctx: ReportContext) -> list[str]:
         out.append(CAVEATS["vo_pupils"])
     if "duo_mbo_students" in present:
         out.append(CAVEATS["mbo"])
+    out.extend(mbo_seat_caveats(region_members(ctx)))
     out.append(CAVEATS["ho"])
     if ctx.region.level not in ("nederland", "landsdeel", "landsdeel_cbs", "provincie"):
         out.append(
@@ -262,6 +287,46 @@ def caveats(ctx: ReportContext) -> list[str]:
         )
     if ctx.data.manifest.get("demo"):
         out.append("Deze rapportage is gemaakt met synthetische demonstratiegegevens.")
+    return out
+
+
+# Processing warnings in Dutch: (pattern on the English text, Dutch summary per file).
+WARNING_TEXTS = (
+    (
+        re.compile(r"TOTAAL .* differ from the sum of the gender columns"),
+        "in enkele rijen is het gepubliceerde totaal groter dan mannen plus vrouwen "
+        "(geslacht onbekend in de bron); het totaal telt mee, het verschil niet per geslacht",
+    ),
+    (
+        re.compile(r"has no GESLACHT column"),
+        "dit bestand kent geen geslacht; de aantallen tellen alleen voor het totaal",
+    ),
+    (
+        re.compile(r"place names are shared by several municipalities"),
+        "sommige plaatsnamen komen in meer gemeenten voor; die rijen zijn via de provincie "
+        "geplaatst of staan bij de niet-geplaatste aantallen",
+    ),
+)
+
+
+def warning_summary(warnings: list[str]) -> list[str]:
+    """The processing warnings as Dutch lines: one per file and kind, the rest counted."""
+    lines: dict[str, None] = {}
+    other = 0
+    for warning in warnings:
+        source, _, _ = str(warning).partition(": ")
+        for pattern, dutch in WARNING_TEXTS:
+            if pattern.search(str(warning)):
+                where = source if "/" in source else "verwerking"
+                lines[f"{where}: {dutch}."] = None
+                break
+        else:
+            other += 1
+    out = list(lines)
+    if other:
+        out.append(
+            f"{other} andere technische meldingen staan in het verwerkingsverslag (manifest.json)."
+        )
     return out
 
 
@@ -277,31 +342,21 @@ def quality_section(ctx: ReportContext) -> list[Block]:
     blocks.append(kept_list("Kanttekeningen", caveats(ctx)))
     warnings = ctx.data.manifest.get("warnings") or []
     if warnings:
-        more = (
-            f"…en nog {len(warnings) - MAX_WARNINGS} meldingen."
-            if len(warnings) > MAX_WARNINGS
-            else ""
-        )
         blocks.append(
             kept_list(
                 "Meldingen bij het verwerken",
-                [str(w) for w in warnings[:MAX_WARNINGS]],
-                intro="De technische meldingen van de verwerking, zoals de software ze geeft "
-                "(Engelstalig):",
-                outro=more,
+                warning_summary([str(w) for w in warnings]),
+                intro="Samengevat in het Nederlands:",
             )
         )
     return blocks
 
 
-MAX_WARNINGS = 20
-
-
 def kept_list(title: str, items: list[str], *, intro: str = "", outro: str = "") -> Html:
-    """An h3 with its list as one block that print keeps on one page (``tp-keep``): a list
+    """An h4 with its list as one block that print keeps on one page (``tp-keep``): a list
     of caveats or warnings split over two pages leaves a page with two orphaned lines."""
     esc = html.escape
-    parts = [f'<section class="tp-keep"><h3>{esc(title)}</h3>']
+    parts = [f'<section class="tp-keep"><h4>{esc(title)}</h4>']
     if intro:
         parts.append(f"<p>{esc(intro)}</p>")
     parts.append("<ul>" + "".join(f"<li>{esc(item)}</li>" for item in items) + "</ul>")
@@ -343,6 +398,22 @@ def _domain(url: str) -> str:
     return host.removeprefix("www.") or url
 
 
+# English phrases of the sources registry's publisher names, in Dutch.
+PUBLISHER_WORDS = (
+    ("compiled by a third party from CBS codes", "samengesteld door derden uit CBS-codes"),
+    ("derived by a third party", "bewerkt door derden"),
+    ("via the Nationaal Georegister WFS", "via het Nationaal Georegister"),
+    ("metadata on CBS tables", "beschrijving van CBS-tabellen"),
+)
+
+
+def publisher(name: str) -> str:
+    """A publisher as the registry names it, with its English phrases in Dutch."""
+    for english, dutch in PUBLISHER_WORDS:
+        name = name.replace(english, dutch)
+    return name
+
+
 def inputs_table(ctx: ReportContext) -> str:
     """Every input file: name and content, publisher, role, source link and short checksum.
 
@@ -358,33 +429,21 @@ def inputs_table(ctx: ReportContext) -> str:
         rows.append(
             "<tr>"
             f"{_file_cell(entry)}"
-            f"<td>{esc(str(entry.get('publisher') or ''))}</td>"
+            f"<td>{esc(publisher(str(entry.get('publisher') or '')))}</td>"
             f"<td>{esc(ROLES.get(str(entry.get('role')), str(entry.get('role', ''))))}</td>"
             f"<td>{link}</td>"
             f'<td class="hash" title="{esc(sha)}">{esc(sha[:SHORT_HASH])}</td>'
             "</tr>"
         )
     header = "".join(
-        f'<th scope="col">{h}</th>' for h in ("Bestand", "Uitgever", "Rol", "Herkomst", "sha256")
+        f'<th scope="col">{h}</th>'
+        for h in ("Bestand", "Uitgever", "Rol", "Herkomst", "Controlegetal")
     )
     return (
-        '<table class="tp-table files inputs"><caption>Invoerbestanden van deze rapportage (de '
-        "omschrijvingen komen uit het gegevensregister en zijn Engelstalig); sha256 verkort, "
-        "volledig hieronder</caption>"
+        '<table class="tp-table files inputs"><caption>Invoerbestanden van deze rapportage, '
+        "met paden ten opzichte van de map met ruwe gegevens; het controlegetal (sha256) is "
+        "verkort, het volledige staat in manifest.json</caption>"
         f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
-def checksums_html(ctx: ReportContext) -> str:
-    """The full sha256 of every input file, in small monospace type (for verification)."""
-    esc = html.escape
-    lines = "".join(
-        f"<li><code>{esc(str(e.get('sha256', '')))}</code> {esc(str(e.get('path', '')))}</li>"
-        for e in ctx.data.manifest.get("inputs", [])
-    )
-    return (
-        '<div class="checksums"><p class="note">Volledige controlegetallen (sha256) van de '
-        f"invoerbestanden:</p><ul>{lines}</ul></div>"
     )
 
 
@@ -405,20 +464,32 @@ def landsdeel_table(ctx: ReportContext) -> str:
     )
 
 
+# Report parameters shown in Verantwoording (the processed folder is a path of the machine).
+SHOWN_PARAMETERS = {
+    "region_level": "Regioniveau",
+    "region": "Regio",
+    "generated_on": "Datum",
+}
+
+
 def provenance_section(ctx: ReportContext) -> list[Block]:
-    """Inputs with checksums, code and package versions, parameters, methodology link."""
+    """Inputs with short checksums, code version, parameters and where the method is."""
     m = ctx.data.manifest
+    versions = ", ".join(f"{k} {v}" for k, v in package_versions().items())
     facts = [
         ["Codeversie (git)", code_version(ctx)],
         ["Verwerkte gegevens gemaakt op", str(m.get("created", "onbekend"))],
         ["Synthetische demogegevens", "ja" if m.get("demo") else "nee"],
-        *[[f"Parameter {k}", v or "(leeg: vandaag)"] for k, v in ctx.parameters.items()],
-        *[[f"Versie {k}", v] for k, v in package_versions().items()],
+        *[
+            [label, ctx.parameters.get(key) or "(leeg: vandaag)"]
+            for key, label in SHOWN_PARAMETERS.items()
+            if key in ctx.parameters
+        ],
+        ["Software", versions],
     ]
     definition = ho_definition.notes(ctx)
     return [
         Html(inputs_table(ctx)),
-        Html(checksums_html(ctx)),
         Html(landsdeel_table(ctx)),
         Html(text.table_html(["Gegeven", "Waarde"], facts, caption="Versies en parameters")),
         *(
@@ -427,8 +498,64 @@ def provenance_section(ctx: ReportContext) -> list[Block]:
             else []
         ),
         Markdown(
-            "De definities van alle indicatoren, de telregels, de behandeling van <5-cellen en "
-            f"de regio-indelingen staan in de [methodologie]({METHODOLOGY_LINK}) "
-            "(`docs/methodology.md` in de repository)."
+            "De definities van alle indicatoren, de telregels, de behandeling van afgeschermde "
+            "aantallen, de regels voor doelen, trends en kernboodschappen en de "
+            "regio-indelingen staan in de methodologie (`docs/methodology.md` in de repository)."
         ),
     ]
+
+
+def glossary(ctx: ReportContext) -> list[tuple[str, str]]:
+    """The terms the report uses, with a short Dutch explanation."""
+    s = ctx.config.settings
+    return [
+        ("Instroom", INSTROOM_NOTE.removeprefix("Instroom: ")),
+        (
+            "Afgeschermd (<5)",
+            "DUO publiceert aantallen van 1 tot en met 4 niet; zo'n cel is onbekend, niet nul.",
+        ),
+        (
+            "Marge",
+            "het bereik waarbinnen een aandeel ligt door afgeschermde cellen, tussen haakjes "
+            "achter de waarde.",
+        ),
+        ("Noemer", "het aantal leerlingen of studenten waarover een aandeel is berekend."),
+        ("Procentpunt", "het verschil tussen twee percentages (van 30% naar 32% is +2)."),
+        (
+            "Te klein",
+            f"een aandeel op minder dan {s.min_denominator} leerlingen of studenten: niet "
+            "gerangschikt en geen hoogste of laagste.",
+        ),
+        (
+            "Geen opleiding",
+            "in de regio staat geen hbo- of wo-opleiding in deze richting met studenten.",
+        ),
+        (
+            "Geen oordeel",
+            "het doel wordt voor dit regioniveau niet beoordeeld; de waarde staat naast het doel.",
+        ),
+        (
+            "Duidelijke trend",
+            f"de helling over de laatste {s.trend_years} schooljaren, met een 95%-marge die "
+            "nul uitsluit; alleen dan wordt een doel vooruit berekend, en nooit bij een daling.",
+        ),
+        ("Plaats 1–2", "de marges van regio's overlappen: de plaats ligt in dat bereik."),
+        (
+            "Toegewezen",
+            "aan een regio gekoppeld via de gemeente van de school; voor het mbo de gemeente "
+            "van de hoofdzetel van de instelling.",
+        ),
+        ("n.b.", "niet beschikbaar: geen cijfer voor deze regio of dit jaar."),
+        ("CROHO", "het register van hbo- en wo-opleidingen, ingedeeld in onderdelen."),
+        (
+            "Schooljaar 2019/20",
+            "peildatum 1 oktober 2019; een doel 'in 2020' gaat over schooljaar 2020/21.",
+        ),
+    ]
+
+
+def glossary_section(ctx: ReportContext) -> list[Block]:
+    """A short glossary of the terms used (a definition list)."""
+    esc = html.escape
+    items = "".join(f"<dt>{esc(t)}</dt><dd>{esc(d)}</dd>" for t, d in glossary(ctx))
+    return [Html(f'<dl class="tp-glossary">{items}</dl>')]

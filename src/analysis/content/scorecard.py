@@ -9,6 +9,7 @@ import pandas as pd
 
 from analysis.content import ho_definition
 from analysis.data import ReportContext
+from analysis.indicators import derived
 from analysis.indicators.engine import indicator_meta
 from analysis.indicators.rules import WOMEN_SHARE_SUFFIX
 from analysis.present import text
@@ -50,6 +51,16 @@ def _scorecard_frame(ctx: ReportContext) -> pd.DataFrame:
             "women_share_national": women.get("NL", pd.NA),
         }
         derived_cols = [
+            "too_small",
+            "no_programme",
+            "rank_level_worst",
+            "rank_landsdeel_worst",
+            "judged",
+            "judged_year",
+            "judged_share",
+            "trend_pp_per_year",
+            "trend_se_pp",
+            "trend_points",
             "national_share",
             "change_1y_pp",
             "change_5y_pp",
@@ -66,8 +77,29 @@ def _scorecard_frame(ctx: ReportContext) -> pd.DataFrame:
         ]
         values = d if d is not None else pd.Series(pd.NA, index=derived_cols)
         row.update({c: values[c] for c in derived_cols})
+        row.update(_longest_change(ctx, indicator, year))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _longest_change(ctx: ReportContext, indicator: str, year: int) -> dict:
+    """The change to ``year`` from the earliest year at most five years before it whose share
+    is usable (not too small): ``span_years``, ``change_span_pp`` (both <NA> without one)."""
+    series = ctx.series(indicator)
+    earlier = series[
+        series["share"].notna() & (series["year"] >= year - 5) & (series["year"] < year)
+    ]
+    for _, first in earlier.sort_values("year").iterrows():
+        d = ctx.data.derived_row(indicator, ctx.region.code, int(first["year"]))
+        if d is not None and text.flag(d, "too_small"):
+            continue
+        now = series[series["year"] == year]["share"].iloc[0]
+        return {
+            "span_years": year - int(first["year"]),
+            "span_start_year": int(first["year"]),
+            "change_span_pp": (float(now) - float(first["share"])) * 100,
+        }
+    return {"span_years": pd.NA, "span_start_year": pd.NA, "change_span_pp": pd.NA}
 
 
 def _share_in(series: pd.DataFrame, year: int) -> object:
@@ -76,34 +108,91 @@ def _share_in(series: pd.DataFrame, year: int) -> object:
 
 
 def place(row: pd.Series | dict, scope: str) -> str:
-    """'2 van 5' for ``scope`` 'landsdeel' or 'level'; the missing-value mark when unranked."""
-    rank, total = row[f"rank_{scope}"], row[f"regions_in_{scope}"]
-    if text.is_missing(rank) or text.is_missing(total):
-        return text.MISSING
-    return f"{int(rank)} van {int(total)}"
+    """'2 van 5', '1–2 van 5' (overlapping margins) for ``scope`` 'landsdeel' or 'level';
+    the missing-value mark when unranked (too small, no programme, no value)."""
+    worst = row.get(f"rank_{scope}_worst") if hasattr(row, "get") else None
+    return text.place_text(row[f"rank_{scope}"], worst, row[f"regions_in_{scope}"])
 
 
-_OUTLOOK = {
-    "doel bereikt": "bereikt",
-    "niet bij huidige trend": "niet bij huidige trend",
-    "te weinig jaren voor een trend": "te weinig jaren voor een trend",
-    "geen gegevens": text.MISSING,
+# Why a target is not judged at a level, per school level of the indicator.
+NOT_JUDGED_REASON = {
+    "hbo": "hoger onderwijs wordt geteld waar de opleiding staat",
+    "wo": "hoger onderwijs wordt geteld waar de opleiding staat",
+    "hbo+wo": "hoger onderwijs wordt geteld waar de opleiding staat",
 }
 
 
-def target_text(row: pd.Series | dict) -> tuple[str, str, str]:
-    """(target, gap, outlook) cells: '40% in 2020', '−12,3 procentpunt', 'in 2031'."""
+def _levels_phrase(levels: tuple[str, ...] | None) -> str:
+    names = {"nederland": "Nederland", "landsdeel": "de landsdelen"}
+    return text.join_and([names.get(lv, level_plural(lv)) for lv in levels or ()])
+
+
+def verdict_text(row: pd.Series | dict, ctx: ReportContext) -> str:
+    """The Dutch verdict on a target for one scorecard row (see ``analysis.indicators.derived``)."""
+    status = str(row["status"])
+    level = str(row.get("level", ""))
+    if status == derived.NOT_JUDGED:
+        spec = ctx.config.targets.get(str(row["indicator"]))
+        reason = NOT_JUDGED_REASON.get(level, "het doel geldt voor een ander regioniveau")
+        where = f"; het oordeel staat bij {_levels_phrase(spec.levels)}" if spec else ""
+        if text.flag(row, "no_programme"):
+            reason += f"; in deze regio is geen {level}-opleiding in bèta-techniek met studenten"
+        return f"geen oordeel: {reason}{where}"
+    if status == derived.NO_PROGRAMME:
+        return f"geen oordeel: in deze regio is geen {level}-opleiding in bèta-techniek"
+    if status == derived.TOO_SMALL:
+        return (
+            f"geen oordeel: te klein (minder dan {ctx.config.settings.min_denominator} "
+            "leerlingen of studenten)"
+        )
+    if status in (derived.REACHED, derived.MISSED) and not text.is_missing(row["judged_year"]):
+        jy, ty = int(row["judged_year"]), int(row["target_year"])
+        when = text.schooljaar(jy)
+        if jy < ty:
+            when += f", het laatste schooljaar vóór het doeljaar {text.schooljaar(ty)}"
+        if status == derived.REACHED:
+            return f"gehaald: {text.pct(row['judged_share'])} in {when}"
+        return (
+            f"niet gehaald: {text.pct(row['judged_share'])} in {when}, "
+            f"{text.pp_abs(row['gap_pp'])} onder het doel"
+        )
+    if status == derived.REACHED:
+        return "bereikt"
+    if status == derived.ON_TREND:
+        return f"bij de trend {trend_phrase(row, ctx)}: in {int(row['projected_year'])}"
+    if status == derived.FALLING:
+        return f"dalende trend {trend_phrase(row, ctx)}: het doel komt niet dichterbij"
+    if status == derived.NO_CLEAR_TREND:
+        return f"geen duidelijke trend {trend_phrase(row, ctx)}"
+    if status == derived.NOT_ON_TREND:
+        return (
+            f"bij de trend {trend_phrase(row, ctx)} niet vóór "
+            f"{ctx.config.settings.projection_horizon}"
+        )
+    return {derived.NO_DATA: text.MISSING}.get(status, status)
+
+
+def trend_phrase(row: pd.Series | dict, ctx: ReportContext) -> str:
+    """'(+0,8 procentpunt per jaar over 5 jaar, marge ±0,3)': the slope and its 95% margin."""
+    if text.is_missing(row.get("trend_pp_per_year")):
+        return ""
+    n = int(row["trend_points"])
+    margin = derived.t95(n) * float(row["trend_se_pp"])
+    return (
+        f"({text.pp(row['trend_pp_per_year'])} per jaar over {n} jaar, "
+        f"95%-marge ±{text.num(margin, 1)})"
+    )
+
+
+def target_text(row: pd.Series | dict) -> tuple[str, str]:
+    """(target, gap) cells: '40% in 2020', '−12,3 procentpunt'."""
     if text.is_missing(row["target"]):
-        return "geen doel", "", ""
+        return "geen doel", ""
     goal = text.pct(row["target"], 0)
     if not text.is_missing(row["target_year"]):
         goal += f" in {int(row['target_year'])}"
-    if not text.is_missing(row["projected_year"]):
-        outlook = f"in {int(row['projected_year'])}"
-    else:
-        outlook = _OUTLOOK.get(str(row["status"]), str(row["status"]))
     gap = text.pp(-row["gap_pp"]) if not text.is_missing(row["gap_pp"]) else ""
-    return goal, gap, outlook
+    return goal, gap
 
 
 def scorecard_html(ctx: ReportContext) -> str:
@@ -128,9 +217,8 @@ def scorecard_html(ctx: ReportContext) -> str:
         cells: list[str | text.Cell] = [
             row["naam"],
             text.schooljaar(row["year"]),
-            text.Cell(text.pct_range(row["share"], row["share_low"], row["share_high"]), "num"),
-            text.Cell(text.pp(row["change_1y_pp"], unit=False), "num"),
-            text.Cell(text.pp(row["change_5y_pp"], unit=False), "num"),
+            text.Cell(text.shown_share(row), "num"),
+            *[text.Cell(_change(row, c), "num") for c in ("change_1y_pp", "change_5y_pp")],
         ]
         if not r.national:
             cells.append(text.Cell(text.pct(row["national_share"]), "num"))
@@ -141,10 +229,26 @@ def scorecard_html(ctx: ReportContext) -> str:
     caption = (
         f"Scorecard {r.name}: per indicator het laatste schooljaar met gegevens. Veranderingen "
         "in procentpunten; tussen haakjes de marge door afgeschermde aantallen (<5)."
-        + ("" if r.national else " Plaats 1 is het hoogste aandeel.")
+        + (
+            ""
+            if r.national
+            else " Plaats 1 is het hoogste aandeel; '1–2' wanneer de marges elkaar overlappen."
+        )
+        + f" 'Te klein': minder dan {ctx.config.settings.min_denominator} leerlingen of "
+        "studenten, niet gerangschikt."
     )
     out = text.table_html(header, rows, caption=caption, css_class="tp-table scorecard")
     return scorecard_intro(ctx) + out + ho_definition.notes_html(ctx) + targets_html(ctx, frame)
+
+
+def _change(row: pd.Series, column: str) -> str:
+    """A change in the scorecard; none where the share itself is not shown as a number."""
+    if text.flag(row, "too_small") or text.flag(row, "no_programme"):
+        return DASH_CELL
+    return text.pp(row[column], unit=False)
+
+
+DASH_CELL = "–"
 
 
 def scorecard_intro(ctx: ReportContext) -> str:
@@ -167,28 +271,45 @@ def scorecard_intro(ctx: ReportContext) -> str:
 
 
 def targets_html(ctx: ReportContext, frame: pd.DataFrame | None = None) -> str:
-    """The indicators with a target: value, target, distance and when the trend reaches it."""
+    """The indicators with a target: value, target, verdict (or why there is none), and
+    below it what each target is set on and where it comes from."""
     frame = scorecard_frame(ctx) if frame is None else frame
     with_target = frame[frame["target"].notna()] if len(frame) else frame
     if with_target.empty:
         return ""
-    rows = []
+    rows, notes = [], []
     for _, row in with_target.iterrows():
-        goal, gap, outlook = target_text(row)
+        goal, _gap = target_text(row)
         rows.append(
             [
                 row["naam"],
-                text.Cell(text.pct(row["share"]), "num"),
+                text.Cell(f"{text.shown_share(row)} in {text.schooljaar(row['year'])}", "num"),
                 goal,
-                text.Cell(gap, "num"),
-                outlook,
+                verdict_text(row, ctx),
             ]
         )
-    return text.table_html(
-        ["Indicator", "Waarde", "Doel", "Verschil met doel", "Doel bereikt bij huidige trend"],
+        spec = ctx.config.targets.get(str(row["indicator"]))
+        if spec is not None and (spec.omschrijving or spec.bron):
+            about = f"{row['naam']}: {spec.omschrijving or ''}".rstrip(": ")
+            notes.append(about + (f" (bron: {spec.bron})" if spec.bron else "") + ".")
+    table = text.table_html(
+        ["Indicator", "Waarde", "Doel", "Oordeel"],
         rows,
         caption=(
-            f"Doelen voor {ctx.region.name}: de waarde in het laatste schooljaar tegenover het "
-            "doel, en het jaar waarin de huidige lineaire trend het doel haalt."
+            f"Doelen voor {ctx.region.name}. Een doel waarvan het jaar voorbij is, wordt "
+            "beoordeeld op het doeljaar; een doel dat nog komt alleen bij een duidelijke "
+            "trend over de laatste vijf schooljaren."
         ),
+        css_class="tp-table targets",
     )
+    items = "".join(f"<li>{html.escape(n)}</li>" for n in [INSTROOM_NOTE, *notes])
+    return table + f'<ul class="tp-notes">{items}</ul>'
+
+
+# The one meaning of "instroom" in every report (also in the glossary of the annex).
+INSTROOM_NOTE = (
+    "Instroom: de eerstejaars van het hoger onderwijs, studenten die voor het eerst in het "
+    "hbo of het wo staan ingeschreven (peildatum 1 oktober). Het mbo-bestand van DUO telt "
+    "alle ingeschreven studenten en onderscheidt geen eerstejaars; het mbo-doel gaat daarom "
+    "over alle mbo-studenten, niet over de instroom."
+)

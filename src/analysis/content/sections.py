@@ -16,6 +16,7 @@ import pandas as pd
 from analysis import municipal, paths
 from analysis.content.cover import peers_phrase
 from analysis.content.scorecard import place
+from analysis.content.texts import mbo_seat_caveats, region_members
 from analysis.data import ProcessedData, ReportContext, load_processed
 from analysis.errors import TechniekpactError
 from analysis.indicators.engine import indicator_meta
@@ -168,10 +169,11 @@ def _section_table(ctx: ReportContext, indicators: list[str], caption: str) -> s
         if last is None:
             continue
         year = int(last["year"])
+        d = ctx.data.derived_row(indicator, r.code, year)
         row = [
             indicator_meta(indicator, ctx.config)["naam"],
             text.schooljaar(year),
-            text.Cell(text.pct_range(last["share"], last["share_low"], last["share_high"]), "num"),
+            text.Cell(text.shown_share(_with_flags(last, d)), "num"),
         ]
         for code in [c for c in (ld_code, None if r.national else "NL") if c]:
             other = ctx.series(indicator, region_code=code)
@@ -186,7 +188,6 @@ def _section_table(ctx: ReportContext, indicators: list[str], caption: str) -> s
                 )
             )
         if not r.national:
-            d = ctx.data.derived_row(indicator, r.code, year)
             scopes = ("landsdeel", "level") if r.landsdeel else ("level",)
             if r.level == municipal.LEVEL:
                 scopes = ("province", "corop")
@@ -200,16 +201,44 @@ def _section_table(ctx: ReportContext, indicators: list[str], caption: str) -> s
     return text.table_html(header, rows, caption=caption)
 
 
+def _with_flags(row: pd.Series, derived_row: pd.Series | None) -> dict:
+    """An indicator row with the derived 'too small' and 'no programme' flags."""
+    out = row.to_dict()
+    if derived_row is not None:
+        out.update(too_small=derived_row["too_small"], no_programme=derived_row["no_programme"])
+    return out
+
+
+def ranked_values(ctx: ReportContext, indicator: str, level: str, year: int) -> pd.DataFrame:
+    """The regions of a level that may be ranked: not too small, not without programme."""
+    values = _level_values(ctx, indicator, level, year)
+    table = ctx.data.derived
+    flags = table[
+        (table["indicator"] == indicator)
+        & (table["region_level"] == level)
+        & (table["year"] == year)
+        & (table["gender"] == "totaal")
+        & (table["too_small"].fillna(False) | table["no_programme"].fillna(False))
+    ]
+    return values[~values["region_code"].isin(set(flags["region_code"]))]
+
+
 def level_section(ctx: ReportContext, section: str) -> list[Block]:
     """One school level: a table of latest values and trends vs Nederland and vs peers."""
     label, levels = SECTIONS[section]
     r = ctx.region
     main = ctx.main_indicators(levels)
     present = [i for i in main if _has_share(ctx.series(i))]
+    seats = mbo_seat_caveats(region_members(ctx)) if section == "mbo" else []
+    notes: list[Block] = [Markdown(f"*{note}*") for note in seats]
     if not present:
-        return [Markdown(f"Voor {r.name} zijn geen cijfers over het {label} beschikbaar.")]
+        return [
+            Markdown(f"Voor {r.name} zijn geen cijfers over het {label} beschikbaar."),
+            *notes,
+        ]
     blocks: list[Block] = [
-        Html(_section_table(ctx, present, f"{label.capitalize()} in {r.name}: laatste schooljaar"))
+        Html(_section_table(ctx, present, f"{label.capitalize()} in {r.name}: laatste schooljaar")),
+        *notes,
     ]
     trend = [i for i in present if ctx.series(i)["share"].notna().sum() >= 2]
     single = [i for i in present if i not in trend]
@@ -405,15 +434,19 @@ def peers_section(ctx: ReportContext, raw_dir: Path | None = None) -> list[Block
         year = _comparison_year(ctx, indicator)
         if year is None:
             continue
-        values = _level_values(ctx, indicator, level, year)
+        values = ranked_values(ctx, indicator, level, year)
+        shown = _level_values(ctx, indicator, level, year)
         among = f"alle {level_plural(level)}"
         if level == municipal.LEVEL:  # 342 bars say nothing: the province's municipalities
             province = _own(ctx, "province_code")
-            values = values[values["region_code"].isin(_province_municipalities(ctx, province))]
+            in_province = _province_municipalities(ctx, province)
+            values = values[values["region_code"].isin(in_province)]
+            shown = shown[shown["region_code"].isin(in_province)]
             among = f"de gemeenten in {_region_name(ctx, province)}"
         if not _has_share(values):
             continue
         meta = indicator_meta(indicator, ctx.config)
+        left_out = len(shown) - len(values)
         national = _value_in(ctx.series(indicator, region_code="NL"), year, "share")
         chart = dict(
             title=f"{meta['naam']}, {text.schooljaar(year)}: {among}",
@@ -426,6 +459,14 @@ def peers_section(ctx: ReportContext, raw_dir: Path | None = None) -> list[Block
         else:
             blocks.append(
                 _ranked_template(ctx, (indicator, level, year), values, chart).chart(r.name)
+            )
+        if left_out:
+            blocks.append(
+                Markdown(
+                    f"*Niet in de grafiek: {left_out} {level_plural(level)} met minder dan "
+                    f"{ctx.config.settings.min_denominator} leerlingen of studenten of zonder "
+                    "opleiding in deze richting.*"
+                )
             )
     if level != municipal.LEVEL:  # a gemeente's map is in "Gemeenten in <COROP-gebied>"
         blocks.extend(map_blocks(ctx, level, raw_dir))

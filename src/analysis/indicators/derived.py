@@ -1,14 +1,30 @@
-"""Derived measures: change, national comparison, ranks, gap to target, projected year.
+"""Derived measures: change, national comparison, ranks, gap to target, trend and outlook.
 
-One row per row of the indicator table. Changes and gaps are in percentage points. The
-trend for the projection is an ordinary least-squares line through the shares of the
-years up to and including the row's year, so the projection in a past year is what was
-known then. Targets apply to gender ``totaal`` only (a target is about all young people).
+One row per row of the indicator table. Changes and gaps are in percentage points. Rules
+(see docs/methodology.md, "Doelen, trends en plaatsen"):
+
+- A share on fewer than ``settings.min_denominator`` pupils/students is *too small*: it
+  keeps its value here but is never ranked; reports print "te klein".
+- An hbo/wo share that is exactly 0 with no suppressed cell in its numerator means the
+  region has no programme of that kind with students (HO is counted where the programme
+  is given): *no programme*, not ranked.
+- Ranks take the suppression margins into account: ``rank_*`` is the best place the
+  region can have (1 + regions certainly higher), ``rank_*_worst`` the worst (regions
+  possibly at least as high); equal when the margins do not overlap.
+- The trend is the least-squares slope over the last ``settings.trend_years`` school
+  years up to the row's year, with its standard error. It is *clear* when it rests on at
+  least ``trend_min_points`` years and its 95% confidence interval (Student t) excludes 0.
+- Targets apply to gender ``totaal`` only, and are *judged* only at the region levels the
+  config names. A target whose year has passed (the school year that starts in the target
+  year is in the data, or the calendar year ``as_of`` is later) is judged on the share in
+  the target year, or, when the data stop before it, on the last school year before it
+  (``judged_year``). A target still ahead is projected only on a clear rising trend.
 """
 
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -26,20 +42,30 @@ DERIVED_COLUMNS: dict[str, str] = {
     "schooljaar": "string",
     "gender": "string",
     "share": "Float64",
+    "denominator": "Float64",
+    "too_small": "boolean",  # denominator below settings.min_denominator (or unknown, < 5)
+    "no_programme": "boolean",  # hbo/wo share 0 without suppressed cells: nothing offered
     "change_1y_pp": "Float64",  # share(year) - share(year - 1), percentage points
     "change_5y_pp": "Float64",  # share(year) - share(year - 5)
     "national_share": "Float64",
     "diff_national_pp": "Float64",  # share - national share
-    "rank_level": "Int64",  # 1 = highest share among regions of the same level
-    "regions_in_level": "Int64",  # regions of that level with a share
+    "rank_level": "Int64",  # best place among regions of the same level (1 = highest)
+    "rank_level_worst": "Int64",  # worst place the margins allow (= rank_level if none)
+    "regions_in_level": "Int64",  # ranked regions of that level
     "landsdeel": "string",  # the region's landsdeel (region table)
-    "rank_landsdeel": "Int64",  # rank among regions of the same level in that landsdeel
+    "rank_landsdeel": "Int64",  # the same within the landsdeel
+    "rank_landsdeel_worst": "Int64",
     "regions_in_landsdeel": "Int64",
     "target": "Float64",
     "target_year": "Int64",
-    "gap_pp": "Float64",  # target - share; > 0 means still to go
-    "trend_pp_per_year": "Float64",  # least-squares slope over the years up to this one
+    "judged": "boolean",  # the target is judged at this region level
+    "judged_year": "Int64",  # the year whose share the verdict on a passed target uses
+    "judged_share": "Float64",
+    "gap_pp": "Float64",  # target - share (passed target: - judged_share); > 0: still to go
+    "trend_pp_per_year": "Float64",  # least-squares slope over the last trend_years years
+    "trend_se_pp": "Float64",  # its standard error
     "trend_points": "Int64",  # how many years that slope rests on
+    "trend_clear": "boolean",  # 95% interval of the slope excludes 0
     "projected_year": "Int64",  # first year the trend line reaches the target
     "status": "string",  # one of STATUSES
     # gemeente level only: rank among the municipalities with a share in its province / COROP
@@ -51,36 +77,86 @@ DERIVED_COLUMNS: dict[str, str] = {
 # Dutch status texts, printed in reports as they are.
 NO_TARGET = "geen doel"
 NO_DATA = "geen gegevens"
+NOT_JUDGED = "geen oordeel"
+TOO_SMALL = "te klein"
+NO_PROGRAMME = "geen opleiding"
 REACHED = "doel bereikt"
+MISSED = "doel niet gehaald"
 TOO_FEW_YEARS = "te weinig jaren voor een trend"
+NO_CLEAR_TREND = "geen duidelijke trend"
+FALLING = "dalende trend"
 NOT_ON_TREND = "niet bij huidige trend"
 ON_TREND = "bereikt bij huidige trend"
-STATUSES = (NO_TARGET, NO_DATA, REACHED, TOO_FEW_YEARS, NOT_ON_TREND, ON_TREND)
+STATUSES = (
+    NO_TARGET,
+    NO_DATA,
+    NOT_JUDGED,
+    TOO_SMALL,
+    NO_PROGRAMME,
+    REACHED,
+    MISSED,
+    TOO_FEW_YEARS,
+    NO_CLEAR_TREND,
+    FALLING,
+    NOT_ON_TREND,
+    ON_TREND,
+)
+# Levels counted where the programme is given: a zero share means nothing is offered.
+PROGRAMME_LEVELS = ("hbo", "wo")
 _SERIES = ["indicator", "region_level", "region_code", "gender"]
+# Two-sided 95% quantiles of Student's t by degrees of freedom (n - 2); 1.96 beyond.
+_T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306}
 
 
 def derive(
     indicators: pd.DataFrame,
     region_table: pd.DataFrame,
     config: IndicatorConfig | None = None,
+    *,
+    as_of: int | None = None,
 ) -> pd.DataFrame:
-    """The derived measures for every row of ``indicators`` (``DERIVED_COLUMNS``)."""
+    """The derived measures for every row of ``indicators`` (``DERIVED_COLUMNS``).
+
+    ``as_of``: the calendar year the verdicts are written in (default: this year); a target
+    year before it has passed even when the data stop earlier.
+    """
     config = config or load_indicator_config()
     config.check_target_regions(region_table)
+    as_of = date.today().year if as_of is None else as_of
     out = indicators[
         ["indicator", "region_level", "region", "region_code", "year", "schooljaar", "gender"]
     ].copy()
-    out["share"] = indicators["share"].astype("Float64")
+    for column in ("share", "share_low", "share_high", "denominator", "numerator"):
+        out[column] = indicators[column].astype("Float64")
+    out = _small(out, config)
     out = _changes(out)
     out = _national(out)
     out = _ranks(out, region_table)
     out = _gemeente_ranks(out, region_table)
     out = _targets(out, config)
     out = _trend(out, config.settings)
+    out = _verdicts(out, config.settings, as_of)
     out = out.sort_values(["indicator", "region_level", "region_code", "year", "gender"])
     return pd.DataFrame({c: out[c].astype(t) for c, t in DERIVED_COLUMNS.items()}).reset_index(
         drop=True
     )
+
+
+def _base_level(config: IndicatorConfig, indicator: str) -> set[str]:
+    ind = config.indicators.get(indicator.split("__")[0])
+    level = ind.level if ind is not None else ()
+    return set(level.split("+")) if isinstance(level, str) else set(level)  # 'hbo+wo'
+
+
+def _small(out: pd.DataFrame, config: IndicatorConfig) -> pd.DataFrame:
+    """Flags ``too_small`` (few pupils) and ``no_programme`` (HO share 0, nothing suppressed)."""
+    has = out["share"].notna()
+    den = out["denominator"]
+    out["too_small"] = has & (den.isna() | (den < config.settings.min_denominator)).fillna(True)
+    ho = {i for i in out["indicator"].unique() if _base_level(config, i) & set(PROGRAMME_LEVELS)}
+    high = out["share_high"].fillna(out["share"])
+    out["no_programme"] = (has & out["indicator"].isin(ho) & (high == 0)).fillna(False)
+    return out
 
 
 def _changes(out: pd.DataFrame) -> pd.DataFrame:
@@ -101,26 +177,44 @@ def _national(out: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _rank(out: pd.DataFrame, keys: list[str]) -> tuple[pd.Series, pd.Series]:
-    groups = out.groupby(keys, dropna=False)["share"]
-    return groups.rank(ascending=False, method="min"), groups.transform("count")
+def _rank(out: pd.DataFrame, keys: list[str], eligible: pd.Series) -> tuple[pd.Series, ...]:
+    """(best, worst, ranked regions) per row of ``out`` among the eligible rows of its group.
+
+    Best = 1 + regions whose low bound is above this row's high bound; worst = regions whose
+    high bound reaches this row's low bound (itself included). Rows not eligible get <NA>.
+    """
+    pool = out.loc[eligible, keys].copy()
+    pool["low"] = out.loc[eligible, "share_low"].fillna(out.loc[eligible, "share"]).to_numpy()
+    pool["high"] = out.loc[eligible, "share_high"].fillna(out.loc[eligible, "share"]).to_numpy()
+    pool["pos"] = pool.index
+    filled = pool.fillna({k: "" for k in keys})
+    pairs = filled.merge(filled, on=keys, suffixes=("", "_o"))
+    above = pairs["low_o"] > pairs["high"]
+    reach = pairs["high_o"] >= pairs["low"]
+    counts = pd.DataFrame({"pos": pairs["pos"], "above": above, "reach": reach, "n": 1})
+    counts = counts.groupby("pos")[["above", "reach", "n"]].sum()
+    index = out.index
+    best = (counts["above"] + 1).reindex(index)
+    worst = counts["reach"].reindex(index)
+    total = counts["n"].reindex(index)
+    return best, worst, total
 
 
 def _ranks(out: pd.DataFrame, region_table: pd.DataFrame) -> pd.DataFrame:
-    """Ranks within the level and within the landsdeel; not for Nederland itself."""
+    """Ranks within the level and within the landsdeel; not for Nederland itself, nor for
+    shares that are too small, rest on no programme, or are missing."""
     landsdeel = region_table[["region_level", "region_code", "landsdeel"]].drop_duplicates(
         ["region_level", "region_code"]
     )
     out = out.merge(landsdeel, on=["region_level", "region_code"], how="left")
     keys = ["indicator", "year", "gender", "region_level"]
-    out["rank_level"], out["regions_in_level"] = _rank(out, keys)
-    out["rank_landsdeel"], out["regions_in_landsdeel"] = _rank(out, [*keys, "landsdeel"])
     national = out["region_level"] == "nederland"
-    out.loc[national, ["rank_level", "regions_in_level"]] = np.nan
-    no_landsdeel = national | (out["region_level"] == "landsdeel") | out["landsdeel"].isna()
-    out.loc[no_landsdeel, ["rank_landsdeel", "regions_in_landsdeel"]] = np.nan
-    for column in ("rank_level", "rank_landsdeel"):
-        out.loc[out["share"].isna(), column] = np.nan
+    eligible = out["share"].notna() & ~out["too_small"] & ~out["no_programme"] & ~national
+    out["rank_level"], out["rank_level_worst"], out["regions_in_level"] = _rank(out, keys, eligible)
+    no_landsdeel = (out["region_level"] == "landsdeel") | out["landsdeel"].isna()
+    out["rank_landsdeel"], out["rank_landsdeel_worst"], out["regions_in_landsdeel"] = _rank(
+        out, [*keys, "landsdeel"], eligible & ~no_landsdeel
+    )
     return out
 
 
@@ -145,65 +239,142 @@ def _gemeente_ranks(out: pd.DataFrame, region_table: pd.DataFrame) -> pd.DataFra
 
 
 def _targets(out: pd.DataFrame, config: IndicatorConfig) -> pd.DataFrame:
-    keys = out[["indicator", "region_code", "region"]].drop_duplicates()
+    keys = out[["indicator", "region_level", "region_code", "region"]].drop_duplicates()
     found = []
-    for ind, code, name in keys.itertuples(index=False):
+    for ind, level, code, name in keys.itertuples(index=False):
         target = config.target(ind, code, name)
         if target is not None:
-            found.append((ind, code, target.value, target.year))
-    targets = pd.DataFrame(found, columns=["indicator", "region_code", "target", "target_year"])
-    out = out.merge(targets, on=["indicator", "region_code"], how="left")
-    out.loc[out["gender"] != "totaal", ["target", "target_year"]] = np.nan
-    out["gap_pp"] = (out["target"] - out["share"]) * 100
+            judged = config.judged(ind, level, code, name)
+            found.append((ind, level, code, target.value, target.year, judged))
+    targets = pd.DataFrame(
+        found,
+        columns=["indicator", "region_level", "region_code", "target", "target_year", "judged"],
+    )
+    out = out.merge(targets, on=["indicator", "region_level", "region_code"], how="left")
+    out["judged"] = out["judged"].astype("boolean")
+    others = out["gender"] != "totaal"
+    out.loc[others, ["target", "target_year"]] = np.nan
+    out.loc[others, "judged"] = pd.NA
     return out
+
+
+def _window_sums(out: pd.DataFrame, years: int) -> pd.DataFrame:
+    """Per row: n, sums of x, y, xy, xx, yy over the shares of the last ``years`` years."""
+    base = out[[*_SERIES, "year", "share"]]
+    sums = pd.DataFrame(0.0, index=out.index, columns=["n", "x", "y", "xy", "xx", "yy"])
+    for lag in range(years):
+        earlier = base.assign(year=base["year"] + lag).rename(columns={"share": "v"})
+        earlier["x"] = (earlier["year"] - lag - 2000).astype("float64")
+        got = out[[*_SERIES, "year"]].merge(earlier, on=[*_SERIES, "year"], how="left")
+        v = got["v"].to_numpy(dtype="float64", na_value=np.nan)
+        x = got["x"].to_numpy(dtype="float64", na_value=np.nan)
+        ok = ~np.isnan(v)
+        v, x = np.where(ok, v, 0.0), np.where(ok, x, 0.0)
+        sums["n"] += ok
+        sums["x"] += x
+        sums["y"] += v
+        sums["xy"] += x * v
+        sums["xx"] += x * x
+        sums["yy"] += v * v
+    return sums
 
 
 def _trend(out: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """Cumulative least squares per series: slope over the years up to each row's year."""
-    out = out.sort_values([*_SERIES, "year"]).reset_index(drop=True)
+    """Least squares per row over the last ``trend_years`` years up to its year."""
+    out = out.reset_index(drop=True)
+    s = _window_sums(out, settings.trend_years)
+    n = s["n"].to_numpy()
     has = out["share"].notna().to_numpy()
-    x = np.where(has, out["year"].to_numpy(dtype="float64") - 2000.0, 0.0)
-    y = np.where(has, out["share"].to_numpy(dtype="float64", na_value=0.0), 0.0)
-    series = out.groupby(_SERIES, sort=False).ngroup()
-    sums = pd.DataFrame({"n": has.astype(float), "x": x, "y": y, "xy": x * y, "xx": x * x})
-    cum = sums.groupby(series.to_numpy()).cumsum()
-    n, sx, sy, sxy, sxx = (cum[c].to_numpy() for c in ("n", "x", "y", "xy", "xx"))
     with np.errstate(divide="ignore", invalid="ignore"):
-        slope = (n * sxy - sx * sy) / (n * sxx - sx * sx)
-        intercept = (sy - slope * sx) / n
-    # No trend without enough years, nor for a year without a share of its own.
-    slope = np.where((n >= settings.trend_min_points) & has, slope, np.nan)
+        sxx = s["xx"] - s["x"] ** 2 / n
+        sxy = s["xy"] - s["x"] * s["y"] / n
+        syy = s["yy"] - s["y"] ** 2 / n
+        slope = (sxy / sxx).to_numpy()
+        intercept = ((s["y"] - slope * s["x"]) / n).to_numpy()
+        residual = np.maximum((syy - slope * sxy).to_numpy(), 0.0)
+        se = np.sqrt(residual / (n - 2) / sxx.to_numpy())
+    enough = (n >= max(settings.trend_min_points, 3)) & has
+    slope = np.where(enough, slope, np.nan)
+    se = np.where(enough, se, np.nan)
+    t95_n = np.array([t95(int(k)) if k > 2 else np.nan for k in n])
+    clear = enough & (np.abs(slope) > t95_n * se)
     out["trend_pp_per_year"] = slope * 100
+    out["trend_se_pp"] = se * 100
     out["trend_points"] = np.where(has, n, np.nan)
-    target = out["target"].to_numpy(dtype="float64", na_value=np.nan)
-    share = out["share"].to_numpy(dtype="float64", na_value=np.nan)
-    year = out["year"].to_numpy(dtype="int64")
-    status, projected = [], []
-    for i in range(len(out)):
-        s, p = _status(share[i], target[i], slope[i], intercept[i], year[i], settings)
-        status.append(s)
-        projected.append(p)
-    out["status"] = status
-    out["projected_year"] = pd.array(projected, dtype="Int64")
+    out["trend_clear"] = pd.array(np.where(enough, clear, pd.NA), dtype="boolean")
+    out["trend_intercept"] = intercept
     return out
 
 
-def _status(
-    share: float, target: float, slope: float, intercept: float, year: int, settings: Settings
-) -> tuple[str, int | None]:
-    """(status, projected year) of one row."""
-    if math.isnan(target):
-        return NO_TARGET, None
-    if math.isnan(share):
-        return NO_DATA, None
-    if share >= target:
-        return REACHED, None
-    if math.isnan(slope):
-        return TOO_FEW_YEARS, None
+def t95(points: int) -> float:
+    """The two-sided 95% Student t quantile for a slope fitted on ``points`` years."""
+    return _T95.get(points - 2, 1.96)
+
+
+def _verdicts(out: pd.DataFrame, settings: Settings, as_of: int) -> pd.DataFrame:
+    """Judged year and share of passed targets, the gap, the status and the projection."""
+    out = out.sort_values([*_SERIES, "year"]).reset_index(drop=True)
+    judged_year: list[int | None] = []
+    judged_share: list[float] = []
+    status: list[str] = []
+    projected: list[int | None] = []
+    history: dict[tuple, dict[int, float]] = {}
+    for row in out.itertuples(index=False):
+        key = (row.indicator, row.region_level, row.region_code, row.gender)
+        shares = history.setdefault(key, {})
+        if not pd.isna(row.share):
+            shares[int(row.year)] = float(row.share)
+        jy, js, st, pr = _verdict(row, shares, settings, as_of)
+        judged_year.append(jy)
+        judged_share.append(js)
+        status.append(st)
+        projected.append(pr)
+    out["judged_year"] = pd.array(judged_year, dtype="Int64")
+    out["judged_share"] = pd.array(judged_share, dtype="Float64")
+    out["status"] = status
+    out["projected_year"] = pd.array(projected, dtype="Int64")
+    verdict_share = out["judged_share"].fillna(out["share"])
+    out["gap_pp"] = (out["target"] - verdict_share) * 100
+    return out
+
+
+def _verdict(
+    row: object, shares: dict[int, float], settings: Settings, as_of: int
+) -> tuple[int | None, float, str, int | None]:
+    """(judged year, judged share, status, projected year) of one row."""
+    nothing = (None, math.nan)
+    target = row.target  # type: ignore[attr-defined]
+    if pd.isna(target):
+        return *nothing, NO_TARGET, None
+    if pd.isna(row.share):  # type: ignore[attr-defined]
+        return *nothing, NO_DATA, None
+    if not row.judged:  # type: ignore[attr-defined]
+        return *nothing, NOT_JUDGED, None
+    if row.no_programme:  # type: ignore[attr-defined]
+        return *nothing, NO_PROGRAMME, None
+    if row.too_small:  # type: ignore[attr-defined]
+        return *nothing, TOO_SMALL, None
+    year, target_year = int(row.year), row.target_year  # type: ignore[attr-defined]
+    if not pd.isna(target_year) and (year >= target_year or as_of > target_year):
+        target_year = int(target_year)
+        known = [y for y in shares if y <= min(year, target_year)]
+        if not known:
+            return *nothing, NO_DATA, None
+        jy = target_year if target_year in shares else max(known)
+        js = shares[jy]
+        return jy, js, REACHED if js >= target else MISSED, None
+    if row.share >= target:  # type: ignore[attr-defined]
+        return *nothing, REACHED, None
+    if pd.isna(row.trend_clear):  # type: ignore[attr-defined]
+        return *nothing, TOO_FEW_YEARS, None
+    if not row.trend_clear:  # type: ignore[attr-defined]
+        return *nothing, NO_CLEAR_TREND, None
+    slope = float(row.trend_pp_per_year) / 100  # type: ignore[attr-defined]
     if slope <= 0:
-        return NOT_ON_TREND, None
+        return *nothing, FALLING, None
     # The tolerance keeps a line that hits the target exactly in a year from rounding up.
-    reached = max(math.ceil((target - intercept) / slope + 2000.0 - 1e-9), int(year) + 1)
+    reached = math.ceil((target - row.trend_intercept) / slope + 2000.0 - 1e-9)  # type: ignore[attr-defined]
+    reached = max(reached, year + 1)
     if reached > settings.projection_horizon:
-        return NOT_ON_TREND, None
-    return ON_TREND, reached
+        return *nothing, NOT_ON_TREND, None
+    return *nothing, ON_TREND, reached

@@ -67,6 +67,8 @@ _VIEWS = (("", "totaal"), ("", "man"), ("", "vrouw"), (WOMEN_SHARE_SUFFIX, "tota
 _SUMS = ("known_num", "known_other", "suppressed_num", "suppressed_other")
 # Rows counted with and without a programme code, for classified indicators (ho_definition).
 _CODED = ("rows_coded", "rows_uncoded")
+# Sums of the cells' intervals from the row totals (suppression.cell_intervals).
+_INTERVAL_SUMS = ("point_num", "low_num", "high_num", "point_other", "low_other", "high_other")
 
 
 class ColumnCache:
@@ -175,12 +177,12 @@ def compute_indicators(
         raise ValueError(f"region table: duplicate (region_level, region_code) pairs {duplicated}")
     _check_national_cover(membership, len(store))
     indicators = list(config.indicators.values())
-    cells, cuts = _cells(store, indicators)
+    cells, cuts = _cells(store, indicators, config.settings.imputed_value)
     if cells.empty:
         return schema.empty_frame(schema.INDICATOR_COLUMNS)
     sig_of_row, sig_regions = _signatures(membership, regions_index, len(store))
     cells["sig"] = sig_of_row[cells.pop("row").to_numpy()]
-    sums_columns = [*_SUMS, *_CODED]
+    sums_columns = [*_SUMS, *_CODED, *_INTERVAL_SUMS]
     by_sig = cells.groupby(["sig", "combo", "year"], sort=False, as_index=False)[sums_columns].sum()
     by_region = (
         by_sig.merge(sig_regions, on="sig")
@@ -204,13 +206,23 @@ def _check_national_cover(membership: pd.DataFrame, n_rows: int) -> None:
         )
 
 
-def _cells(store: pd.DataFrame, indicators: list[Indicator]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One row per (store row, indicator view) with its contribution to the four sums; and
+def _cells(
+    store: pd.DataFrame, indicators: list[Indicator], imputed: float | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per (store row, indicator view) with its contribution to the sums: known
+    counts and suppressed cells (cell by cell), and the cells' intervals from row totals; and
     the cut each view counts per year (columns combo, year, cut, files)."""
     cache = ColumnCache(store)
     is_gender = {g: rule_mask(Condition("gender", "in", (g,)), cache) for g in schema.GENDERS}
     suppressed = store["suppressed"].to_numpy(dtype=bool, na_value=False)
     known = np.where(suppressed, 0.0, store["count"].to_numpy(dtype="float64", na_value=0.0))
+    point, low, high, _ = suppression.cell_intervals(
+        _published_rows(store),
+        is_gender["totaal"],
+        known,
+        suppressed,
+        imputed=suppression.IMPUTED_VALUE if imputed is None else imputed,
+    )
     years = store["year"].to_numpy(dtype="int64")
     first_year = int(years.min()) if len(years) else 0
     at = _Positions(years - first_year, int(years.max()) - first_year + 1 if len(years) else 0)
@@ -262,7 +274,10 @@ def _cells(store: pd.DataFrame, indicators: list[Indicator]) -> tuple[pd.DataFra
         else pd.DataFrame(columns=["combo", "year", "cut", "files"])
     )
     if not rows:
-        return pd.DataFrame(columns=["row", "combo", "year", *_SUMS, *_CODED]), cut_table
+        return (
+            pd.DataFrame(columns=["row", "combo", "year", *_SUMS, *_CODED, *_INTERVAL_SUMS]),
+            cut_table,
+        )
     row = np.concatenate(rows)
     flag = np.concatenate(flags)
     applies = np.concatenate(classified)
@@ -277,6 +292,11 @@ def _cells(store: pd.DataFrame, indicators: list[Indicator]) -> tuple[pd.DataFra
             "suppressed_other": (suppressed[row] & ~flag).astype("int64"),
             "rows_coded": (applies & has_code[row]).astype("int64"),
             "rows_uncoded": (applies & ~has_code[row]).astype("int64"),
+            **{
+                f"{name}_{part}": np.where(flag == (part == "num"), values[row], 0.0)
+                for name, values in (("point", point), ("low", low), ("high", high))
+                for part in ("num", "other")
+            },
         }
     )
     return cells, cut_table
@@ -294,6 +314,21 @@ def _years_of_every_level(
         present = set(np.unique(years[den & (levels == level.casefold())]).tolist())
         common = present if common is None else common & present
     return np.isin(years, sorted(common or ()))
+
+
+def _published_rows(store: pd.DataFrame) -> npt.NDArray[np.int64]:
+    """A number per published row (file, line, year, measure) whose cells add up to its
+    TOTAAL; -1 for rows without a line number."""
+    keys = pd.DataFrame(
+        {
+            "file": store["source_file"].fillna(store["dataset"]).fillna(""),
+            "line": store["source_row"],
+            "year": store["year"],
+            "measure": store["measure"],
+        }
+    )
+    group = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy("int64")
+    return np.where(keys["line"].isna().to_numpy(), -1, group)
 
 
 @dataclass(frozen=True)
@@ -450,9 +485,18 @@ def _assemble(
     cuts: pd.DataFrame,
 ) -> pd.DataFrame:
     """Shares, bounds and masking; the output columns in schema order."""
-    result = suppression.share_bounds(*(sums[c].to_numpy() for c in _SUMS), imputed=imputed)
+    result = suppression.interval_share(*(sums[c].to_numpy() for c in _INTERVAL_SUMS))
     k_num = sums["suppressed_num"].to_numpy()
     k_all = k_num + sums["suppressed_other"].to_numpy()
+    # Where the totals pin a small numerator or rest (< 5) that the source suppressed, the
+    # share would give that count away: such shares keep the cell-by-cell bounds.
+    cellwise = suppression.share_bounds(*(sums[c].to_numpy() for c in _SUMS), imputed=imputed)
+    k_other = sums["suppressed_other"].to_numpy()
+    reveals = suppression.disclosive(result["numerator"], k_num) | suppression.disclosive(
+        result["denominator"] - result["numerator"], k_other
+    )
+    for key in ("numerator", "denominator", "share", "share_low", "share_high"):
+        result[key] = np.where(reveals, cellwise[key], result[key])
     numerator = np.where(
         suppression.disclosive(result["numerator"], k_num), np.nan, result["numerator"]
     )

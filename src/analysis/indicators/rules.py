@@ -191,12 +191,35 @@ class Target:
     year: int | None
 
 
+# Region levels where a target on higher education is judged by default: hbo and wo are
+# counted where the programme is given, so a COROP area or province "reaches" a target
+# because a university stands in it. Targets on other levels are judged everywhere.
+HO_JUDGED_LEVELS = ("nederland", "landsdeel")
+# Region levels that exist whatever config/regions.yaml defines (custom levels come from it).
+STANDARD_LEVELS = ("nederland", "landsdeel", "landsdeel_cbs", "provincie", "corop", "gemeente")
+_HO = {"hbo", "wo"}
+
+
 @dataclass(frozen=True)
 class TargetSpec:
-    """The default target of an indicator plus per-region overrides (by code or name)."""
+    """The default target of an indicator plus per-region overrides (by code or name).
+
+    ``levels``: the region levels where the target is judged (None: every level); a region
+    with its own override is always judged. ``bron`` says where the target comes from,
+    ``omschrijving`` what it is set on, both printed in reports.
+    """
 
     default: Target | None
     regions: Mapping[str, Target] = field(default_factory=dict)
+    levels: tuple[str, ...] | None = None
+    bron: str | None = None
+    omschrijving: str | None = None
+
+    def judged(self, region_level: str, region_code: str, region: str) -> bool:
+        """Is the target judged for this region (its level is listed, or it has an override)?"""
+        if region_code in self.regions or region in self.regions:
+            return True
+        return self.levels is None or region_level in self.levels
 
 
 @dataclass(frozen=True)
@@ -209,6 +232,10 @@ class Settings:
     # Two files about one population (releases, cuts) further apart than this share are not
     # versions of one count: an error (analysis.store.releases).
     max_revision: float = 0.05
+    # A share on fewer than this many pupils/students is printed as "te klein", never ranked.
+    min_denominator: int = 20
+    # The trend is the least-squares slope over the last this many school years.
+    trend_years: int = 5
 
 
 @dataclass(frozen=True)
@@ -227,10 +254,23 @@ class IndicatorConfig:
             return None
         return spec.regions.get(region_code) or spec.regions.get(region) or spec.default
 
+    def judged(self, indicator: str, region_level: str, region_code: str, region: str) -> bool:
+        """Is the indicator's target judged for this region (see ``TargetSpec.levels``)?"""
+        spec = self.targets.get(indicator)
+        return spec is not None and spec.judged(region_level, region_code, region)
+
     def check_target_regions(self, region_table: pd.DataFrame) -> None:
         """A per-region target must name a region (code or name) that exists."""
         known = set(region_table["region_code"].dropna()) | set(region_table["region"].dropna())
+        levels = set(region_table["region_level"].dropna()) | set(STANDARD_LEVELS)
         for indicator, spec in self.targets.items():
+            unknown = sorted(set(spec.levels or ()) - levels)
+            if unknown:
+                raise ConfigError(
+                    self.path,
+                    f"targets.{indicator}.levels: unknown region level(s) {unknown} "
+                    f"(known: {', '.join(sorted(levels))})",
+                )
             for region in spec.regions:
                 if region not in known:
                     raise ConfigError(
@@ -279,7 +319,8 @@ def parse_indicator_config(raw: Any, path: Path) -> IndicatorConfig:
             raise ConfigError(
                 path, f"targets: unknown indicator id {key!r} (known: {', '.join(indicators)})"
             )
-        targets[key] = _target_spec(path, f"targets.{key}", value)
+        level = indicators[str(key).removesuffix(WOMEN_SHARE_SUFFIX)].level
+        targets[key] = _target_spec(path, f"targets.{key}", value, level)
     return IndicatorConfig(path, indicators, targets, _settings(path, raw.get("settings") or {}))
 
 
@@ -448,10 +489,10 @@ def _target(path: Path, where: str, raw: Any) -> Target:
     return Target(float(value), year)
 
 
-def _target_spec(path: Path, where: str, raw: Any) -> TargetSpec:
+def _target_spec(path: Path, where: str, raw: Any, level: Any = None) -> TargetSpec:
     if not isinstance(raw, dict):
         raise ConfigError(path, f"{where}: expected {{value: 0.40, year: 2020}}")
-    _unknown_keys(path, where, raw, {"value", "year", "regions"})
+    _unknown_keys(path, where, raw, {"value", "year", "regions", "levels", "bron", "omschrijving"})
     default = _target(path, where, raw) if "value" in raw else None
     regions_raw = raw.get("regions") or {}
     if not isinstance(regions_raw, dict):
@@ -469,7 +510,30 @@ def _target_spec(path: Path, where: str, raw: Any) -> TargetSpec:
             )
     if default is None and not regions:
         raise ConfigError(path, f"{where}: give a value or per-region targets")
-    return TargetSpec(default, regions)
+    texts = {}
+    for key in ("bron", "omschrijving"):
+        if raw.get(key) is not None and not (isinstance(raw[key], str) and raw[key].strip()):
+            raise ConfigError(path, f"{where}.{key}: expected a Dutch text, not {raw[key]!r}")
+        texts[key] = raw.get(key)
+    return TargetSpec(default, regions, _judged_levels(path, where, raw, level), **texts)
+
+
+def _judged_levels(path: Path, where: str, raw: dict, level: Any) -> tuple[str, ...] | None:
+    """``levels`` as given (``all`` or a list of region levels), else the default: HO
+    targets nationally and per landsdeel, all other targets at every level."""
+    if "levels" not in raw:
+        own = set(level.split("+")) if isinstance(level, str) else set(level or ())
+        return HO_JUDGED_LEVELS if own & _HO else None
+    value = raw["levels"]
+    if value == "all":
+        return None
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ConfigError(
+            path,
+            f"{where}.levels: expected 'all' or a list of region levels such as "
+            f"[nederland, landsdeel], not {value!r}",
+        )
+    return tuple(value)
 
 
 def _settings(path: Path, raw: Any) -> Settings:
@@ -479,7 +543,14 @@ def _settings(path: Path, raw: Any) -> Settings:
         path,
         "settings",
         raw,
-        {"imputed_value", "trend_min_points", "projection_horizon", "max_revision"},
+        {
+            "imputed_value",
+            "trend_min_points",
+            "projection_horizon",
+            "min_denominator",
+            "trend_years",
+            "max_revision",
+        },
     )
     settings = Settings(**raw)
     imputed = settings.imputed_value
@@ -506,4 +577,10 @@ def _settings(path: Path, raw: Any) -> Settings:
         raise ConfigError(
             path, f"settings.max_revision must be a share in (0, 1), not {revision!r}"
         )
+    for name, least in (("min_denominator", 1), ("trend_years", 2)):
+        value = getattr(settings, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ConfigError(path, f"settings.{name} must be a whole number >= {least}")
+    if settings.trend_min_points > settings.trend_years:
+        raise ConfigError(path, "settings.trend_min_points must not exceed settings.trend_years")
     return settings

@@ -15,7 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from analysis.indicators import derived
 from analysis.indicators.suppression import DISCLOSURE_THRESHOLD
 from analysis.store import schema
 
@@ -88,6 +87,39 @@ def pct_range(share: object, low: object, high: object, decimals: int = 1) -> st
     if lo == hi:
         return point
     return f"{point} ({lo[:-1]}{DASH}{hi})"
+
+
+TOO_SMALL = "te klein"
+NO_PROGRAMME = "geen opleiding"
+
+
+def flag(row: pd.Series | dict, key: str) -> bool:
+    """A yes/no column of a row: missing (or absent) counts as no."""
+    value = row.get(key)
+    return not is_missing(value) and bool(value)
+
+
+def shown_share(row: pd.Series | dict) -> str:
+    """A share as a table prints it: 'te klein' below the minimum denominator, 'geen
+    opleiding' where an hbo/wo region offers nothing of it (derived flags), else the value
+    with its margin."""
+    if flag(row, "no_programme"):
+        return NO_PROGRAMME
+    if flag(row, "too_small"):
+        return TOO_SMALL
+    return pct_range(row.get("share"), row.get("share_low"), row.get("share_high"))
+
+
+def place_text(rank: object, worst: object, total: object, *, last: bool = False) -> str:
+    """'2 van 5', '1–2 van 5' where the margins overlap; with ``last``, 'laatste van 5'; the
+    missing-value mark when unranked or alone."""
+    if is_missing(rank) or is_missing(total) or int(total) < 2:  # type: ignore[call-overload]
+        return MISSING  # '1 van 1' says nothing
+    best, n = int(rank), int(total)  # type: ignore[call-overload]
+    low = best if is_missing(worst) else int(worst)  # type: ignore[call-overload]
+    if last and best == n:
+        return f"laatste van {n}"
+    return f"{best} van {n}" if low == best else f"{best}{DASH}{low} van {n}"
 
 
 def pp(value: object, decimals: int = 1, unit: bool = True) -> str:
@@ -200,133 +232,3 @@ def table_html(
         parts.append("</tr>")
     parts.append("</tbody></table>")
     return "".join(parts)
-
-
-_STATUS_SENTENCE = {
-    derived.NOT_ON_TREND: " Bij de huidige trend wordt het doel niet bereikt.",
-    derived.TOO_FEW_YEARS: " Voor een trend zijn te weinig jaren beschikbaar.",
-}
-
-
-# --- key messages ---------------------------------------------------------------------------
-# The scorecard frame (analysis.data.scorecard_frame) has one row per indicator for one
-# region, at the indicator's latest year; every number in a key message is a value of it.
-
-
-def _position(row: pd.Series, region: str, national: bool) -> str:
-    naam, when = lcfirst(row["naam"]), schooljaar(row["year"])
-    if national:
-        return f"Het aandeel {naam} is in Nederland in {when} {pct(row['share'])}."
-    diff = row["diff_national_pp"]
-    if is_missing(diff) or is_missing(row["national_share"]):
-        return f"Het aandeel {naam} is in {region} in {when} {pct(row['share'])}."
-    if _decimal(float(diff), 1) == 0:
-        relation = "gelijk aan het landelijke aandeel"
-    else:
-        relation = f"{pp_abs(diff)} {'boven' if diff > 0 else 'onder'} het landelijke aandeel"
-    return (
-        f"Het aandeel {naam} is in {region} in {when} {pct(row['share'])}, "
-        f"{relation} van {pct(row['national_share'])}."
-    )
-
-
-def _target(row: pd.Series, region: str) -> str | None:
-    if is_missing(row["target"]) or is_missing(row["gap_pp"]):
-        return None
-    naam = lcfirst(row["naam"])
-    goal = f"een doel van {pct(row['target'], 0)}"
-    if not is_missing(row["target_year"]):
-        goal += f" in {int(row['target_year'])}"
-    if row["status"] == derived.REACHED:
-        return f"Voor {naam} geldt {goal}; {region} haalt dat doel."
-    text = f"Voor {naam} geldt {goal}; {region} zit daar {pp_abs(row['gap_pp'])} onder."
-    if not is_missing(row["projected_year"]):
-        return (
-            text + f" Bij de huidige trend wordt het doel in {int(row['projected_year'])} bereikt."
-        )
-    return text + _STATUS_SENTENCE.get(row["status"], "")
-
-
-def _changes(frame: pd.DataFrame) -> list[str]:
-    """The largest rise and the largest fall: over five years where any exist, else one year."""
-    out = []
-    for direction, sign in (("gestegen", 1), ("gedaald", -1)):
-        for column, words in (("change_5y_pp", "vijf jaar"), ("change_1y_pp", "één jaar")):
-            values = frame[column].astype("Float64") * sign
-            values = values[values.notna() & (values.round(1) > 0)]
-            if values.empty:
-                continue
-            row = frame.loc[values.idxmax()]
-            out.append(
-                f"Het sterkst {direction} in {words} is het aandeel {lcfirst(row['naam'])}: "
-                f"{pp(row[column])}, tot {pct(row['share'])} in {schooljaar(row['year'])}."
-            )
-            break
-    return out
-
-
-def _gender(row: pd.Series, region: str, national: bool) -> str | None:
-    if is_missing(row["women_share"]):
-        return None
-    text = (
-        f"In {schooljaar(row['year'])} is van de {lcfirst(row['naam'])} in {region} "
-        f"{pct(row['women_share'])} vrouw"
-    )
-    if not national and not is_missing(row["women_share_national"]):
-        text += f" (landelijk {pct(row['women_share_national'])})"
-    return text + "."
-
-
-def _rank(row: pd.Series, region: str, landsdeel: str | None, level: str | None) -> str | None:
-    """The region's place among its peers, named where the level is known ('de 5 landsdelen')."""
-    naam = lcfirst(row["naam"])
-    if landsdeel and not is_missing(row["rank_landsdeel"]) and row["regions_in_landsdeel"] > 1:
-        n = int(row["regions_in_landsdeel"])
-        among = f"de {n} {level_plural(level)} in dit landsdeel" if level else str(n)
-        return (
-            f"Binnen landsdeel {landsdeel} staat {region} bij {naam} op plaats "
-            f"{int(row['rank_landsdeel'])} van {among}."
-        )
-    if not is_missing(row["rank_level"]) and row["regions_in_level"] > 1:
-        n = int(row["regions_in_level"])
-        among = f"de {n} {level_plural(level)}" if level else f"{n} regio's van hetzelfde niveau"
-        return f"Bij {naam} staat {region} op plaats {int(row['rank_level'])} van {among}."
-    return None
-
-
-def kernboodschappen(
-    scorecard: pd.DataFrame,
-    *,
-    region: str,
-    national: bool,
-    landsdeel: str | None = None,
-    level: str | None = None,
-) -> list[str]:
-    """Four to six Dutch key messages; every number in them is a value of ``scorecard``.
-
-    ``level`` names the peers in the rank message ('plaats 2 van de 5 landsdelen').
-
-    Order: position against the country and the target (of the headline indicator: the first
-    one with a target, else the first one), the largest rise and fall, gender, rank.
-    """
-    frame = scorecard[scorecard["share"].notna()] if "share" in scorecard else scorecard
-    if frame.empty:
-        return [f"Voor {region} zijn geen indicatorwaarden beschikbaar."]
-    with_target = frame[frame["target"].notna()]
-    head = (with_target if len(with_target) else frame).iloc[0]
-    messages = [_position(head, region, national)]
-    messages.append(_target(head, region) if not national else _target(head, "Nederland"))
-    messages.extend(_changes(frame))
-    women = frame[frame["women_share"].notna()]
-    if len(women):
-        own = women[women["indicator"] == head["indicator"]]
-        messages.append(_gender((own if len(own) else women).iloc[0], region, national))
-    if not national:
-        messages.append(_rank(head, region, landsdeel, level))
-    kept = [m for m in messages if m]
-    if len(kept) < 4 and len(frame) > 1:
-        kept.extend(
-            _position(row, region, national)
-            for _, row in frame.iloc[1 : 1 + 4 - len(kept)].iterrows()
-        )
-    return kept[:6]
