@@ -76,6 +76,13 @@ def _build_parser() -> argparse.ArgumentParser:
     reports.add_argument(
         "--force", action="store_true", help="rebuild even if inputs are unchanged"
     )
+    reports.add_argument(
+        "--previous-edition",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="an earlier reports folder: each report says what changed since that edition",
+    )
     return parser
 
 
@@ -100,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
                 processed_dir=args.processed_dir,
                 reports_dir=args.reports_dir,
                 force=args.force,
+                previous_edition=args.previous_edition,
             )
     except TechniekpactError as exc:
         print(f"techniekpact {args.command}: error: {exc}", file=sys.stderr)

@@ -18,7 +18,7 @@ from pathlib import Path
 from analysis import paths
 from analysis.errors import TechniekpactError
 from analysis.present.missing import missing_sources_note
-from analysis.publish import plan
+from analysis.publish import downloads, editions, plan
 from analysis.publish.plan import ReportJob
 from analysis.store.manifest import read_manifest
 
@@ -42,6 +42,7 @@ def run_batch(
     notebook: Path | None = None,
     generated_on: str | None = None,
     reuse_kernels: bool = True,
+    previous_edition: Path | None = None,
 ) -> int:
     """Build the requested reports; 0 when every one succeeded, 1 when any failed."""
     started = time.perf_counter()
@@ -61,6 +62,13 @@ def run_batch(
     lock = _acquire_lock(reports_dir)
     try:
         _remove_leftovers(reports_dir)
+        # Publication (issue 13): what changed since the previous edition, in every key.
+        generated_on = generated_on or date.today().isoformat()
+        if changes_key := editions.prepare(
+            reports_dir, processed_dir, manifest, previous_edition, generated_on
+        ):
+            data = {**data, "previous_edition": changes_key}
+            plan.assign_keys(report_jobs, notebook, data, code)
         stale = [j for j in report_jobs if force or not plan.is_current(j, reports_dir)]
         skipped = len(report_jobs) - len(stale)
         if skipped:
@@ -74,9 +82,15 @@ def run_batch(
                 reports_dir=reports_dir,
                 jobs=jobs,
                 demo=bool(manifest.get("demo")),
-                generated_on=generated_on or date.today().isoformat(),
+                generated_on=generated_on,
                 reuse_kernels=reuse_kernels,
             )
+        # Publication (issue 13): the figures beside each report, and this edition's record.
+        built = {j.label for j in stale if plan.is_current(j, reports_dir)}
+        failures += downloads.write_for_jobs(report_jobs, processed_dir, reports_dir, built)
+        editions.write_edition(
+            reports_dir, processed_dir, manifest, generated_on, rebuilt=bool(built)
+        )
         index_problem = _update_index(reports_dir, processed_dir, manifest, {**data, **code})
     finally:
         lock.release()
@@ -245,6 +259,7 @@ def _task(job: ReportJob, processed_dir: Path, reports_dir: Path, demo: bool, ge
             "region": job.region.name,
             "processed_dir": str(processed_dir),
             "generated_on": generated_on,
+            **_publication_parameters(job, reports_dir),
         },
         title=report_title(job),
         demo=demo,
@@ -252,6 +267,15 @@ def _task(job: ReportJob, processed_dir: Path, reports_dir: Path, demo: bool, ge
         notebook_target=str(job.path(reports_dir, ".ipynb")),
         failed_target=str(job.path(reports_dir, ".failed.ipynb")),
     )
+
+
+def _publication_parameters(job: ReportJob, reports_dir: Path) -> dict[str, str]:
+    """The notebook's issue-13 parameters: the downloads' file stem, the edition's changes."""
+    edition = reports_dir / paths.EDITION_DIR
+    return {
+        "download_stem": job.slug,
+        "edition_dir": str(edition) if (edition / paths.EDITION_SUMMARY_FILE).is_file() else "",
+    }
 
 
 def _start_printer():
