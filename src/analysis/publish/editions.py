@@ -83,7 +83,10 @@ def edition_record(manifest: dict, indicators: pd.DataFrame, generated_on: str) 
         "processed": manifest.get("created"),
         "code_version": manifest.get("code_version"),
         "demo": bool(manifest.get("demo")),
-        "data_vintage": data_vintage(indicators, _definitions()),
+        # The women's-share views carry no `bron` of their own: their base indicator's counts.
+        "data_vintage": data_vintage(
+            indicators[~indicators["indicator"].str.endswith("__aandeel_vrouwen")], _definitions()
+        ),
         "inputs": {
             str(i["path"]): {"sha256": i.get("sha256"), "dataset": i.get("dataset")}
             for i in manifest.get("inputs") or []

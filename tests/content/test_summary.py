@@ -1,0 +1,72 @@
+""" "In één oogopslag": each tile shows the latest figure, the five-year change, the target
+distance and Nederland, read here straight from the parquet tables."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import data
+from analysis.content import summary
+from analysis.present import text
+
+
+def _tiles(page: str) -> dict[str, str]:
+    found = re.findall(r'<div class="tp-tile"><h3>(.*?)</h3>(.*?)</div>', page)
+    return dict(found)
+
+
+def test_tiles_show_the_derived_figures(processed: Path, utrecht: data.ReportContext) -> None:
+    page = summary.summary_html(utrecht).html
+    assert page.startswith('<section class="tp-glance"><h2 id="in-een-oogopslag">In één oogopslag')
+    tiles = _tiles(page)
+    derived = pd.read_parquet(processed / "derived.parquet")
+    indicators = pd.read_parquet(processed / "indicators.parquet")
+    checked = 0
+    for indicator in summary.TILES:
+        rows = indicators[
+            (indicators["indicator"] == indicator)
+            & (indicators["region_code"] == "PV26")
+            & (indicators["gender"] == "totaal")
+            & indicators["share"].notna()
+        ]
+        if rows.empty:
+            continue
+        last = rows.sort_values("year").iloc[-1]
+        d = derived[
+            (derived["indicator"] == indicator)
+            & (derived["region_code"] == "PV26")
+            & (derived["gender"] == "totaal")
+            & (derived["year"] == last["year"])
+        ].iloc[0]
+        name = utrecht.config.indicators[indicator].naam
+        body = tiles[name]
+        value = text.pct_range(last["share"], last["share_low"], last["share_high"])
+        assert value in body
+        assert f"Nederland: {text.pct(d['national_share'])}" in body
+        if pd.notna(d["change_5y_pp"]):
+            assert f"{text.pp(d['change_5y_pp'])} in vijf jaar" in body
+            arrow = "↑" if d["change_5y_pp"] > 0.05 else "↓" if d["change_5y_pp"] < -0.05 else "→"
+            assert arrow in body
+        if pd.notna(d["target"]) and d["gap_pp"] > 0:
+            assert f"nog {text.pp_abs(d['gap_pp'])} tot de streefwaarde" in body
+        assert "<svg" in body
+        checked += 1
+    assert checked >= 4
+
+
+def test_nederland_has_no_comparison_with_itself(processed: Path) -> None:
+    ctx = data.context(processed, "nederland", "Nederland", "2026-01-02")
+    page = summary.summary_html(ctx).html
+    assert "tp-tile" in page and "Nederland: " not in page and "gestippeld" not in page
+
+
+def test_sparkline_scales_region_and_nederland_together() -> None:
+    svg = summary.sparkline([(2019, 0.2), (2020, 0.4)], [(2019, 0.3), (2020, 0.3)])
+    region = re.search(r'class="region" points="([^"]+)"', svg).group(1).split()
+    nl = re.search(r'class="nl" points="([^"]+)"', svg).group(1).split()
+    # lowest value (0.2) at the bottom (y = 34), highest (0.4) at the top (y = 2), 0.3 between
+    assert region == ["2.0,34.0", "138.0,2.0"] and nl == ["2.0,18.0", "138.0,18.0"]
+    assert summary.sparkline([(2019, 0.2)], []) == ""
