@@ -83,6 +83,13 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="an earlier reports folder: each report says what changed since that edition",
     )
+    reports.add_argument(
+        "--texts-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the regions' own texts (<level>/<slug>.md; default config/teksten)",
+    )
     return parser
 
 
@@ -108,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
                 reports_dir=args.reports_dir,
                 force=args.force,
                 previous_edition=args.previous_edition,
+                texts_dir=args.texts_dir,
             )
     except TechniekpactError as exc:
         print(f"techniekpact {args.command}: error: {exc}", file=sys.stderr)
