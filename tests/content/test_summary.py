@@ -46,10 +46,16 @@ def test_tiles_show_the_derived_figures(processed: Path, utrecht: data.ReportCon
         value = text.pct_range(last["share"], last["share_low"], last["share_high"])
         assert value in body
         assert f"Nederland: {text.pct(d['national_share'])}" in body
-        if pd.notna(d["change_5y_pp"]):
+        shares = dict(zip(rows["year"], rows["share"], strict=True))
+        year = int(last["year"])
+        if year - 5 in shares:  # derived's own five-year change, in the tile's words
             assert f"{text.pp(d['change_5y_pp'])} in vijf jaar" in body
-            arrow = "↑" if d["change_5y_pp"] > 0.05 else "↓" if d["change_5y_pp"] < -0.05 else "→"
-            assert arrow in body
+        elif earlier := [y for y in shares if year - 5 < y <= year - 2]:
+            start = min(earlier)
+            moved = (shares[year] - shares[start]) * 100
+            assert f"{text.pp(moved)} sinds {text.schooljaar(start)}" in body
+        else:
+            assert "geen vergelijking over vijf jaar" in body
         if pd.notna(d["target"]) and d["gap_pp"] > 0:
             assert f"nog {text.pp_abs(d['gap_pp'])} tot de streefwaarde" in body
         assert "<svg" in body
@@ -70,3 +76,18 @@ def test_sparkline_scales_region_and_nederland_together() -> None:
     # lowest value (0.2) at the bottom (y = 34), highest (0.4) at the top (y = 2), 0.3 between
     assert region == ["2.0,34.0", "138.0,2.0"] and nl == ["2.0,18.0", "138.0,18.0"]
     assert summary.sparkline([(2019, 0.2)], []) == ""
+
+
+def test_change_falls_back_to_the_earliest_year_within_five() -> None:
+    assert summary.change([(2019, 0.30), (2024, 0.25)], 2024) == (
+        "↓",
+        "−5,0 procentpunt in vijf jaar",
+    )
+    assert summary.change([(2020, 0.30), (2021, 0.31), (2023, 0.32)], 2023) == (
+        "↑",
+        "+2,0 procentpunt sinds 2020/21",
+    )
+    assert summary.change([(2022, 0.3), (2023, 0.3)], 2023) == (
+        "",
+        "geen vergelijking over vijf jaar",
+    )

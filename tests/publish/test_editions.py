@@ -89,12 +89,13 @@ def test_the_report_section_and_index_paragraph_say_it(pair, tmp_path: Path, utr
     blocks = publication.changes_section(utrecht, tmp_path / editions.EDITION_DIR)
     prose = blocks[0].markdown
     assert prose.startswith(f"## {publication.HEADING}")
+    assert "Vergeleken met de editie van 1 juni 2025." in prose
     assert "Nieuwe schooljaren: 2020/21" in prose
     assert "2 eerder gepubliceerde cijfers zijn herzien" in prose
     assert "De definitie is gewijzigd van wo_x" in prose
     table = blocks[1].html
-    assert "20,0%" in table and "21,0%" in table and editions.REASON_RELEASE in table
-    assert "30,0%" in table and "31,0%" in table
+    assert "20,00%" in table and "21,00%" in table and editions.REASON_RELEASE in table
+    assert "30,00%" in table and "31,00%" in table
     paragraph = publication.index_paragraph(tmp_path)
     assert "Nieuwe schooljaren: 2020/21" in paragraph and "herzien" in paragraph
     assert publication.changes_section(utrecht, "") == []

@@ -56,9 +56,21 @@ def _names(ctx: ReportContext | None, ids: list[str]) -> str:
     return text.join_and([_name(ctx, i) for i in ids])
 
 
+def _date(value: object) -> str:
+    """An ISO date as Dutch words ('1 december 2026'); as it is when it is not one."""
+    from datetime import date
+
+    from analysis.content.cover import dutch_date
+
+    try:
+        return dutch_date(date.fromisoformat(str(value)))
+    except ValueError:
+        return "onbekende datum" if value is None else str(value)
+
+
 def summary_sentences(summary: dict, ctx: ReportContext | None = None) -> list[str]:
     """The edition's changes in plain Dutch sentences (shared by report and index)."""
-    out = [f"Vergeleken met de editie van {summary.get('previous_date') or 'onbekende datum'}."]
+    out = [f"Vergeleken met de editie van {_date(summary.get('previous_date'))}."]
     years = summary.get("new_school_years") or {}
     if years:
         every = sorted({y for ys in years.values() for y in ys})
@@ -105,8 +117,9 @@ def changes_section(ctx: ReportContext, edition_dir: str | Path = "") -> list[Bl
             _name(ctx, str(r.indicator)),
             text.schooljaar(r.year),
             GENDER.get(str(r.gender), str(r.gender)),
-            text.Cell(text.pct(r.share_old), "num"),
-            text.Cell(text.pct(r.share_new), "num"),
+            # two decimals: a revision is often smaller than the report's one decimal
+            text.Cell(text.pct(r.share_old, 2), "num"),
+            text.Cell(text.pct(r.share_new, 2), "num"),
             str(r.reason),
         ]
         for r in mine.head(MAX_ROWS).itertuples()

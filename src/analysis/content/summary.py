@@ -1,8 +1,8 @@
 """ "In één oogopslag": the report's one-page summary after the cover.
 
 One tile per headline indicator: the latest value, the change over five years as an arrow,
-the distance to the target, the region against Nederland, and a small trend line. Every
-number is a value of the derived table (the same figures as the scorecard); the trend line
+the distance to the target, the region against Nederland, and a small trend line. Value,
+target and Nederland are those of the derived table (as in the scorecard); the trend line
 is drawn as inline SVG, so the page stays one A4 page and reads on a phone (the tiles wrap).
 """
 
@@ -28,15 +28,24 @@ TILES = (
 SPARK_W, SPARK_H = 140, 36
 
 
-def _arrow(change_pp: object) -> tuple[str, str]:
-    """(arrow, Dutch words) for a five-year change in percentage points."""
-    if text.is_missing(change_pp):
+def change(points: list[tuple[int, float]], year: int) -> tuple[str, str]:
+    """(arrow, Dutch words) for the change over five years in percentage points.
+
+    Without a figure five years back, the change since the earliest year within those
+    five (at least two years back), named as such; with less, no arrow.
+    """
+    shares = dict(points)
+    if year not in shares:
         return "", "geen vergelijking over vijf jaar"
-    value = float(change_pp)
+    earlier = [y for y in shares if year - 5 <= y <= year - 2]
+    if not earlier:
+        return "", "geen vergelijking over vijf jaar"
+    start = min(earlier)
+    value = (shares[year] - shares[start]) * 100
+    since = "in vijf jaar" if start == year - 5 else f"sinds {text.schooljaar(start)}"
     if abs(value) < 0.05:
-        return "→", "gelijk gebleven in vijf jaar"
-    arrow = "↑" if value > 0 else "↓"
-    return arrow, f"{text.pp(value)} in vijf jaar"
+        return "→", f"gelijk {since}"
+    return ("↑" if value > 0 else "↓"), f"{text.pp(value)} {since}"
 
 
 def _target_text(row) -> str:
@@ -88,7 +97,8 @@ def tile(ctx: ReportContext, indicator: str) -> str | None:
     year = int(latest["year"])
     row = ctx.data.derived_row(indicator, ctx.region.code, year)
     row = {} if row is None else row.to_dict()
-    arrow, change = _arrow(row.get("change_5y_pp"))
+    points = _points(ctx, indicator, ctx.region.code)
+    arrow, moved = change(points, year)
     value = text.pct_range(latest["share"], latest["share_low"], latest["share_high"])
     if ctx.region.national:
         versus = ""
@@ -97,7 +107,7 @@ def tile(ctx: ReportContext, indicator: str) -> str | None:
     else:
         versus = f"<p>Nederland: {html.escape(text.pct(row['national_share']))}</p>"
     spark = sparkline(
-        _points(ctx, indicator, ctx.region.code),
+        points,
         [] if ctx.region.national else _points(ctx, indicator, "NL"),
     )
     return (
@@ -105,7 +115,7 @@ def tile(ctx: ReportContext, indicator: str) -> str | None:
         f"<h3>{html.escape(indicator_meta(indicator, ctx.config)['naam'])}</h3>"
         f'<p class="tp-tile-value">{html.escape(value)} '
         f'<span class="tp-arrow" aria-hidden="true">{arrow}</span></p>'
-        f"<p>{html.escape(text.schooljaar(year))} · {html.escape(change)}</p>"
+        f"<p>{html.escape(text.schooljaar(year))} · {html.escape(moved)}</p>"
         f"<p>{html.escape(_target_text(row))}</p>{versus}{spark}</div>"
     )
 
