@@ -91,3 +91,11 @@ def test_change_falls_back_to_the_earliest_year_within_five() -> None:
         "",
         "geen vergelijking over vijf jaar",
     )
+
+
+def test_target_distance_only_where_the_target_is_judged() -> None:
+    row = {"target": 0.4, "gap_pp": 9.5}
+    assert summary.target_text(row) == "nog 9,5 procentpunt tot de streefwaarde van 40%"
+    assert summary.target_text({**row, "judged": False}).startswith("geen oordeel")
+    assert summary.target_text({**row, "gap_pp": -1.0}) == "streefwaarde 40% gehaald"
+    assert summary.target_text({"target": None}) == "geen streefwaarde voor deze regio"

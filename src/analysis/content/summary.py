@@ -48,10 +48,15 @@ def change(points: list[tuple[int, float]], year: int) -> tuple[str, str]:
     return ("↑" if value > 0 else "↓"), f"{text.pp(value)} {since}"
 
 
-def _target_text(row) -> str:
+def target_text(row: dict) -> str:
+    """Distance to the target; none where the derived table does not judge it (``judged``
+    False: a level where the target means nothing, issue 15)."""
     target, gap = row.get("target"), row.get("gap_pp")
     if text.is_missing(target):
         return "geen streefwaarde voor deze regio"
+    judged = row.get("judged", True)
+    if not text.is_missing(judged) and not bool(judged):
+        return "geen oordeel over de streefwaarde op dit niveau"
     if text.is_missing(gap) or float(gap) <= 0:
         return f"streefwaarde {text.pct(target, 0)} gehaald"
     return f"nog {text.pp_abs(gap)} tot de streefwaarde van {text.pct(target, 0)}"
@@ -116,7 +121,7 @@ def tile(ctx: ReportContext, indicator: str) -> str | None:
         f'<p class="tp-tile-value">{html.escape(value)} '
         f'<span class="tp-arrow" aria-hidden="true">{arrow}</span></p>'
         f"<p>{html.escape(text.schooljaar(year))} · {html.escape(moved)}</p>"
-        f"<p>{html.escape(_target_text(row))}</p>{versus}{spark}</div>"
+        f"<p>{html.escape(target_text(row))}</p>{versus}{spark}</div>"
     )
 
 
