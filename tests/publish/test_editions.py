@@ -160,3 +160,40 @@ def test_write_edition_then_load_and_unchanged_run_keeps_it(processed: Path, tmp
     assert editions.load_edition(tmp_path).record["date"] == "2026-01-02"
     editions.write_edition(tmp_path, processed, manifest, "2026-02-03", rebuilt=True)
     assert json.loads((folder / editions.EDITION_FILE).read_text())["date"] == "2026-02-03"
+
+
+def test_prepare_compares_a_second_edition_with_the_first(processed: Path, tmp_path: Path):
+    import shutil
+
+    first, second = tmp_path / "reports-2025", tmp_path / "reports-2026"
+    manifest = json.loads((processed / "manifest.json").read_text(encoding="utf-8"))
+    editions.write_edition(first, processed, manifest, "2025-06-01")
+    newer = tmp_path / "processed-2026"
+    shutil.copytree(processed, newer)
+    table = pd.read_parquet(newer / "indicators.parquet")
+    hit = (
+        (table["indicator"] == "mbo_techniek")
+        & (table["region_code"] == "PV26")
+        & (table["year"] == 2016)
+        & (table["gender"] == "totaal")
+    )
+    assert hit.sum() == 1
+    old_share = float(table.loc[hit, "share"].iloc[0])
+    table.loc[hit, "share"] = old_share + 0.01
+    table.to_parquet(newer / "indicators.parquet", index=False)
+    assert editions.prepare(second, newer, manifest, None, "2026-06-01") == ""
+    assert not (second / editions.EDITION_DIR / editions.SUMMARY_FILE).exists()
+    key = editions.prepare(second, newer, manifest, first, "2026-06-01")
+    assert len(key) == 64
+    summary, figures = publication.read_changes(second / editions.EDITION_DIR)
+    assert summary["revised_figures"] == 1 and summary["new_school_years"] == {}
+    assert summary["previous_date"] == "2025-06-01" and summary["definitions_differ"] is False
+    row = figures.iloc[0]
+    assert (row["indicator"], row["region_code"], int(row["year"])) == (
+        "mbo_techniek",
+        "PV26",
+        2016,
+    )
+    assert row["share_old"] == pytest.approx(old_share) and row["reason"] == editions.REASON_UNKNOWN
+    editions.prepare(second, newer, manifest, None, "2026-06-01")
+    assert publication.read_changes(second / editions.EDITION_DIR) is None, "no stale comparison"
