@@ -92,7 +92,7 @@ def test_the_report_section_and_index_paragraph_say_it(pair, tmp_path: Path, utr
     assert "Vergeleken met de editie van 1 juni 2025." in prose
     assert "Nieuwe schooljaren: 2020/21" in prose
     assert "2 eerder gepubliceerde cijfers zijn herzien" in prose
-    assert "De definitie is gewijzigd van wo_x" in prose
+    assert "De definitie is gewijzigd van wo_x" in prose  # not in the config: its id
     table = blocks[1].html
     assert "20,00%" in table and "21,00%" in table and editions.REASON_RELEASE in table
     assert "30,00%" in table and "31,00%" in table

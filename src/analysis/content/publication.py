@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from analysis.data import ReportContext
+    from analysis.indicators.rules import IndicatorConfig
 
 
 HEADING = "Wat is er veranderd sinds de vorige editie"
@@ -41,19 +42,17 @@ def downloads_block(stem: str) -> list[Block]:
     ]
 
 
-def _name(ctx: ReportContext | None, indicator: str) -> str:
+def _name(config: IndicatorConfig, indicator: str) -> str:
     from analysis.indicators.engine import indicator_meta
 
-    if ctx is None:
-        return indicator
     try:
-        return indicator_meta(indicator, ctx.config)["naam"]
+        return indicator_meta(indicator, config)["naam"]
     except KeyError:  # removed since: only its id is left
         return indicator
 
 
-def _names(ctx: ReportContext | None, ids: list[str]) -> str:
-    return text.join_and([_name(ctx, i) for i in ids])
+def _names(config: IndicatorConfig, ids: list[str]) -> str:
+    return text.join_and([_name(config, i) for i in ids])
 
 
 def _date(value: object) -> str:
@@ -68,29 +67,32 @@ def _date(value: object) -> str:
         return "onbekende datum" if value is None else str(value)
 
 
-def summary_sentences(summary: dict, ctx: ReportContext | None = None) -> list[str]:
+def summary_sentences(summary: dict, config: IndicatorConfig) -> list[str]:
     """The edition's changes in plain Dutch sentences (shared by report and index)."""
+    from analysis.indicators.rules import WOMEN_SHARE_SUFFIX
+
     out = [f"Vergeleken met de editie van {_date(summary.get('previous_date'))}."]
     years = summary.get("new_school_years") or {}
     if years:
         every = sorted({y for ys in years.values() for y in ys})
-        out.append(f"Nieuwe schooljaren: {text.join_and(every)} (bij {len(years)} indicator(en)).")
+        bases = sorted({i.removesuffix(WOMEN_SHARE_SUFFIX) for i in years})
+        out.append(f"Nieuwe schooljaren: {text.join_and(every)} (bij {_names(config, bases)}).")
     else:
         out.append("Er zijn geen nieuwe schooljaren bijgekomen.")
     revised = summary.get("revised_figures", 0)
     if revised:
         out.append(
             f"{text.num(revised)} eerder gepubliceerde cijfers zijn herzien, bij "
-            f"{_names(ctx, summary.get('revised_indicators') or [])}."
+            f"{_names(config, summary.get('revised_indicators') or [])}."
         )
     else:
         out.append("Geen eerder gepubliceerd cijfer is herzien.")
     for key, verb in (("added", "toegevoegd"), ("removed", "vervallen")):
         if summary.get(key):
-            out.append(f"Indicator(en) {verb}: {_names(ctx, summary[key])}.")
+            out.append(f"Indicator(en) {verb}: {_names(config, summary[key])}.")
     if summary.get("redefined"):
         out.append(
-            f"De definitie is gewijzigd van {_names(ctx, summary['redefined'])}: hun cijfers "
+            f"De definitie is gewijzigd van {_names(config, summary['redefined'])}: hun cijfers "
             "zijn niet met de vorige editie vergeleken, want ze meten iets anders."
         )
     return out
@@ -105,7 +107,7 @@ def changes_section(ctx: ReportContext, edition_dir: str | Path = "") -> list[Bl
         return []
     summary, figures = found
     blocks: list[Block] = [
-        Markdown(f"## {HEADING}\n\n" + " ".join(summary_sentences(summary, ctx)))
+        Markdown(f"## {HEADING}\n\n" + " ".join(summary_sentences(summary, ctx.config)))
     ]
     mine = figures[figures["region_code"] == ctx.region.code]
     if mine.empty:
@@ -114,7 +116,7 @@ def changes_section(ctx: ReportContext, edition_dir: str | Path = "") -> list[Bl
     mine = mine.sort_values(["indicator", "year", "gender"])
     rows = [
         [
-            _name(ctx, str(r.indicator)),
+            _name(ctx.config, str(r.indicator)),
             text.schooljaar(r.year),
             GENDER.get(str(r.gender), str(r.gender)),
             # two decimals: a revision is often smaller than the report's one decimal
@@ -144,7 +146,9 @@ def index_paragraph(reports_dir: Path) -> str:
     found = read_changes(Path(reports_dir) / paths.EDITION_DIR)
     if found is None:
         return ""
-    sentences = " ".join(summary_sentences(found[0]))
+    from analysis.indicators.engine import load_indicator_config
+
+    sentences = " ".join(summary_sentences(found[0], load_indicator_config()))
     return f"<h2>{html.escape(HEADING)}</h2>\n<p>{html.escape(sentences)}</p>"
 
 
