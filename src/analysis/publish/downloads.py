@@ -89,7 +89,10 @@ def download_frame(ctx: ReportContext) -> pd.DataFrame:
     ]
     rows["role"] = rows["region_code"].map(roles)
     rows["source_files"] = [
-        sources.get((known[i]["dataset"], known[i]["level"], int(y)), "") if pd.notna(y) else ""
+        sources.get((known[i]["dataset"], known[i]["level"], int(y)))
+        or sources.get((known[i]["dataset"], "", 0), "")
+        if pd.notna(y)
+        else ""
         for i, y in zip(rows["indicator"], rows["year"], strict=True)
     ]
     order = {role: n for n, role in enumerate((ROLE_REGION, ROLE_LANDSDEEL, ROLE_NATIONAL))}
@@ -110,8 +113,19 @@ def _known(indicator: str, ctx: ReportContext) -> bool:
 
 
 def source_index(processed_dir: Path) -> dict[tuple[str, str, int], str]:
-    """(dataset, level, year) -> the store's source files of those rows, '; '-joined."""
+    """(dataset, level, year) -> the store's source files of those rows, '; '-joined.
+
+    Without a store (a processed folder copied for reports only), the manifest's input files
+    of the dataset, under the key (dataset, "", 0).
+    """
     store = Path(processed_dir) / paths.STORE_FILE
+    if not store.is_file():
+        from analysis.store.manifest import read_manifest
+
+        by_dataset: dict[tuple[str, str, int], list[str]] = {}
+        for entry in read_manifest(Path(processed_dir)).get("inputs") or []:
+            by_dataset.setdefault((str(entry.get("dataset")), "", 0), []).append(str(entry["path"]))
+        return {key: "; ".join(sorted(files)) for key, files in by_dataset.items()}
     stat = store.stat()
     return _source_index(store, stat.st_mtime_ns, stat.st_size)
 

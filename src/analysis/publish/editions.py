@@ -265,11 +265,11 @@ def prepare(
     Returns the changes' checksum (it goes into every report's key, so a report is rebuilt
     when what it says about the previous edition changes); "" without a previous edition.
     """
-    import pandas as pd
-
     if previous is None:
         clear_changes(reports_dir)
         return ""
+    import pandas as pd
+
     earlier = load_edition(Path(previous).resolve())
     table = pd.read_parquet(Path(processed_dir) / paths.INDICATORS_FILE)
     current = Edition(
