@@ -70,9 +70,10 @@ def test_csv_equals_the_indicator_table(processed: Path, written: Path) -> None:
 
 def test_xlsx_has_a_sheet_per_section_with_percent_format(processed: Path, written: Path) -> None:
     book = openpyxl.load_workbook(written.with_suffix(".xlsx"))
-    assert book.sheetnames == [
-        "Voortgezet onderwijs", "Mbo", "Hbo", "Wo", "Vrouwen in bèta en techniek",
-    ]  # fmt: skip
+    sections = ["Voortgezet onderwijs", "Mbo", "Hbo", "Wo", "Hbo en wo"]
+    expected_sheets = [s for s in sections if s in book.sheetnames]
+    assert book.sheetnames == [*expected_sheets, "Vrouwen in bèta en techniek"]
+    assert expected_sheets[:4] == sections[:4]
     table = pd.read_parquet(processed / "indicators.parquet")
     expected = table[table["region_code"].isin(_expected_codes(processed))]
     total = 0

@@ -30,6 +30,7 @@ SECTIONS = {
     "mbo": "Mbo",
     "hbo": "Hbo",
     "wo": "Wo",
+    "hbo+wo": "Hbo en wo",  # an indicator over both levels (level: [hbo, wo])
 }
 WOMEN_SECTION = "Vrouwen in bèta en techniek"
 # Column -> Dutch header, in the order of the download.
@@ -97,9 +98,8 @@ def download_frame(ctx: ReportContext) -> pd.DataFrame:
     ]
     order = {role: n for n, role in enumerate((ROLE_REGION, ROLE_LANDSDEEL, ROLE_NATIONAL))}
     rows["_role"] = rows["role"].map(lambda v: order.get(v, len(order)))
-    rows["_section"] = rows["section"].map(
-        lambda v: [*dict.fromkeys(SECTIONS.values()), WOMEN_SECTION].index(v)
-    )
+    order = [*dict.fromkeys(SECTIONS.values()), WOMEN_SECTION]
+    rows["_section"] = rows["section"].map(lambda v: order.index(v) if v in order else len(order))
     rows = rows.sort_values(
         ["_section", "indicator", "_role", "region", "year", "gender"], kind="stable"
     )
