@@ -143,6 +143,10 @@ def make_processed(folder: Path, *, demo: bool = True) -> Path:
                 )
     indicators = schema.conform(pd.DataFrame(rows), schema.INDICATOR_COLUMNS)
     indicators.to_parquet(folder / "indicators.parquet", index=False)
+    # Issue 13: the batch's downloads read the folder as a report does (derived: empty).
+    pd.DataFrame({"indicator": pd.Series(dtype="string")}).to_parquet(
+        folder / "derived.parquet", index=False
+    )
     write_manifest(folder, demo=demo)
     return folder
 

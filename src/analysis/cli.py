@@ -77,6 +77,20 @@ def _build_parser() -> argparse.ArgumentParser:
     reports.add_argument(
         "--force", action="store_true", help="rebuild even if inputs are unchanged"
     )
+    reports.add_argument(
+        "--previous-edition",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="an earlier reports folder: each report says what changed since that edition",
+    )
+    reports.add_argument(
+        "--texts-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the regions' own texts (<level>/<slug>.md; default config/teksten)",
+    )
     return parser
 
 
@@ -101,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
                 processed_dir=args.processed_dir,
                 reports_dir=args.reports_dir,
                 force=args.force,
+                previous_edition=args.previous_edition,
+                texts_dir=args.texts_dir,
             )
     except TechniekpactError as exc:
         print(f"techniekpact {args.command}: error: {exc}", file=sys.stderr)

@@ -39,3 +39,7 @@ MANIFEST_FILE = "manifest.json"
 INDICATORS_FILE = "indicators.parquet"
 DERIVED_FILE = "derived.parquet"
 REGIONS_FILE = "regions.parquet"
+# A reports folder's edition (issue 13): its record, and the changes since the previous one.
+EDITION_DIR = "edition"
+EDITION_CHANGES_FILE = "changes.parquet"
+EDITION_SUMMARY_FILE = "changes.json"

@@ -18,7 +18,7 @@ from pathlib import Path
 from analysis import paths
 from analysis.errors import TechniekpactError
 from analysis.present.missing import missing_sources_note
-from analysis.publish import plan
+from analysis.publish import downloads, editions, plan
 from analysis.publish.plan import ReportJob
 from analysis.store.manifest import read_manifest
 
@@ -42,6 +42,8 @@ def run_batch(
     notebook: Path | None = None,
     generated_on: str | None = None,
     reuse_kernels: bool = True,
+    previous_edition: Path | None = None,
+    texts_dir: Path | None = None,
 ) -> int:
     """Build the requested reports; 0 when every one succeeded, 1 when any failed."""
     started = time.perf_counter()
@@ -61,6 +63,14 @@ def run_batch(
     lock = _acquire_lock(reports_dir)
     try:
         _remove_leftovers(reports_dir)
+        # Publication (issue 13): what changed since the previous edition, in every key.
+        generated_on = generated_on or date.today().isoformat()
+        if changes_key := editions.prepare(
+            reports_dir, processed_dir, manifest, previous_edition, generated_on
+        ):
+            data = {**data, "previous_edition": changes_key}
+            plan.assign_keys(report_jobs, notebook, data, code)
+        text_problems = _regional_texts(report_jobs, processed_dir, texts_dir)
         stale = [j for j in report_jobs if force or not plan.is_current(j, reports_dir)]
         skipped = len(report_jobs) - len(stale)
         if skipped:
@@ -74,9 +84,17 @@ def run_batch(
                 reports_dir=reports_dir,
                 jobs=jobs,
                 demo=bool(manifest.get("demo")),
-                generated_on=generated_on or date.today().isoformat(),
+                generated_on=generated_on,
                 reuse_kernels=reuse_kernels,
             )
+        # Publication (issue 13): the figures beside each report, and this edition's record.
+        built = {j.label for j in stale if plan.is_current(j, reports_dir)}
+        problems = text_problems + downloads.write_for_jobs(
+            report_jobs, processed_dir, reports_dir, built
+        )
+        editions.write_edition(
+            reports_dir, processed_dir, manifest, generated_on, rebuilt=bool(built)
+        )
         index_problem = _update_index(reports_dir, processed_dir, manifest, {**data, **code})
     finally:
         lock.release()
@@ -88,6 +106,7 @@ def run_batch(
     missing = missing_sources_note(manifest)
     if missing:
         print(f"techniekpact reports: {missing}", file=sys.stderr)
+    failures += problems  # publication (issue 13): texts that match no region, downloads
     if index_problem:
         failures.append(index_problem)
     if failures:
@@ -245,6 +264,7 @@ def _task(job: ReportJob, processed_dir: Path, reports_dir: Path, demo: bool, ge
             "region": job.region.name,
             "processed_dir": str(processed_dir),
             "generated_on": generated_on,
+            **_publication_parameters(job, reports_dir),
         },
         title=report_title(job),
         demo=demo,
@@ -252,6 +272,39 @@ def _task(job: ReportJob, processed_dir: Path, reports_dir: Path, demo: bool, ge
         notebook_target=str(job.path(reports_dir, ".ipynb")),
         failed_target=str(job.path(reports_dir, ".failed.ipynb")),
     )
+
+
+def _regional_texts(
+    jobs: list[ReportJob], processed_dir: Path, texts_dir: Path | None
+) -> list[str]:
+    """Publication (issue 13): each region's own text goes into its key; a text file that
+    matches no region is reported (with close matches), the reports are still built."""
+    from analysis.content import regional_text
+    from analysis.provenance import sha256_file
+
+    folder = Path(texts_dir or paths.CONFIG_DIR / regional_text.TEXTS_DIR).resolve()
+    for job in jobs:
+        source = regional_text.text_path(folder, job.level_slug, job.slug)
+        if source.is_file():
+            entry = {"path": str(source), "root": str(folder), "sha256": sha256_file(source)}
+            plan.add_key_part(job, "regional_text", entry)
+    every = plan.make_jobs(plan.read_regions(processed_dir), ("html",))
+    known: dict[str, set[str]] = {}
+    for job in every:
+        known.setdefault(job.level_slug, set()).add(job.slug)
+    return regional_text.unknown_texts(folder, known)
+
+
+def _publication_parameters(job: ReportJob, reports_dir: Path) -> dict[str, str]:
+    """The notebook's issue-13 parameters: downloads' stem, edition's changes, region's text."""
+    edition = reports_dir / paths.EDITION_DIR
+    text = job.key_parts.get("regional_text") or {}
+    return {
+        "regional_text": text.get("path", ""),
+        "texts_dir": text.get("root", ""),
+        "download_stem": job.slug,
+        "edition_dir": str(edition) if (edition / paths.EDITION_SUMMARY_FILE).is_file() else "",
+    }
 
 
 def _start_printer():

@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # pandas is imported only when the index is actually rewritte
     import pandas as pd
 
 INDEX_FILE = "index.html"
+# Publication (issue 13): the figures beside each report, linked like the reports.
+DOWNLOAD_LINKS = ((".xlsx", "Excel"), (".csv", "CSV"))
 KEY_FILE = ".index.key"
 HEADLINE_INDICATORS = ("hbo_techniek_instroom", "mbo_techniek", "vo_havo_n")
 LEVEL_ORDER = ("nederland", "landsdeel", "landsdeel_cbs", "provincie", "corop")
@@ -47,7 +49,7 @@ def index_key(reports_dir: Path, inputs: dict[str, str]) -> str:
     present = sorted(
         str(p.relative_to(reports_dir))
         for p in reports_dir.glob("*/*")
-        if p.suffix in (".html", ".pdf")
+        if p.suffix in (".html", ".pdf", *(s for s, _ in DOWNLOAD_LINKS))
     )
     payload = json.dumps({"inputs": inputs, "reports": present}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
@@ -203,6 +205,7 @@ Klik op een kolomkop om te sorteren.</p>
 {"".join(body)}
 </tbody>
 </table>
+{_edition_block(reports_dir)}
 <h2>Actualiteit van de gegevens</h2>
 <ul>{vintage}</ul>
 <p>Verwerkt op {html.escape(str(manifest.get("created", "onbekend")))}
@@ -214,10 +217,17 @@ Klik op een kolomkop om te sorteren.</p>
 """
 
 
+def _edition_block(reports_dir: Path) -> str:
+    """Publication (issue 13): one paragraph on what changed since the previous edition."""
+    from analysis.content.publication import index_paragraph
+
+    return index_paragraph(reports_dir)
+
+
 def _links(reports_dir: Path, level: str, name: str) -> str:
     """Links to a region's HTML and PDF report, where they exist."""
     links = []
-    for suffix, label in ((".html", "HTML"), (".pdf", "PDF")):
+    for suffix, label in ((".html", "HTML"), (".pdf", "PDF"), *DOWNLOAD_LINKS):
         relative = f"{slugify(level)}/{slugify(name)}{suffix}"
         if (reports_dir / relative).is_file():
             links.append(f'<a href="{html.escape(relative)}">{label}</a>')

@@ -174,6 +174,13 @@ def assign_keys(
         job.key = hashlib.sha256(payload.encode()).hexdigest()
 
 
+def add_key_part(job: ReportJob, name: str, value: object) -> None:
+    """Add one input to a job's key (e.g. the region's own text) and recompute the key."""
+    job.key_parts[name] = value
+    payload = json.dumps(job.key_parts, sort_keys=True, ensure_ascii=False)
+    job.key = hashlib.sha256(payload.encode()).hexdigest()
+
+
 def is_current(job: ReportJob, reports_dir: Path) -> bool:
     """True when the stored key matches and every output it recorded is still in place."""
     key_file = job.path(reports_dir, ".key.json")
