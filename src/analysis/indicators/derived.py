@@ -182,22 +182,23 @@ def _rank(out: pd.DataFrame, keys: list[str], eligible: pd.Series) -> tuple[pd.S
 
     Best = 1 + regions whose low bound is above this row's high bound; worst = regions whose
     high bound reaches this row's low bound (itself included). Rows not eligible get <NA>.
+    Counted by sorting, not by pairing rows: the gemeente level has 342 regions per group.
     """
-    pool = out.loc[eligible, keys].copy()
-    pool["low"] = out.loc[eligible, "share_low"].fillna(out.loc[eligible, "share"]).to_numpy()
-    pool["high"] = out.loc[eligible, "share_high"].fillna(out.loc[eligible, "share"]).to_numpy()
-    pool["pos"] = pool.index
-    filled = pool.fillna({k: "" for k in keys})
-    pairs = filled.merge(filled, on=keys, suffixes=("", "_o"))
-    above = pairs["low_o"] > pairs["high"]
-    reach = pairs["high_o"] >= pairs["low"]
-    counts = pd.DataFrame({"pos": pairs["pos"], "above": above, "reach": reach, "n": 1})
-    counts = counts.groupby("pos")[["above", "reach", "n"]].sum()
-    index = out.index
-    best = (counts["above"] + 1).reindex(index)
-    worst = counts["reach"].reindex(index)
-    total = counts["n"].reindex(index)
-    return best, worst, total
+    best, worst, total = (np.full(len(out), np.nan) for _ in range(3))
+    rows = np.flatnonzero(eligible.to_numpy(dtype=bool, na_value=False))
+    if len(rows):
+        pool = out.iloc[rows]
+        low = pool["share_low"].fillna(pool["share"]).to_numpy("float64")
+        high = pool["share_high"].fillna(pool["share"]).to_numpy("float64")
+        group = pool.groupby(keys, dropna=False, sort=False).ngroup().to_numpy("float64")
+        # Shares lie in [0, 1], so group * 2 + share orders by group, then by share.
+        lows, highs = np.sort(group * 2 + low), np.sort(group * 2 + high)
+        end_low = np.searchsorted(lows, group * 2 + 1.5)
+        end_high = np.searchsorted(highs, group * 2 + 1.5)
+        best[rows] = 1 + end_low - np.searchsorted(lows, group * 2 + high, side="right")
+        worst[rows] = end_high - np.searchsorted(highs, group * 2 + low, side="left")
+        total[rows] = np.bincount(group.astype("int64"))[group.astype("int64")]
+    return tuple(pd.Series(values, index=out.index) for values in (best, worst, total))
 
 
 def _ranks(out: pd.DataFrame, region_table: pd.DataFrame) -> pd.DataFrame:
@@ -231,8 +232,9 @@ def _gemeente_ranks(out: pd.DataFrame, region_table: pd.DataFrame) -> pd.DataFra
     ].rename(columns={"region_code": "_code", "province_code": "_pv", "corop_code": "_cr"})
     gm = out[is_gm].merge(within, left_on="region_code", right_on="_code", how="left")
     keys = ["indicator", "year", "gender"]
+    eligible = gm["share"].notna() & ~gm["too_small"] & ~gm["no_programme"]
     for scope, column in (("province", "_pv"), ("corop", "_cr")):
-        rank, count = _rank(gm, [*keys, column])
+        rank, _, count = _rank(gm, [*keys, column], eligible)
         out.loc[is_gm, f"rank_{scope}"] = rank.to_numpy()
         out.loc[is_gm, f"regions_in_{scope}"] = count.to_numpy()
     return out
