@@ -7,8 +7,10 @@ this process while the workers go on -> key files, index page, summary.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
+import signal
 import sys
 import threading
 import time
@@ -41,7 +43,7 @@ def run_batch(
     *,
     notebook: Path | None = None,
     generated_on: str | None = None,
-    reuse_kernels: bool = True,
+    fresh_kernel: bool = False,
 ) -> int:
     """Build the requested reports; 0 when every one succeeded, 1 when any failed."""
     started = time.perf_counter()
@@ -60,7 +62,11 @@ def run_batch(
     reports_dir.mkdir(parents=True, exist_ok=True)
     lock = _acquire_lock(reports_dir)
     try:
-        _remove_leftovers(reports_dir)
+        if removed := _remove_leftovers(reports_dir):
+            print(
+                f"techniekpact reports: removed {removed} unfinished file(s) of an "
+                "interrupted earlier run."
+            )
         stale = [j for j in report_jobs if force or not plan.is_current(j, reports_dir)]
         skipped = len(report_jobs) - len(stale)
         if skipped:
@@ -75,9 +81,12 @@ def run_batch(
                 jobs=jobs,
                 demo=bool(manifest.get("demo")),
                 generated_on=generated_on or date.today().isoformat(),
-                reuse_kernels=reuse_kernels,
+                fresh_kernel=fresh_kernel,
             )
         index_problem = _update_index(reports_dir, processed_dir, manifest, {**data, **code})
+    except KeyboardInterrupt:
+        _remove_leftovers(reports_dir)  # every writer has stopped: no partial file stays
+        raise
     finally:
         lock.release()
     elapsed = time.perf_counter() - started
@@ -113,8 +122,9 @@ def _acquire_lock(reports_dir: Path):
     return lock
 
 
-def _remove_leftovers(reports_dir: Path) -> None:
-    """Delete temp files of a batch that was killed; safe because this batch holds the lock."""
+def _remove_leftovers(reports_dir: Path) -> int:
+    """Delete temp files of a batch that was killed or interrupted (safe: this batch holds
+    the lock); returns how many."""
     leftovers = [
         p
         for pattern in (".*.tmp", "*/.*.tmp", "*/.*.running.ipynb")
@@ -123,11 +133,7 @@ def _remove_leftovers(reports_dir: Path) -> None:
     ]
     for path in leftovers:
         path.unlink(missing_ok=True)
-    if leftovers:
-        print(
-            f"techniekpact reports: removed {len(leftovers)} unfinished file(s) of an "
-            "interrupted earlier run."
-        )
+    return len(leftovers)
 
 
 def _build(
@@ -139,100 +145,128 @@ def _build(
     jobs: int | None,
     demo: bool,
     generated_on: str,
-    reuse_kernels: bool,
+    fresh_kernel: bool,
 ) -> list[str]:
-    """Run the stale reports; returns one message per failed report."""
-    import multiprocessing
-    from concurrent.futures import (
-        Future,
-        ProcessPoolExecutor,
-        ThreadPoolExecutor,
-        as_completed,
-        wait,
-    )
+    """Run the stale reports; returns one message per failed report.
+
+    On Ctrl-C every process this batch started (workers, their kernels, Chromium) is
+    stopped before KeyboardInterrupt goes on up.
+    """
+    from concurrent.futures import Future, ThreadPoolExecutor, wait
 
     from tqdm import tqdm
 
     from analysis.publish import worker
+    from analysis.publish.pool import WorkerPool
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(stale)))
     # The index page needs pandas in this process at the end: it is imported in the
     # background as soon as a worker has nothing left to do (then a core is free).
     warm_index_after = max(0, len(stale) - workers)
-    tasks = {job.label: _task(job, processed_dir, reports_dir, demo, generated_on) for job in stale}
+    tasks = [_task(job, processed_dir, reports_dir, demo, generated_on) for job in stale]
     by_label = {job.label: job for job in stale}
     failures: list[str] = []
     want_pdf = any("pdf" in job.formats for job in stale)
-    # Workers fork from a server that imported the report's modules once (a fresh interpreter
-    # per worker would import them again, and so would each worker's kernel).
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(worker.preload_modules(Path(notebook)))
-    with (
-        ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=worker.init_worker,
-            initargs=(
-                str(notebook),
-                reuse_kernels,
-                {
-                    "processed_dir": str(processed_dir),
-                    "levels": sorted({job.region.level for job in stale}),
-                },
-                dict(os.environ),
-            ),
-        ) as pool,
-        tqdm(total=len(stale), unit="rapport", desc="rapporten", file=sys.stderr) as bar,
-    ):
-        # Chromium starts while the fork server imports (submit waits for that server).
-        launching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chromium-launch")
-        printer_start = launching.submit(_start_printer) if want_pdf else None
-        launching.shutdown(wait=False)
-        try:
-            futures = {pool.submit(worker.run_report, t): label for label, t in tasks.items()}
-        finally:  # wait for Chromium either way: if submitting failed, close it below
-            printer, printer_error = printer_start.result() if printer_start else (None, None)
-            if printer is not None and sys.exc_info()[0] is not None:
-                printer.__exit__(None, None, None)
-        # PDFs print (and keys are written) in threads, so that the next report's PDF can
-        # start while one is still printing; the printer bounds how many print at once.
-        finishing = ThreadPoolExecutor(max_workers=printer.pages if printer else 1)
-        sealed: list[Future] = []
+    levels = sorted({job.region.level for job in stale})
+    before = _descendants()
+    pool = WorkerPool(
+        workers,
+        initializer=worker.init_worker,
+        initargs=(
+            str(notebook),
+            fresh_kernel,
+            {"processed_dir": str(processed_dir), "levels": levels},
+        ),
+        run=worker.run_report,
+        preload=worker.preload_modules(Path(notebook)),
+    )
+    # Chromium starts while the fork server imports the report modules.
+    launching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chromium-launch")
+    printer_start = launching.submit(_start_printer) if want_pdf else None
+    launching.shutdown(wait=False)
+    printer = printer_error = None
+    finishing: ThreadPoolExecutor | None = None
+    sealed: list[Future] = []
+    interrupted = False
+    try:
+        with tqdm(total=len(stale), unit="rapport", desc="rapporten", file=sys.stderr) as bar:
 
-        def done(sealing: Future, job: ReportJob) -> None:
-            try:
-                problem = sealing.result()
-            except Exception as exc:  # a bug while sealing: this report fails, not the batch
-                problem = f"{job.label}: {type(exc).__name__}: {exc}"
-            if problem:
-                failures.append(problem)
-                bar.write(f"FAILED {problem}", file=sys.stderr)
-            bar.set_postfix_str(job.slug, refresh=False)
-            bar.update()
+            def done(sealing: Future, job: ReportJob) -> None:
+                try:
+                    problem = sealing.result()
+                except Exception as exc:  # a bug while sealing: this report fails, not the batch
+                    problem = f"{job.label}: {type(exc).__name__}: {exc}"
+                if problem:
+                    failures.append(problem)
+                    bar.write(f"FAILED {problem}", file=sys.stderr)
+                bar.set_postfix_str(job.slug, refresh=False)
+                bar.update()
 
-        try:
-            for received, future in enumerate(as_completed(futures)):
+            for received, (task, outcome) in enumerate(pool.map_unordered(tasks)):
+                if finishing is None:
+                    if printer_start is not None:
+                        printer, printer_error = printer_start.result()
+                    # PDFs print (and keys are written) in threads, so that the next report's
+                    # PDF can start while one is still printing.
+                    finishing = ThreadPoolExecutor(max_workers=printer.pages if printer else 1)
                 if received == warm_index_after:
                     threading.Thread(
                         target=importlib.import_module, args=("pandas",), daemon=True
                     ).start()
-                job = by_label[futures[future]]
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # a worker process died (killed, out of memory)
-                    outcome = worker.Outcome(job.label, error=f"worker process failed: {exc!r}")
+                job = by_label[task.label]
+                if isinstance(outcome, Exception):  # its worker died (killed, out of memory)
+                    outcome = worker.Outcome(job.label, error=f"worker process failed: {outcome}")
                 sealing = finishing.submit(
                     _finish, job, outcome, printer, printer_error, reports_dir, demo
                 )
                 sealing.add_done_callback(lambda f, job=job: done(f, job))
                 sealed.append(sealing)
-            pool.shutdown(wait=False)  # workers stop their kernels while the last PDFs print
+            pool.close()  # workers stop while the last PDFs print
             wait(sealed)
-        finally:
-            finishing.shutdown(wait=True)
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
+    finally:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if interrupted else None
+        try:
+            if interrupted:
+                pool.terminate()
+            if finishing is not None:
+                finishing.shutdown(wait=not interrupted, cancel_futures=interrupted)
+            if printer is None and printer_start is not None:
+                printer, _ = printer_start.result()
             if printer is not None:
                 printer.__exit__(None, None, None)
+            if finishing is not None and interrupted:
+                finishing.shutdown(wait=True)
+            if interrupted:
+                _stop_descendants(before)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
     return failures
+
+
+def _descendants() -> set[int]:
+    """The pids of every process below this one."""
+    import psutil
+
+    return {p.pid for p in psutil.Process().children(recursive=True)}
+
+
+def _stop_descendants(keep: set[int]) -> None:
+    """Stop every process below this one that was not there before (``keep``): a kernel or
+    Chromium that outlived its worker or browser connection on Ctrl-C."""
+    import psutil
+
+    left = [p for p in psutil.Process().children(recursive=True) if p.pid not in keep]
+    for process in left:
+        with contextlib.suppress(psutil.Error):
+            process.terminate()
+    _gone, alive = psutil.wait_procs(left, timeout=2)
+    for process in alive:
+        with contextlib.suppress(psutil.Error):
+            process.kill()
 
 
 def _task(job: ReportJob, processed_dir: Path, reports_dir: Path, demo: bool, generated_on: str):
