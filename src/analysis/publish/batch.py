@@ -302,7 +302,8 @@ def _finish(job, outcome, printer, printer_error, reports_dir: Path, demo: bool)
     """Print the PDF of a rendered report and write its key; returns a failure message."""
     if outcome.error is not None:
         audit = job.path(reports_dir, ".failed.ipynb")
-        return f"{job.label}: {outcome.error.strip()} (executed notebook: {audit})"
+        kept = f" (executed notebook: {audit})" if audit.is_file() else ""
+        return f"{job.label}: {outcome.error.strip()}{kept}"
     try:
         return _print_and_seal(job, printer, printer_error, reports_dir, demo)
     except OSError as exc:  # e.g. a full disk: this report fails, the earlier outputs stay

@@ -7,11 +7,11 @@ every worker (SIGTERM, then SIGKILL) through ``multiprocessing.Process``'s own m
 
 Workers come from multiprocessing's fork server: a process started fresh for the batch,
 without an event loop, that imported the report modules once, so they are imported once
-per batch instead of once per worker. It must also be single-threaded: OpenBLAS and
-pyarrow's jemalloc start a thread each on import, so the server is started with
-``OPENBLAS_NUM_THREADS=1`` and jemalloc's background thread off (``SINGLE_THREADED_ENV``;
-one worker per core gains nothing from BLAS threads). Each worker checks at start
-(``assert_forked_cleanly``); if its server had threads or an event loop anyway (other
+per batch instead of once per worker. It must also be single-threaded: pyarrow's jemalloc
+starts a background thread on import, so the server is started with that thread off
+(``SINGLE_THREADED_ENV``; OpenBLAS stops its own threads before a fork, and is told to use
+one anyway: one worker per core gains nothing from BLAS threads). Each worker checks at
+start (``assert_forked_cleanly``); if its server had threads or an event loop anyway (other
 libraries, another environment), the worker stops before doing anything and the pool
 starts fresh interpreters ("spawn") instead: slower to start, never forked.
 """
