@@ -5,10 +5,13 @@ from __future__ import annotations
 import contextlib
 import html
 import io
+import logging
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -41,9 +44,27 @@ def run(capture: bool = True, **kwargs) -> tuple[int, str, str]:
     args = {"level": "provincie", "regions": [], "formats": ["html"], "jobs": 1, "force": False}
     args.update(kwargs)
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), _messages(out, err):
         status = batch.run_batch(**args)
     return status, out.getvalue(), err.getvalue()
+
+
+@contextlib.contextmanager
+def _messages(out: io.StringIO, err: io.StringIO):
+    """The batch's log messages: info into ``out``, warnings and errors into ``err``."""
+    info = logging.StreamHandler(out)
+    info.addFilter(lambda record: record.levelno < logging.WARNING)
+    info.setLevel(logging.INFO)
+    problems = logging.StreamHandler(err)
+    problems.setLevel(logging.WARNING)
+    package = logging.getLogger("analysis")
+    package.addHandler(info)
+    package.addHandler(problems)
+    try:
+        yield
+    finally:
+        package.removeHandler(info)
+        package.removeHandler(problems)
 
 
 @pytest.fixture(scope="module")
@@ -299,6 +320,91 @@ def test_the_fork_check_sees_threads_and_event_loops() -> None:
         thread.join()
 
 
+INTERRUPT_SCRIPT = """
+import sys
+from pathlib import Path
+from analysis import cli
+from analysis.publish import batch
+batch.DEFAULT_NOTEBOOK = Path(sys.argv[1])
+sys.exit(cli.main(sys.argv[2:]))
+"""
+
+
+def _wait_for(condition, what: str, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)
+
+
+@needs_chromium
+@pytest.mark.parametrize("fresh_kernel", [False, True], ids=["in-process", "fresh-kernel"])
+def test_ctrl_c_stops_everything_within_seconds_and_the_next_run_carries_on(
+    tmp_path: Path, fresh_kernel: bool
+) -> None:
+    """Ctrl-C (SIGINT to the command's process group, as a terminal sends it) while Zeeland
+    runs and Utrecht is done: exit 130 within seconds, no process of the run left (workers,
+    kernels, Chromium), no unfinished file; the next run keeps Utrecht and builds the rest."""
+    import psutil
+
+    block = tmp_path / "block"  # while it exists, Zeeland's report hangs
+    started = tmp_path / "zeeland-started"
+    notebook = make_notebook(tmp_path / "nb" / "report.ipynb")
+    nb = nbformat.read(notebook, as_version=4)
+    hang = (
+        "import os, time\n"
+        f"if region == 'Zeeland' and os.path.exists({str(block)!r}):\n"
+        f"    open({str(started)!r}, 'w').close()\n"
+        "    time.sleep(600)"
+    )
+    nb.cells.insert(1, nbformat.v4.new_code_cell(hang))
+    nbformat.write(nb, notebook)
+    block.touch()
+    reports = tmp_path / "reports"
+    argv = [sys.executable, "-c", INTERRUPT_SCRIPT, str(notebook), "reports"]
+    argv += ["--level", "provincie", "--region", "Utrecht", "--region", "Zeeland"]
+    argv += ["--format", "html,pdf", "--jobs", "2", "--reports-dir", str(reports)]
+    argv += ["--processed-dir", str(make_processed(tmp_path / "processed"))]
+    argv += ["--fresh-kernel"] if fresh_kernel else []
+    proc = subprocess.Popen(argv, start_new_session=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    try:
+        utrecht = reports / "provincie" / "utrecht.key.json"
+        _wait_for(lambda: (started.exists() and utrecht.exists()) or proc.poll() is not None,
+                  "Zeeland to start and Utrecht to finish")  # fmt: skip
+        assert proc.poll() is None, proc.communicate()[0]
+        ours = psutil.Process(proc.pid).children(recursive=True)
+        names = " ".join(p.name() for p in ours)
+        assert "chrom" in names and ("python" in names), names
+        os.killpg(proc.pid, signal.SIGINT)
+        interrupted = time.monotonic()
+        output = proc.communicate(timeout=60)[0]
+        seconds = time.monotonic() - interrupted
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == cli.EXIT_INTERRUPTED == 130, output
+    assert seconds < 15, f"took {seconds:.1f} s to stop"
+    _gone, alive = psutil.wait_procs(ours, timeout=5)
+    assert [p for p in alive if p.status() != psutil.STATUS_ZOMBIE] == [], "left running"
+    folder = reports / "provincie"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "utrecht.html", "utrecht.ipynb", "utrecht.key.json", "utrecht.pdf",
+    ]  # fmt: skip
+    assert not list(reports.glob(".*.tmp"))
+    assert (folder / "utrecht.html").read_text().rstrip().endswith("</html>")
+    assert len(PdfReader(folder / "utrecht.pdf").pages) >= 2
+    built = (folder / "utrecht.pdf").stat().st_mtime_ns
+
+    block.unlink()
+    again = subprocess.run(argv, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "1 report(s) unchanged, skipped" in again.stderr
+    assert "1 built" in again.stderr
+    assert (folder / "utrecht.pdf").stat().st_mtime_ns == built
+    assert (folder / "zeeland.key.json").is_file() and (folder / "zeeland.pdf").is_file()
+
+
 @needs_chromium
 def test_executed_notebook_is_kept_with_injected_parameters(built: dict) -> None:
     nb = nbformat.read(built["reports"] / "provincie" / "fryslan.ipynb", as_version=4)
@@ -491,7 +597,7 @@ def test_a_second_concurrent_batch_gets_a_clear_message(
                 str(reports),
             ]
         )
-        assert status == 2
+        assert status == cli.EXIT_BUSY == 4
         assert "locked by another" in capsys.readouterr().err
     finally:
         holder.stdin.close()

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import logging
 import os
 import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -26,10 +28,14 @@ from analysis.store.manifest import read_manifest
 
 DEFAULT_NOTEBOOK = paths.NOTEBOOKS_DIR / "region_report.ipynb"
 LOCK_FILE = ".lock"
+LOG_FILE = "reports.log"
+log = logging.getLogger(__name__)
 
 
 class ReportsBusyError(TechniekpactError):
     """Another batch is writing to the same reports folder."""
+
+    exit_status = 4  # the CLI's EXIT_BUSY: not a data error, try again later
 
 
 def run_batch(
@@ -44,8 +50,13 @@ def run_batch(
     notebook: Path | None = None,
     generated_on: str | None = None,
     fresh_kernel: bool = False,
+    progress: bool = True,
 ) -> int:
-    """Build the requested reports; 0 when every one succeeded, 1 when any failed."""
+    """Build the requested reports; 0 when every one succeeded, 1 when any failed.
+
+    Messages go to the ``analysis.publish.batch`` logger, and all of them (debug included)
+    to ``LOG_FILE`` in the reports folder, rewritten by every run that gets the lock.
+    """
     started = time.perf_counter()
     processed_dir = Path(processed_dir).resolve()
     reports_dir = Path(reports_dir).resolve()
@@ -62,49 +73,87 @@ def run_batch(
     reports_dir.mkdir(parents=True, exist_ok=True)
     lock = _acquire_lock(reports_dir)
     try:
-        if removed := _remove_leftovers(reports_dir):
-            print(
-                f"techniekpact reports: removed {removed} unfinished file(s) of an "
-                "interrupted earlier run."
-            )
-        stale = [j for j in report_jobs if force or not plan.is_current(j, reports_dir)]
-        skipped = len(report_jobs) - len(stale)
-        if skipped:
-            print(f"techniekpact reports: {skipped} report(s) unchanged, skipped.")
-        failures: list[str] = []
-        if stale:
-            failures = _build(
-                stale,
+        with _log_file(reports_dir / LOG_FILE):
+            log.debug(
+                "level %s, regions %s, formats %s, jobs %s, processed %s, notebook %s, "
+                "fresh kernel %s, force %s",
+                level, regions or "all", ",".join(wanted), jobs, processed_dir, notebook,
+                fresh_kernel, force,
+            )  # fmt: skip
+            return _run(
+                report_jobs,
+                started=started,
                 notebook=notebook,
                 processed_dir=processed_dir,
                 reports_dir=reports_dir,
                 jobs=jobs,
-                demo=bool(manifest.get("demo")),
+                manifest=manifest,
+                inputs={**data, **code},
+                force=force,
                 generated_on=generated_on or date.today().isoformat(),
                 fresh_kernel=fresh_kernel,
+                progress=progress,
             )
-        index_problem = _update_index(reports_dir, processed_dir, manifest, {**data, **code})
     except KeyboardInterrupt:
         _remove_leftovers(reports_dir)  # every writer has stopped: no partial file stays
         raise
     finally:
         lock.release()
+
+
+def _run(report_jobs: list[ReportJob], *, started: float, manifest: dict, inputs: dict,
+         force: bool, **build) -> int:  # fmt: skip
+    """The batch behind the lock: skip what is current, build the rest, the index, a summary."""
+    reports_dir: Path = build["reports_dir"]
+    if removed := _remove_leftovers(reports_dir):
+        log.info(
+            "techniekpact reports: removed %d unfinished file(s) of an interrupted earlier run.",
+            removed,
+        )
+    stale = [j for j in report_jobs if force or not plan.is_current(j, reports_dir)]
+    skipped = len(report_jobs) - len(stale)
+    if skipped:
+        log.info("techniekpact reports: %d report(s) unchanged, skipped.", skipped)
+    failures: list[str] = []
+    if stale:
+        failures = _build(stale, demo=bool(manifest.get("demo")), **build)
+    index_problem = _update_index(reports_dir, build["processed_dir"], manifest, inputs)
     elapsed = time.perf_counter() - started
-    print(
-        f"techniekpact reports: {len(stale) - len(failures)} built, {skipped} unchanged, "
-        f"{len(failures)} failed ({elapsed:.1f} s)."
-    )
+    log.info(
+        "techniekpact reports: %d built, %d unchanged, %d failed (%.1f s).",
+        len(stale) - len(failures), skipped, len(failures), elapsed,
+    )  # fmt: skip
     missing = missing_sources_note(manifest)
     if missing:
-        print(f"techniekpact reports: {missing}", file=sys.stderr)
+        log.warning("techniekpact reports: %s", missing)
     if index_problem:
         failures.append(index_problem)
     if failures:
-        print(f"techniekpact reports: {len(failures)} report(s) FAILED:", file=sys.stderr)
-        for failure in failures:
-            print(f"  - {failure}", file=sys.stderr)
+        log.error(
+            "techniekpact reports: %d report(s) FAILED:\n%s",
+            len(failures),
+            "\n".join(f"  - {failure}" for failure in failures),
+        )
         return 1
     return 0
+
+
+@contextlib.contextmanager
+def _log_file(path: Path) -> Iterator[None]:
+    """Every message of this package, debug included, also into ``path`` for this run."""
+    handler = logging.FileHandler(path, mode="w", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    package = logging.getLogger("analysis")
+    level = package.level
+    if package.getEffectiveLevel() > logging.DEBUG:  # the CLI sets DEBUG (handlers filter)
+        package.setLevel(logging.DEBUG)
+    package.addHandler(handler)
+    try:
+        yield
+    finally:
+        package.removeHandler(handler)
+        package.setLevel(level)
+        handler.close()
 
 
 def _acquire_lock(reports_dir: Path):
@@ -146,6 +195,7 @@ def _build(
     demo: bool,
     generated_on: str,
     fresh_kernel: bool,
+    progress: bool,
 ) -> list[str]:
     """Run the stale reports; returns one message per failed report.
 
@@ -155,6 +205,7 @@ def _build(
     from concurrent.futures import Future, ThreadPoolExecutor, wait
 
     from tqdm import tqdm
+    from tqdm.contrib.logging import logging_redirect_tqdm
 
     from analysis.publish import worker
     from analysis.publish.pool import WorkerPool
@@ -189,7 +240,16 @@ def _build(
     sealed: list[Future] = []
     interrupted = False
     try:
-        with tqdm(total=len(stale), unit="rapport", desc="rapporten", file=sys.stderr) as bar:
+        with (
+            logging_redirect_tqdm(loggers=[logging.getLogger("analysis")]),
+            tqdm(
+                total=len(stale),
+                unit="rapport",
+                desc="rapporten",
+                file=sys.stderr,
+                disable=not progress,
+            ) as bar,
+        ):
 
             def done(sealing: Future, job: ReportJob) -> None:
                 try:
@@ -198,7 +258,7 @@ def _build(
                     problem = f"{job.label}: {type(exc).__name__}: {exc}"
                 if problem:
                     failures.append(problem)
-                    bar.write(f"FAILED {problem}", file=sys.stderr)
+                    log.warning("FAILED %s", problem)
                 bar.set_postfix_str(job.slug, refresh=False)
                 bar.update()
 
