@@ -463,7 +463,8 @@ def test_no_change_run_imports_nothing_heavy(tmp_path: Path, fixed_code: None) -
     common = {"regions": ["Utrecht"], "notebook": notebook, "processed_dir": processed}
     assert run(reports_dir=reports, **common)[0] == 0
     script = f"""
-import sys
+import logging, sys
+logging.basicConfig(level=logging.INFO, stream=sys.stdout)
 from analysis.publish import batch, plan
 plan.code_fingerprint = lambda: {FIXED_CODE!r}
 status = batch.run_batch("provincie", ["Utrecht"], ["html"], 1, {str(processed)!r},
