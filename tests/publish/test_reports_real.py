@@ -183,3 +183,27 @@ def test_demo_report_carries_the_banner_on_every_page(demo_reports: Path) -> Non
     assert pages and all(DEMO_MARK in text for text in pages)
     real = pages[0].replace(DEMO_MARK, "")
     assert "Demonstratie" in real  # the title page says it in words too
+
+
+def _visible_text(fragment: str) -> str:
+    """What a reader sees: tags (and so their attributes, like tooltips) removed."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", fragment))
+
+
+def test_every_figure_on_the_real_index_appears_in_its_regions_report(
+    real_reports: Path,
+) -> None:
+    """The index formats with the reports' formatter, and shows no figure the report lacks."""
+    index = (real_reports / "index.html").read_text(encoding="utf-8")
+    for (level, name), stem in REAL_REPORTS.items():
+        row = re.search(
+            rf'<tr data-level="{level}">(?:(?!</tr>).)*?>{re.escape(html.escape(name))}<.*?</tr>',
+            index,
+            re.S,
+        )
+        assert row, f"no index row for {level} {name}"
+        figures = re.findall(r"\d+,\d%", _visible_text(row.group(0)))
+        assert len(figures) >= 3, (level, name, figures)  # totals, men and women at least
+        report = _visible_text((real_reports / f"{stem}.html").read_text(encoding="utf-8"))
+        missing = [f for f in figures if f not in report]
+        assert missing == [], f"{level} {name}: on the index, not in the report: {missing}"
