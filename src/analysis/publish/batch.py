@@ -8,12 +8,10 @@ this process while the workers go on -> key files, index page, summary.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 import os
 import signal
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -211,10 +209,6 @@ def _build(
     from analysis.publish.pool import WorkerPool
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(stale)))
-    # The index page needs pandas in this process at the end: it is imported in the
-    # background as soon as a worker has nothing left to do (then a core is free).
-    warm_index_after = max(0, len(stale) - workers)
-    tasks = [_task(job, processed_dir, reports_dir, demo, generated_on) for job in stale]
     by_label = {job.label: job for job in stale}
     failures: list[str] = []
     want_pdf = any("pdf" in job.formats for job in stale)
@@ -231,15 +225,19 @@ def _build(
         run=worker.run_report,
         preload=worker.preload_modules(Path(notebook)),
     )
-    # Chromium starts while the fork server imports the report modules.
-    launching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chromium-launch")
-    printer_start = launching.submit(_start_printer) if want_pdf else None
-    launching.shutdown(wait=False)
+    # The workers start (their fork server imports the report modules) and Chromium starts
+    # while this process makes the tasks (their titles import pandas, needed for the index).
+    printer_start: Future | None = None
     printer = printer_error = None
     finishing: ThreadPoolExecutor | None = None
     sealed: list[Future] = []
     interrupted = False
     try:
+        pool.start(len(stale))
+        launching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chromium-launch")
+        printer_start = launching.submit(_start_printer) if want_pdf else None
+        launching.shutdown(wait=False)
+        tasks = [_task(job, processed_dir, reports_dir, demo, generated_on) for job in stale]
         with (
             logging_redirect_tqdm(loggers=[logging.getLogger("analysis")]),
             tqdm(
@@ -262,25 +260,27 @@ def _build(
                 bar.set_postfix_str(job.slug, refresh=False)
                 bar.update()
 
-            for received, (task, outcome) in enumerate(pool.map_unordered(tasks)):
+            for task, outcome in pool.map_unordered(tasks):
                 if finishing is None:
                     if printer_start is not None:
                         printer, printer_error = printer_start.result()
                     # PDFs print (and keys are written) in threads, so that the next report's
                     # PDF can start while one is still printing.
                     finishing = ThreadPoolExecutor(max_workers=printer.pages if printer else 1)
-                if received == warm_index_after:
-                    threading.Thread(
-                        target=importlib.import_module, args=("pandas",), daemon=True
-                    ).start()
                 job = by_label[task.label]
                 if isinstance(outcome, Exception):  # its worker died (killed, out of memory)
                     outcome = worker.Outcome(job.label, error=f"worker process failed: {outcome}")
+                log.debug(
+                    "%s: executed and rendered in %.2f s (worker %d, its report %d)",
+                    job.label, outcome.seconds, outcome.worker_pid, outcome.report_number,
+                )  # fmt: skip
                 sealing = finishing.submit(
                     _finish, job, outcome, printer, printer_error, reports_dir, demo
                 )
                 sealing.add_done_callback(lambda f, job=job: done(f, job))
                 sealed.append(sealing)
+            if pool.fork_hazard:
+                log.warning("workers started as new interpreters: %s", pool.fork_hazard)
             pool.close()  # workers stop while the last PDFs print
             wait(sealed)
     except KeyboardInterrupt:
@@ -289,8 +289,7 @@ def _build(
     finally:
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if interrupted else None
         try:
-            if interrupted:
-                pool.terminate()
+            pool.terminate()  # after close(): nothing left; else every worker stops now
             if finishing is not None:
                 finishing.shutdown(wait=not interrupted, cancel_futures=interrupted)
             if printer is None and printer_start is not None:

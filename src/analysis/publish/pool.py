@@ -146,14 +146,20 @@ class WorkerPool:
         self.workers[ours] = process
         return ours
 
+    def start(self, tasks: int | None = None) -> None:
+        """Start the workers now (they initialise while the caller prepares the tasks); at
+        most one per task when ``tasks`` is given."""
+        wanted = self.size if tasks is None else min(self.size, tasks)
+        while len(self.workers) < wanted:
+            self._start_worker()
+
     def map_unordered(self, tasks: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
         """Run every task; yield (task, result) as they finish, or (task, WorkerDiedError)."""
         todo = list(tasks)
         todo.reverse()  # pop() from the end keeps the given order
         busy: dict[Connection, Any] = {}
         fruitless = 0
-        for _ in range(min(self.size, len(todo))):
-            self._start_worker()
+        self.start(len(todo))
         while self.workers:
             by_sentinel = {p.sentinel: c for c, p in self.workers.items()}
             for ready in wait([*self.workers, *by_sentinel]):
