@@ -279,7 +279,7 @@ class Soak:
         for child in killed:
             child.kill()
         out, err = proc.communicate(timeout=1800)
-        self.tally.reports_built += _built(out)
+        self.tally.reports_built += _built(err)
         self.tally.check(
             bool(killed) and printed >= 2 and "Traceback" not in err
             and (proc.returncode == 0 or (proc.returncode == 1 and "PDF" in err)),
@@ -312,9 +312,9 @@ class Soak:
         filler = small / "filler.bin"
         _fill(filler)
         out, err = proc.communicate(timeout=1800)
-        self.tally.reports_built += _built(out)
+        self.tally.reports_built += _built(err)
         self.tally.check(
-            proc.returncode == 1 and "No space left on device" in err and " built, " in out,
+            proc.returncode == 1 and "No space left on device" in err and " built, " in err,
             "the batch finishes, exits 1 and says the disk is full",
             detail=err,
         )
