@@ -278,7 +278,7 @@ class Soak:
         killed = [p for p in _tree(proc.pid) if "chrom" in p.name().lower()]
         for child in killed:
             child.kill()
-        out, err = proc.communicate(timeout=1800)
+        _out, err = proc.communicate(timeout=1800)
         self.tally.reports_built += _built(err)
         self.tally.check(
             bool(killed) and printed >= 2 and "Traceback" not in err
@@ -311,7 +311,7 @@ class Soak:
         self.wait_for(proc, ".key.json", 2, started)
         filler = small / "filler.bin"
         _fill(filler)
-        out, err = proc.communicate(timeout=1800)
+        _out, err = proc.communicate(timeout=1800)
         self.tally.reports_built += _built(err)
         self.tally.check(
             proc.returncode == 1 and "No space left on device" in err and " built, " in err,

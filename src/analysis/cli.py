@@ -7,9 +7,9 @@ Exit status (also in README.md):
   0    done; every file or report asked for was made
   1    done, but some files or reports failed (each is named on stderr and in the log)
   2    the command line is wrong (argparse)
-  3    a data or configuration error: an input file or config/ file is not what it should be
-       (the message names the file, and the row or column where known); nothing was built
-  4    another ``techniekpact reports`` run holds the reports folder; try again later
+  3    a data or configuration error: an input file, a config/ file or a publisher is not
+       what it should be (the message names the file, and the row or column where known)
+  4    another run holds the processed or reports folder; try again when it is done
   130  interrupted (Ctrl-C); what was finished is kept, the next run carries on
 """
 

@@ -203,7 +203,6 @@ def _build(
     from concurrent.futures import Future, ThreadPoolExecutor, wait
 
     from tqdm import tqdm
-    from tqdm.contrib.logging import logging_redirect_tqdm
 
     from analysis.publish import worker
     from analysis.publish.pool import WorkerPool
@@ -238,16 +237,13 @@ def _build(
         printer_start = launching.submit(_start_printer) if want_pdf else None
         launching.shutdown(wait=False)
         tasks = [_task(job, processed_dir, reports_dir, demo, generated_on) for job in stale]
-        with (
-            logging_redirect_tqdm(loggers=[logging.getLogger("analysis")]),
-            tqdm(
-                total=len(stale),
-                unit="rapport",
-                desc="rapporten",
-                file=sys.stderr,
-                disable=not progress,
-            ) as bar,
-        ):
+        with tqdm(
+            total=len(stale),
+            unit="rapport",
+            desc="rapporten",
+            file=sys.stderr,
+            disable=not progress,
+        ) as bar:
 
             def done(sealing: Future, job: ReportJob) -> None:
                 try:
