@@ -105,7 +105,7 @@ class Soak:
 
     def reports_level(self, level: str) -> subprocess.CompletedProcess:
         done = self.cli(*self.report_args(level))
-        self.tally.reports_built += _built(done.stdout)
+        self.tally.reports_built += _built(done.stderr)
         return done
 
     def all_levels(self, what: str) -> None:
@@ -224,17 +224,18 @@ class Soak:
         failing = self.workdir / "nb-failing" / "region_report.ipynb"
         _write_failing_notebook(self.notebook, failing, FAILING_REGION)
         script = (
-            "import sys; from analysis.publish.batch import run_batch; "
+            "import sys; from analysis.cli import configure_logging; "
+            "from analysis.publish.batch import run_batch; configure_logging(0, 0); "
             f"sys.exit(run_batch('provincie', [], ['html', 'pdf'], {self.jobs}, "
             f"{str(self.processed)!r}, {str(self.reports)!r}, False, notebook={str(failing)!r}))"
         )
         done = subprocess.run(
             [sys.executable, "-c", script], capture_output=True, text=True, check=False
         )
-        self.tally.reports_built += _built(done.stdout)
+        self.tally.reports_built += _built(done.stderr)
         self.tally.check(
             done.returncode == 1 and f"provincie/{FAILING_REGION}" in done.stderr
-            and "soak: injected failure" in done.stderr and "11 built" in done.stdout,
+            and "soak: injected failure" in done.stderr and "11 built" in done.stderr,
             f"the batch exits 1 naming {FAILING_REGION}; the 11 other provinces are built",
         )  # fmt: skip
         kept = {s: _sha(job.path(self.reports, s)) for s in (".html", ".pdf")}
@@ -261,7 +262,7 @@ class Soak:
         )
         self.verify_reports("after SIGKILL", complete=False)
         done = self.reports_level("provincie")
-        rebuilt = _built(done.stdout)
+        rebuilt = _built(done.stderr)
         self.tally.check(
             done.returncode == 0 and rebuilt == 12 - done_before,
             f"the rerun builds only the other {12 - done_before} (built {rebuilt})",
@@ -277,8 +278,8 @@ class Soak:
         killed = [p for p in _tree(proc.pid) if "chrom" in p.name().lower()]
         for child in killed:
             child.kill()
-        out, err = proc.communicate(timeout=1800)
-        self.tally.reports_built += _built(out)
+        _out, err = proc.communicate(timeout=1800)
+        self.tally.reports_built += _built(err)
         self.tally.check(
             bool(killed) and printed >= 2 and "Traceback" not in err
             and (proc.returncode == 0 or (proc.returncode == 1 and "PDF" in err)),
@@ -310,10 +311,10 @@ class Soak:
         self.wait_for(proc, ".key.json", 2, started)
         filler = small / "filler.bin"
         _fill(filler)
-        out, err = proc.communicate(timeout=1800)
-        self.tally.reports_built += _built(out)
+        _out, err = proc.communicate(timeout=1800)
+        self.tally.reports_built += _built(err)
         self.tally.check(
-            proc.returncode == 1 and "No space left on device" in err and " built, " in out,
+            proc.returncode == 1 and "No space left on device" in err and " built, " in err,
             "the batch finishes, exits 1 and says the disk is full",
             detail=err,
         )
@@ -368,9 +369,10 @@ class Soak:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _built(stdout: str) -> int:
+def _built(messages: str) -> int:
+    """How many reports the summary line says were built (the CLI logs it to stderr)."""
     marker = "techniekpact reports: "
-    for line in stdout.splitlines():
+    for line in messages.splitlines():
         if line.startswith(marker) and " built, " in line:
             return int(line[len(marker) :].split(" built")[0])
     return 0

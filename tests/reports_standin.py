@@ -44,7 +44,7 @@ if region in __STDERR_FOR__:
 demo = json.loads((Path(processed_dir) / "manifest.json").read_text())["demo"]
 banner = '<div class="demo-banner">DEMO</div>' if demo else ""
 launched = b"ipykernel_launcher" in Path("/proc/self/cmdline").read_bytes()
-launch = "launcher" if launched else "fork"  # a forked kernel has its worker's command line
+launch = "launcher" if launched else "in-process"  # a kernel, or the worker itself
 display(HTML(
     f'<section class="cover"><h1>Techniekpact-monitor</h1>'
     f'<p class="region">{html.escape(region)}</p><p>{html.escape(region_level)}</p>'

@@ -565,7 +565,7 @@ def test_two_process_runs_at_once_get_a_clear_message(site, capsys) -> None:
     holder = _hold_lock(processed / ".lock")
     try:
         status = cli.main(["process", "--raw-dir", str(raw), "--processed-dir", str(processed)])
-        assert status == 2
+        assert status == cli.EXIT_BUSY == 4
         assert "locked by another `techniekpact process` run" in capsys.readouterr().err
     finally:
         holder.stdin.close()
@@ -638,7 +638,7 @@ def test_reports_on_a_missing_store_say_to_run_process(tmp_path: Path, capsys) -
         ["reports", "--processed-dir", str(tmp_path / "nowhere"),
          "--reports-dir", str(tmp_path / "reports")]
     )  # fmt: skip
-    assert status == 2
+    assert status == cli.EXIT_DATA == 3
     assert "run `techniekpact process` first" in capsys.readouterr().err
     assert not (tmp_path / "reports").exists()
 

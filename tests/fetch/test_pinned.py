@@ -398,7 +398,7 @@ def test_lock_edited_into_invalid_yaml_is_named_and_nothing_is_fetched(tmp_path,
         ["fetch", "--raw-dir", str(raw), "--lock", str(reg), "--mirror", str(tmp_path / "site")]
     )
     err = capsys.readouterr().err
-    assert status == 2
+    assert status == cli.EXIT_DATA == 3
     assert f"{reg}: the data lock is not valid YAML (line " in err
     assert "git checkout" in err
     assert not raw.exists()
@@ -413,7 +413,7 @@ def test_lock_listing_a_file_twice_fetches_nothing(tmp_path, site, capsys):
     status = cli.main(
         ["fetch", "--raw-dir", str(raw), "--lock", str(reg), "--mirror", str(tmp_path / "site")]
     )
-    assert status == 2
+    assert status == cli.EXIT_DATA == 3
     assert "entry 3: path 'duo/vo/a.csv' is listed twice (also entry 1)" in capsys.readouterr().err
     assert not raw.exists()
 
@@ -466,7 +466,7 @@ def test_duo_portal_rebases_the_locked_urls_onto_another_host():
 
 def test_update_refuses_options_of_fetch_from_the_lock(tmp_path, capsys):
     status = cli.main(["fetch", "--update", "--mirror", str(tmp_path), "--raw-dir", str(tmp_path)])
-    assert status == 2
+    assert status == cli.EXIT_USAGE == 2
     assert "--update asks the publishers' catalogues" in capsys.readouterr().err
 
 

@@ -258,7 +258,7 @@ def test_unrecognised_resource_names_dataset_and_resource(tmp_path, raw, portal,
         ]
     )
     err = capsys.readouterr().err
-    assert status == 2
+    assert status == cli.EXIT_DATA == 3
     assert (
         "dataset duo_ho_first_years (p02ho1ejrs), resource eerstejaarsingeschrevenenhbo.csv: the "
         "readers do not recognise the file the catalogue serves" in err

@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import html
 import io
+import logging
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -19,7 +21,7 @@ from pypdf import PdfReader
 from reports_standin import REGIONS, make_notebook, make_processed, write_manifest
 
 from analysis import cli
-from analysis.publish import batch, pdf, plan
+from analysis.publish import batch, pdf, plan, pool
 from analysis.publish.render import external_resources
 
 FIXED_CODE = {"git_commit": "test", "source_sha256": "test"}
@@ -42,9 +44,27 @@ def run(capture: bool = True, **kwargs) -> tuple[int, str, str]:
     args = {"level": "provincie", "regions": [], "formats": ["html"], "jobs": 1, "force": False}
     args.update(kwargs)
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), _messages(out, err):
         status = batch.run_batch(**args)
     return status, out.getvalue(), err.getvalue()
+
+
+@contextlib.contextmanager
+def _messages(out: io.StringIO, err: io.StringIO):
+    """The batch's log messages: info into ``out``, warnings and errors into ``err``."""
+    info = logging.StreamHandler(out)
+    info.addFilter(lambda record: record.levelno < logging.WARNING)
+    info.setLevel(logging.INFO)
+    problems = logging.StreamHandler(err)
+    problems.setLevel(logging.WARNING)
+    package = logging.getLogger("analysis")
+    package.addHandler(info)
+    package.addHandler(problems)
+    try:
+        yield
+    finally:
+        package.removeHandler(info)
+        package.removeHandler(problems)
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +89,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def _launch(folder: Path, slug: str) -> str:
-    return re.search(r"kernel-launch-(\w+)", (folder / f"{slug}.html").read_text()).group(1)
+    return re.search(r"kernel-launch-([\w-]+)", (folder / f"{slug}.html").read_text()).group(1)
 
 
 @needs_chromium
@@ -143,81 +163,246 @@ def test_a_failing_region_is_named_and_the_others_complete(built: dict) -> None:
 
 
 @needs_chromium
-def test_warm_kernel_is_reused_without_leaking_state(built: dict) -> None:
-    """Both reports ran in one kernel (same pid) and the notebook's leak check passed."""
+def test_one_worker_runs_both_reports_in_process_without_leaking_state(built: dict) -> None:
+    """Both reports ran in the worker itself (same pid, no kernel launched) and the
+    notebook's leak check (``_tp_leak`` not in globals) passed in the second one."""
     folder = built["reports"] / "provincie"
     pids = {
         re.search(r"kernel-(\d+)", (folder / f"{s}.html").read_text()).group(1)
         for s in ("utrecht", "fryslan")
     }
     assert len(pids) == 1
+    assert {_launch(folder, s) for s in ("utrecht", "fryslan")} == {"in-process"}
 
 
-@needs_chromium
-def test_first_kernel_is_a_fork_of_its_worker(built: dict) -> None:
-    """It shares the imports the worker got from the fork server: no ipykernel_launcher."""
-    folder = built["reports"] / "provincie"
-    assert {_launch(folder, s) for s in ("utrecht", "fryslan")} == {"fork"}
-
-
-def test_kernel_replaced_after_a_failure_is_launched_normally(
-    tmp_path: Path, fixed_code: None
-) -> None:
-    """After a failure the worker has threads (its kernel client): no fork then."""
-    notebook = make_notebook(tmp_path / "nb" / "report.ipynb", fail_for=("Zeeland",))
+def test_fresh_kernel_runs_each_report_in_a_new_kernel(tmp_path: Path, fixed_code: None) -> None:
     status, _out, err = run(
-        regions=["Zeeland", "Utrecht"],
+        regions=["Utrecht", "Fryslân"],
+        notebook=make_notebook(tmp_path / "nb" / "report.ipynb"),
+        processed_dir=make_processed(tmp_path / "processed"),
+        reports_dir=tmp_path / "reports",
+        fresh_kernel=True,
+    )
+    assert status == 0, err
+    folder = tmp_path / "reports" / "provincie"
+    pids = {
+        re.search(r"kernel-(\d+)", (folder / f"{s}.html").read_text()).group(1)
+        for s in ("utrecht", "fryslan")
+    }
+    assert len(pids) == 2
+    assert {_launch(folder, s) for s in ("utrecht", "fryslan")} == {"launcher"}
+
+
+# Run in the report's namespace: what a fresh process has, then changed for the next one.
+POLLUTE = """\
+import locale, os, sys, warnings
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+fresh = {
+    "rc": mpl.rcParams["font.size"] == mpl.rcParamsOrig["font.size"],
+    "pandas": pd.get_option("display.max_rows") == 60,
+    "numpy": np.geterr()["divide"] == "warn",
+    "env": "TP_LEFT_BEHIND" not in os.environ,
+    "path": "/tp-left-behind" not in sys.path,
+    "warnings": not any(f[0] == "error" and f[2] is UserWarning for f in warnings.filters),
+}
+assert all(fresh.values()), f"left behind by an earlier report: {fresh}"
+mpl.rcParams["font.size"] = 31
+pd.set_option("display.max_rows", 3)
+np.seterr(divide="raise")
+os.environ["TP_LEFT_BEHIND"] = "1"
+sys.path.append("/tp-left-behind")
+warnings.simplefilter("error", UserWarning)
+os.chdir("/")
+"""
+
+
+def test_a_report_starts_from_what_a_new_process_has(tmp_path: Path, fixed_code: None) -> None:
+    """Each report changes rcParams, pandas and numpy options, the environment, sys.path,
+    warning filters and the working directory; the next report in the worker sees none of it."""
+    notebook = make_notebook(tmp_path / "nb" / "report.ipynb")
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_code_cell(POLLUTE))
+    nbformat.write(nb, notebook)
+    status, _out, err = run(
+        regions=["Utrecht", "Fryslân", "Zeeland"],
         notebook=notebook,
         processed_dir=make_processed(tmp_path / "processed"),
         reports_dir=tmp_path / "reports",
     )
-    assert status == 1 and "stand-in failure for Zeeland" in err
-    assert _launch(tmp_path / "reports" / "provincie", "utrecht") == "launcher"
+    assert status == 0, err
+    pages = [
+        (tmp_path / "reports" / "provincie" / f"{s}.html").read_text()
+        for s in ("utrecht", "fryslan", "zeeland")
+    ]
+    assert len({re.search(r"kernel-(\d+)", page).group(1) for page in pages}) == 1
 
 
-def test_forked_kernel_exits_when_its_worker_is_killed(tmp_path: Path, fixed_code: None) -> None:
-    """No orphans: the kernel watches its worker as a launched kernel does (parent_handle)."""
-    import threading
-
-    import psutil
-
+def test_a_killed_worker_fails_its_report_only(tmp_path: Path, fixed_code: None) -> None:
+    """The worker running Fryslân dies (SIGKILL, as the OOM killer would); Fryslân fails with
+    that message, a new worker builds the reports after it."""
     notebook = make_notebook(tmp_path / "nb" / "report.ipynb")
     nb = nbformat.read(notebook, as_version=4)
-    started_flag = tmp_path / "started"  # written by the report once its kernel runs it
-    cell = f"import time\nopen({str(started_flag)!r}, 'w').close()\ntime.sleep(300)"
-    nb.cells.append(nbformat.v4.new_code_cell(cell))
+    kill = "import os, signal\nif region == 'Fryslân':\n    os.kill(os.getpid(), signal.SIGKILL)"
+    nb.cells.insert(1, nbformat.v4.new_code_cell(kill))
     nbformat.write(nb, notebook)
-    result: dict = {}
-    args = {"notebook": notebook, "processed_dir": make_processed(tmp_path / "processed")}
-    thread = threading.Thread(
-        target=lambda: result.update(status=run(**args, reports_dir=tmp_path / "r")),
-        daemon=True,
+    status, _out, err = run(
+        regions=["Utrecht", "Fryslân", "Zeeland"],
+        notebook=notebook,
+        processed_dir=make_processed(tmp_path / "processed"),
+        reports_dir=tmp_path / "reports",
     )
-    started = time.time() - 1
+    assert status == 1
+    assert "provincie/Fryslân: worker process failed" in err
+    assert "Utrecht" not in err and "Zeeland" not in err
+    folder = tmp_path / "reports" / "provincie"
+    assert (folder / "utrecht.key.json").is_file() and (folder / "zeeland.key.json").is_file()
+    assert not (folder / "fryslan.html").exists() and not (folder / "fryslan.key.json").exists()
+    assert not list(folder.glob(".*"))  # no unfinished file of the killed report stays
+
+
+def test_workers_come_from_a_single_threaded_fork_server_without_event_loop() -> None:
+    """In a new process (its own fork server): the workers are forks that passed the check."""
+    script = """
+import os
+from analysis.publish.pool import WorkerPool
+pool = WorkerPool(2, initializer=os.getpid, initargs=(), run=abs, preload=["pandas"])
+print(sorted(r for _, r in pool.map_unordered([-1, -2, -3])), pool.fork_hazard)
+pool.close()
+"""
+    env = {k: v for k, v in os.environ.items() if k not in pool.SINGLE_THREADED_ENV}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.stdout.strip() == "[1, 2, 3] None", done.stdout + done.stderr
+
+
+def test_a_fork_server_with_threads_is_not_forked_from() -> None:
+    """pyarrow's jemalloc told to keep its background thread: the server has 2 threads, the
+    workers refuse to run, and the pool starts fresh interpreters instead; every task runs."""
+    script = """
+import os
+from analysis.publish.pool import WorkerPool
+pool = WorkerPool(2, initializer=os.getpid, initargs=(), run=abs, preload=["pyarrow"])
+print(sorted(r for _, r in pool.map_unordered([-1, -2, -3])))
+print(pool.fork_hazard)
+pool.close()
+"""
+    env = {**os.environ, "JE_ARROW_MALLOC_CONF": "background_thread:true"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env
+    )
+    lines = done.stdout.strip().splitlines()
+    assert lines[0] == "[1, 2, 3]", done.stdout + done.stderr
+    assert "with 2 thread(s)" in lines[1] and "0 event loop(s)" in lines[1]
+
+
+def test_the_fork_check_sees_threads_and_event_loops() -> None:
+    import asyncio
+    import threading
+
+    assert pool.event_loops() == 0
+    loop = asyncio.new_event_loop()
+    try:
+        assert pool.event_loops() == 1
+    finally:
+        loop.close()
+        del loop
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    before = pool.thread_count(os.getpid())
     thread.start()
-    kernel = worker = None
-    deadline = time.monotonic() + 120
-    while kernel is None:
-        assert time.monotonic() < deadline, "no kernel appeared"
-        for process in psutil.Process().children(recursive=True):
-            with contextlib.suppress(psutil.Error):  # processes come and go meanwhile
-                parent = process.parent()
-                grandparent = parent.parent() if parent else None
-                top = grandparent.parent() if grandparent else None
-                # batch -> fork server -> worker -> kernel, of this batch (not a closing one)
-                if top and top.pid == os.getpid() and parent.create_time() >= started:
-                    worker, kernel = parent, process
+    try:
+        assert pool.thread_count(os.getpid()) == before + 1
+    finally:
+        stop.set()
+        thread.join()
+
+
+INTERRUPT_SCRIPT = """
+import sys
+from pathlib import Path
+from analysis import cli
+from analysis.publish import batch
+batch.DEFAULT_NOTEBOOK = Path(sys.argv[1])
+sys.exit(cli.main(sys.argv[2:]))
+"""
+
+
+def _wait_for(condition, what: str, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.2)
-    while not started_flag.exists():
-        assert time.monotonic() < deadline, "the report did not start"
-        time.sleep(0.2)
-    assert "forkserver" in " ".join(kernel.cmdline())  # a fork of the worker, not launched
-    worker.kill()
-    _gone, alive = psutil.wait_procs([kernel], timeout=20)
-    assert alive == [], "the kernel outlived its worker"
-    thread.join(timeout=120)
-    status, _out, err = result["status"]
-    assert status == 1 and "worker process failed" in err
+
+
+@needs_chromium
+@pytest.mark.parametrize("fresh_kernel", [False, True], ids=["in-process", "fresh-kernel"])
+def test_ctrl_c_stops_everything_within_seconds_and_the_next_run_carries_on(
+    tmp_path: Path, fresh_kernel: bool
+) -> None:
+    """Ctrl-C (SIGINT to the command's process group, as a terminal sends it) while Zeeland
+    runs and Utrecht is done: exit 130 within seconds, no process of the run left (workers,
+    kernels, Chromium), no unfinished file; the next run keeps Utrecht and builds the rest."""
+    import psutil
+
+    block = tmp_path / "block"  # while it exists, Zeeland's report hangs
+    started = tmp_path / "zeeland-started"
+    notebook = make_notebook(tmp_path / "nb" / "report.ipynb")
+    nb = nbformat.read(notebook, as_version=4)
+    hang = (
+        "import os, time\n"
+        f"if region == 'Zeeland' and os.path.exists({str(block)!r}):\n"
+        f"    open({str(started)!r}, 'w').close()\n"
+        "    time.sleep(600)"
+    )
+    nb.cells.insert(1, nbformat.v4.new_code_cell(hang))
+    nbformat.write(nb, notebook)
+    block.touch()
+    reports = tmp_path / "reports"
+    argv = [sys.executable, "-c", INTERRUPT_SCRIPT, str(notebook), "reports"]
+    argv += ["--level", "provincie", "--region", "Utrecht", "--region", "Zeeland"]
+    argv += ["--format", "html,pdf", "--jobs", "2", "--reports-dir", str(reports)]
+    argv += ["--processed-dir", str(make_processed(tmp_path / "processed"))]
+    argv += ["--fresh-kernel"] if fresh_kernel else []
+    proc = subprocess.Popen(argv, start_new_session=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    try:
+        utrecht = reports / "provincie" / "utrecht.key.json"
+        _wait_for(lambda: (started.exists() and utrecht.exists()) or proc.poll() is not None,
+                  "Zeeland to start and Utrecht to finish")  # fmt: skip
+        assert proc.poll() is None, proc.communicate()[0]
+        ours = psutil.Process(proc.pid).children(recursive=True)
+        names = " ".join(p.name() for p in ours)
+        assert "chrom" in names and ("python" in names), names
+        os.killpg(proc.pid, signal.SIGINT)
+        interrupted = time.monotonic()
+        output = proc.communicate(timeout=60)[0]
+        seconds = time.monotonic() - interrupted
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == cli.EXIT_INTERRUPTED == 130, output
+    assert seconds < 15, f"took {seconds:.1f} s to stop"
+    _gone, alive = psutil.wait_procs(ours, timeout=5)
+    assert [p for p in alive if p.status() != psutil.STATUS_ZOMBIE] == [], "left running"
+    folder = reports / "provincie"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "utrecht.html", "utrecht.ipynb", "utrecht.key.json", "utrecht.pdf",
+    ]  # fmt: skip
+    assert not list(reports.glob(".*.tmp"))
+    assert (folder / "utrecht.html").read_text().rstrip().endswith("</html>")
+    assert len(PdfReader(folder / "utrecht.pdf").pages) >= 2
+    built = (folder / "utrecht.pdf").stat().st_mtime_ns
+
+    block.unlink()
+    again = subprocess.run(argv, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "1 report(s) unchanged, skipped" in again.stderr
+    assert "1 built" in again.stderr
+    assert (folder / "utrecht.pdf").stat().st_mtime_ns == built
+    assert (folder / "zeeland.key.json").is_file() and (folder / "zeeland.pdf").is_file()
 
 
 @needs_chromium
@@ -237,7 +422,9 @@ def test_index_lists_regions_with_headline_figures_and_links(built: dict) -> Non
     assert '<a href="provincie/utrecht.pdf">PDF</a>' in page
     assert "provincie/zeeland.html" not in page  # it failed: no link to a missing file
     # make_processed: hbo numerator 20 + 10 per year after 2021, denominator 100 -> 2022: 30%.
-    row = re.search(r"<tr>.*?>Utrecht<.*?</tr>", page, re.S).group(0)
+    row = re.search(
+        r"<tr data-level=\"provincie\">(?:(?!</tr>).)*>Utrecht<.*?</tr>", page, re.S
+    ).group(0)
     assert "30,0% <small>(2022/23)</small>" in row
     assert "DEMO — synthetische gegevens" in page
     assert external_resources(page) == []
@@ -278,7 +465,8 @@ def test_no_change_run_imports_nothing_heavy(tmp_path: Path, fixed_code: None) -
     common = {"regions": ["Utrecht"], "notebook": notebook, "processed_dir": processed}
     assert run(reports_dir=reports, **common)[0] == 0
     script = f"""
-import sys
+import logging, sys
+logging.basicConfig(level=logging.INFO, stream=sys.stdout)
 from analysis.publish import batch, plan
 plan.code_fingerprint = lambda: {FIXED_CODE!r}
 status = batch.run_batch("provincie", ["Utrecht"], ["html"], 1, {str(processed)!r},
@@ -412,7 +600,7 @@ def test_a_second_concurrent_batch_gets_a_clear_message(
                 str(reports),
             ]
         )
-        assert status == 2
+        assert status == cli.EXIT_BUSY == 4
         assert "locked by another" in capsys.readouterr().err
     finally:
         holder.stdin.close()

@@ -12,14 +12,20 @@ from analysis.publish.render import external_resources
 from analysis.store import schema
 
 
-def _indicators(rows: list[tuple]) -> pd.DataFrame:
+def _indicators(rows: list[tuple], gender: str = "totaal") -> pd.DataFrame:
     frame = pd.DataFrame(
         rows,
         columns=["indicator", "region_level", "region", "year", "share", "share_low", "share_high"],
     )
     frame["schooljaar"] = frame["year"].map(lambda y: f"{y}/{(y + 1) % 100:02d}")
-    frame["gender"] = "totaal"
+    frame["gender"] = gender
     return schema.conform(frame, schema.INDICATOR_COLUMNS)
+
+
+def _row(page: str, region: str) -> str:
+    return re.search(rf"<tr data-level=[^>]*>(?:(?!</tr>).)*>{region}<.*?</tr>", page, re.S).group(
+        0
+    )
 
 
 def test_index_shows_latest_share_bounds_links_and_vintage(tmp_path: Path) -> None:
@@ -42,8 +48,7 @@ def test_index_shows_latest_share_bounds_links_and_vintage(tmp_path: Path) -> No
     (tmp_path / "provincie").mkdir()
     (tmp_path / "provincie" / "utrecht.html").write_text("x")
     page = index.index_html(regions, indicators, definitions, {"demo": False}, tmp_path)
-    utrecht = re.search(r"<tr>.*?>Utrecht<.*?</tr>", page, re.S).group(0)
-    zeeland = re.search(r"<tr>.*?>Zeeland<.*?</tr>", page, re.S).group(0)
+    utrecht, zeeland = _row(page, "Utrecht"), _row(page, "Zeeland")
     # Latest year with a share; bounds as a tooltip when they differ from each other.
     assert 'title="tussen 12,0% en 13,0%">12,5% <small>(2021/22)</small>' in utrecht
     assert "40,0% <small>(2023/24)</small>" in utrecht
@@ -51,11 +56,74 @@ def test_index_shows_latest_share_bounds_links_and_vintage(tmp_path: Path) -> No
     assert '<a href="provincie/utrecht.html">HTML</a>' in utrecht
     assert "provincie/utrecht.pdf" not in utrecht and "nog niet gemaakt" in zeeland
     assert "<li>DUO mbo: 2021/22</li>" in page and "<li>DUO vo: 2023/24</li>" in page
-    assert "<th>Mbo techniek</th>" in page
+    assert '<button type="button">Mbo techniek</button>' in page
     assert 'class="demo-banner' not in page
     assert external_resources(page) == []
     demo_page = index.index_html(regions, indicators, definitions, {"demo": True}, tmp_path)
     assert "DEMO — synthetische gegevens" in demo_page
+
+
+def test_index_rounds_as_the_reports_do_and_shows_men_and_women(tmp_path: Path) -> None:
+    """0,0125 is 1,3% in a report (half up, text.pct); the index printed 1,2% (float :.1f).
+    The header promises men and women: their shares of the same school year are shown."""
+    regions = pd.DataFrame({"region_level": ["provincie"], "region": ["Utrecht"]})
+    indicators = pd.concat(
+        [
+            _indicators([("mbo_techniek", "provincie", "Utrecht", 2021, 0.0125, 0.0125, 0.0125)]),
+            _indicators(
+                [("mbo_techniek", "provincie", "Utrecht", 2021, 0.0225, None, None)], "man"
+            ),
+            _indicators([("mbo_techniek", "provincie", "Utrecht", 2020, 0.5, None, None)], "vrouw"),
+            _indicators(
+                [("mbo_techniek", "provincie", "Utrecht", 2021, 0.0035, None, None)], "vrouw"
+            ),
+        ],
+        ignore_index=True,
+    )
+    definitions = {"mbo_techniek": {"naam": "Mbo techniek", "bron": "DUO mbo"}}
+    page = index.index_html(regions, indicators, definitions, {}, tmp_path)
+    cell = re.search(r'<td class="num" data-sort="0.0125.*?</td>', page, re.S).group(0)
+    assert ">1,3% <small>(2021/22)</small>" in cell
+    assert "mannen 2,3% · vrouwen 0,4%" in cell  # 2021's, not the women's 2020 figure
+    assert index.percent(0.0125) == "1,3%"
+
+
+def test_index_names_levels_and_sources_in_dutch_never_by_id(tmp_path: Path) -> None:
+    regions = pd.DataFrame(
+        {"region_level": ["landsdeel_cbs", "corop"], "region": ["Noord-Nederland", "Twente"]}
+    )
+    indicators = _indicators(
+        [
+            ("mbo_techniek", "corop", "Twente", 2021, 0.3, 0.3, 0.3),
+            ("hbo_techniek_gediplomeerd__aandeel_vrouwen", "corop", "Twente", 2018, 0.2, 0.2, 0.2),
+        ]
+    )
+    definitions = {
+        "mbo_techniek": {"naam": "Mbo techniek", "bron": "DUO mbo"},
+        "hbo_techniek_gediplomeerd": {"naam": "Hbo gediplomeerd", "bron": "DUO hbo"},
+    }
+    page = index.index_html(regions, indicators, definitions, {}, tmp_path)
+    assert "<li>DUO hbo: 2018/19</li>" in page
+    assert "__aandeel_vrouwen" not in page and "hbo_techniek" not in page
+    assert '<option value="corop">COROP-gebied</option>' in page
+    assert '<option value="landsdeel_cbs">landsdeel (CBS)</option>' in page
+    assert ">COROP-gebied</td>" in page and ">corop<" not in page
+
+
+def test_index_sorts_with_buttons_and_aria_sort_and_filters_by_level(tmp_path: Path) -> None:
+    regions = pd.DataFrame({"region_level": ["provincie"], "region": ["Utrecht"]})
+    indicators = _indicators([("mbo_techniek", "provincie", "Utrecht", 2021, 0.3, 0.3, 0.3)])
+    page = index.index_html(regions, indicators, {"mbo_techniek": {"naam": "M"}}, {}, tmp_path)
+    heads = re.findall(r"<th scope=\"col\"([^>]*)>(.*?)</th>", page)
+    assert [(attrs.strip(), label) for attrs, label in heads] == [
+        ('aria-sort="ascending"', '<button type="button">Niveau</button>'),
+        ('aria-sort="none"', '<button type="button">Regio</button>'),
+        ('aria-sort="none" class="num"', '<button type="button">M</button>'),
+        ("", "Rapport"),
+    ]
+    assert '<tr data-level="provincie">' in page
+    assert '<label for="tp-level">Niveau</label>' in page
+    assert 'setAttribute("aria-sort", asc ? "ascending" : "descending")' in page
 
 
 def test_index_key_changes_when_a_report_appears(tmp_path: Path) -> None:
@@ -70,6 +138,7 @@ def test_index_key_changes_when_a_report_appears(tmp_path: Path) -> None:
 def test_percent_is_dutch() -> None:
     assert index.percent(0.1234) == "12,3%"
     assert index.percent(0.4) == "40,0%"
+    assert index.percent(0.0125) == "1,3%"  # half up, as text.pct rounds in the reports
 
 
 def test_index_names_missing_sources_in_dutch(tmp_path: Path) -> None:

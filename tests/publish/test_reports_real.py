@@ -219,3 +219,27 @@ def test_real_report_shows_its_municipalities(
         else:
             assert printed.split(" (")[0] == _dutch_percent(float(row["share"]))
     assert "op de gebiedsindeling van 2023" in "".join(_pdf_pages(stem.with_suffix(".pdf")))
+
+
+def _visible_text(fragment: str) -> str:
+    """What a reader sees: tags (and so their attributes, like tooltips) removed."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", fragment))
+
+
+def test_every_figure_on_the_real_index_appears_in_its_regions_report(
+    real_reports: Path,
+) -> None:
+    """The index formats with the reports' formatter, and shows no figure the report lacks."""
+    index = (real_reports / "index.html").read_text(encoding="utf-8")
+    for (level, name), stem in REAL_REPORTS.items():
+        row = re.search(
+            rf'<tr data-level="{level}">(?:(?!</tr>).)*?>{re.escape(html.escape(name))}<.*?</tr>',
+            index,
+            re.S,
+        )
+        assert row, f"no index row for {level} {name}"
+        figures = re.findall(r"\d+,\d%", _visible_text(row.group(0)))
+        assert len(figures) >= 3, (level, name, figures)  # totals, men and women at least
+        report = _visible_text((real_reports / f"{stem}.html").read_text(encoding="utf-8"))
+        missing = [f for f in figures if f not in report]
+        assert missing == [], f"{level} {name}: on the index, not in the report: {missing}"

@@ -333,6 +333,7 @@ def _trend_figure(
     """
     key = (n_panels, n_rows, n_cols)
     if reuse and key in _TREND_FIGURES:
+        style.apply_style()  # the next texts take rcParams: the style, whatever ran before
         fig, grid, axes = _TREND_FIGURES[key]
         for artist in [*fig.legends, *fig.texts]:
             artist.remove()

@@ -7,11 +7,13 @@ this process while the workers go on -> key files, index page, summary.
 
 from __future__ import annotations
 
-import importlib
+import contextlib
+import logging
 import os
+import signal
 import sys
-import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -24,10 +26,14 @@ from analysis.store.manifest import read_manifest
 
 DEFAULT_NOTEBOOK = paths.NOTEBOOKS_DIR / "region_report.ipynb"
 LOCK_FILE = ".lock"
+LOG_FILE = "reports.log"
+log = logging.getLogger(__name__)
 
 
 class ReportsBusyError(TechniekpactError):
     """Another batch is writing to the same reports folder."""
+
+    exit_status = 4  # the CLI's EXIT_BUSY: not a data error, try again later
 
 
 def run_batch(
@@ -41,11 +47,16 @@ def run_batch(
     *,
     notebook: Path | None = None,
     generated_on: str | None = None,
-    reuse_kernels: bool = True,
+    fresh_kernel: bool = False,
+    progress: bool = True,
     previous_edition: Path | None = None,
     texts_dir: Path | None = None,
 ) -> int:
-    """Build the requested reports; 0 when every one succeeded, 1 when any failed."""
+    """Build the requested reports; 0 when every one succeeded, 1 when any failed.
+
+    Messages go to the ``analysis.publish.batch`` logger, and all of them (debug included)
+    to ``LOG_FILE`` in the reports folder, rewritten by every run that gets the lock.
+    """
     started = time.perf_counter()
     processed_dir = Path(processed_dir).resolve()
     reports_dir = Path(reports_dir).resolve()
@@ -62,216 +73,86 @@ def run_batch(
     reports_dir.mkdir(parents=True, exist_ok=True)
     lock = _acquire_lock(reports_dir)
     try:
-        _remove_leftovers(reports_dir)
-        # Publication (issue 13): what changed since the previous edition, in every key.
-        generated_on = generated_on or date.today().isoformat()
-        if changes_key := editions.prepare(
-            reports_dir, processed_dir, manifest, previous_edition, generated_on
-        ):
-            data = {**data, "previous_edition": changes_key}
-            plan.assign_keys(report_jobs, notebook, data, code)
-        text_problems = _regional_texts(report_jobs, processed_dir, texts_dir)
-        stale = [j for j in report_jobs if force or not plan.is_current(j, reports_dir)]
-        skipped = len(report_jobs) - len(stale)
-        if skipped:
-            print(f"techniekpact reports: {skipped} report(s) unchanged, skipped.")
-        failures: list[str] = []
-        if stale:
-            failures = _build(
-                stale,
+        with _log_file(reports_dir / LOG_FILE):
+            log.debug(
+                "level %s, regions %s, formats %s, jobs %s, processed %s, notebook %s, "
+                "fresh kernel %s, force %s",
+                level, regions or "all", ",".join(wanted), jobs, processed_dir, notebook,
+                fresh_kernel, force,
+            )  # fmt: skip
+            generated_on = generated_on or date.today().isoformat()
+            # Publication (issue 13): what changed since the previous edition, in every key.
+            if changes_key := editions.prepare(
+                reports_dir, processed_dir, manifest, previous_edition, generated_on
+            ):
+                data = {**data, "previous_edition": changes_key}
+                plan.assign_keys(report_jobs, notebook, data, code)
+            text_problems = _regional_texts(report_jobs, processed_dir, texts_dir)
+            return _run(
+                report_jobs,
+                started=started,
+                problems=text_problems,
                 notebook=notebook,
                 processed_dir=processed_dir,
                 reports_dir=reports_dir,
                 jobs=jobs,
-                demo=bool(manifest.get("demo")),
+                manifest=manifest,
+                inputs={**data, **code},
+                force=force,
                 generated_on=generated_on,
-                reuse_kernels=reuse_kernels,
+                fresh_kernel=fresh_kernel,
+                progress=progress,
             )
-        # Publication (issue 13): the figures beside each report, and this edition's record.
-        built = {j.label for j in stale if plan.is_current(j, reports_dir)}
-        problems = text_problems + downloads.write_for_jobs(
-            report_jobs, processed_dir, reports_dir, built
-        )
-        editions.write_edition(
-            reports_dir, processed_dir, manifest, generated_on, rebuilt=bool(built)
-        )
-        index_problem = _update_index(reports_dir, processed_dir, manifest, {**data, **code})
+    except KeyboardInterrupt:
+        _remove_leftovers(reports_dir)  # every writer has stopped: no partial file stays
+        raise
     finally:
         lock.release()
-    elapsed = time.perf_counter() - started
-    print(
-        f"techniekpact reports: {len(stale) - len(failures)} built, {skipped} unchanged, "
-        f"{len(failures)} failed ({elapsed:.1f} s)."
+
+
+def _run(report_jobs: list[ReportJob], *, started: float, problems: list[str],
+         manifest: dict, inputs: dict, force: bool, **build) -> int:  # fmt: skip
+    """The batch behind the lock: skip what is current, build the rest, the index, a summary."""
+    reports_dir: Path = build["reports_dir"]
+    if removed := _remove_leftovers(reports_dir):
+        log.info(
+            "techniekpact reports: removed %d unfinished file(s) of an interrupted earlier run.",
+            removed,
+        )
+    stale = [j for j in report_jobs if force or not plan.is_current(j, reports_dir)]
+    skipped = len(report_jobs) - len(stale)
+    if skipped:
+        log.info("techniekpact reports: %d report(s) unchanged, skipped.", skipped)
+    failures: list[str] = []
+    if stale:
+        failures = _build(stale, demo=bool(manifest.get("demo")), **build)
+    # Publication (issue 13): the figures beside each report, and this edition's record.
+    processed_dir: Path = build["processed_dir"]
+    built = {j.label for j in stale if plan.is_current(j, reports_dir)}
+    problems = problems + downloads.write_for_jobs(report_jobs, processed_dir, reports_dir, built)
+    editions.write_edition(
+        reports_dir, processed_dir, manifest, build["generated_on"], rebuilt=bool(built)
     )
+    index_problem = _update_index(reports_dir, build["processed_dir"], manifest, inputs)
+    elapsed = time.perf_counter() - started
+    log.info(
+        "techniekpact reports: %d built, %d unchanged, %d failed (%.1f s).",
+        len(stale) - len(failures), skipped, len(failures), elapsed,
+    )  # fmt: skip
     missing = missing_sources_note(manifest)
     if missing:
-        print(f"techniekpact reports: {missing}", file=sys.stderr)
+        log.warning("techniekpact reports: %s", missing)
     failures += problems  # publication (issue 13): texts that match no region, downloads
     if index_problem:
         failures.append(index_problem)
     if failures:
-        print(f"techniekpact reports: {len(failures)} report(s) FAILED:", file=sys.stderr)
-        for failure in failures:
-            print(f"  - {failure}", file=sys.stderr)
+        log.error(
+            "techniekpact reports: %d report(s) FAILED:\n%s",
+            len(failures),
+            "\n".join(f"  - {failure}" for failure in failures),
+        )
         return 1
     return 0
-
-
-def _acquire_lock(reports_dir: Path):
-    """An exclusive lock on the reports folder; a second batch gets a clear message."""
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(reports_dir / LOCK_FILE, timeout=0)
-    try:
-        lock.acquire()
-    except Timeout as exc:
-        raise ReportsBusyError(
-            f"{reports_dir} is locked by another `techniekpact reports` run "
-            f"({reports_dir / LOCK_FILE}); wait for it to finish and try again"
-        ) from exc
-    return lock
-
-
-def _remove_leftovers(reports_dir: Path) -> None:
-    """Delete temp files of a batch that was killed; safe because this batch holds the lock."""
-    leftovers = [
-        p
-        for pattern in (".*.tmp", "*/.*.tmp", "*/.*.running.ipynb")
-        for p in reports_dir.glob(pattern)
-        if p.is_file()
-    ]
-    for path in leftovers:
-        path.unlink(missing_ok=True)
-    if leftovers:
-        print(
-            f"techniekpact reports: removed {len(leftovers)} unfinished file(s) of an "
-            "interrupted earlier run."
-        )
-
-
-def _build(
-    stale: list[ReportJob],
-    *,
-    notebook: Path,
-    processed_dir: Path,
-    reports_dir: Path,
-    jobs: int | None,
-    demo: bool,
-    generated_on: str,
-    reuse_kernels: bool,
-) -> list[str]:
-    """Run the stale reports; returns one message per failed report."""
-    import multiprocessing
-    from concurrent.futures import (
-        Future,
-        ProcessPoolExecutor,
-        ThreadPoolExecutor,
-        as_completed,
-        wait,
-    )
-
-    from tqdm import tqdm
-
-    from analysis.publish import worker
-
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(stale)))
-    # The index page needs pandas in this process at the end: it is imported in the
-    # background as soon as a worker has nothing left to do (then a core is free).
-    warm_index_after = max(0, len(stale) - workers)
-    tasks = {job.label: _task(job, processed_dir, reports_dir, demo, generated_on) for job in stale}
-    by_label = {job.label: job for job in stale}
-    failures: list[str] = []
-    want_pdf = any("pdf" in job.formats for job in stale)
-    # Workers fork from a server that imported the report's modules once (a fresh interpreter
-    # per worker would import them again, and so would each worker's kernel).
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(worker.preload_modules(Path(notebook)))
-    with (
-        ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=worker.init_worker,
-            initargs=(
-                str(notebook),
-                reuse_kernels,
-                {
-                    "processed_dir": str(processed_dir),
-                    "levels": sorted({job.region.level for job in stale}),
-                },
-                dict(os.environ),
-            ),
-        ) as pool,
-        tqdm(total=len(stale), unit="rapport", desc="rapporten", file=sys.stderr) as bar,
-    ):
-        # Chromium starts while the fork server imports (submit waits for that server).
-        launching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chromium-launch")
-        printer_start = launching.submit(_start_printer) if want_pdf else None
-        launching.shutdown(wait=False)
-        try:
-            futures = {pool.submit(worker.run_report, t): label for label, t in tasks.items()}
-        finally:  # wait for Chromium either way: if submitting failed, close it below
-            printer, printer_error = printer_start.result() if printer_start else (None, None)
-            if printer is not None and sys.exc_info()[0] is not None:
-                printer.__exit__(None, None, None)
-        # PDFs print (and keys are written) in threads, so that the next report's PDF can
-        # start while one is still printing; the printer bounds how many print at once.
-        finishing = ThreadPoolExecutor(max_workers=printer.pages if printer else 1)
-        sealed: list[Future] = []
-
-        def done(sealing: Future, job: ReportJob) -> None:
-            try:
-                problem = sealing.result()
-            except Exception as exc:  # a bug while sealing: this report fails, not the batch
-                problem = f"{job.label}: {type(exc).__name__}: {exc}"
-            if problem:
-                failures.append(problem)
-                bar.write(f"FAILED {problem}", file=sys.stderr)
-            bar.set_postfix_str(job.slug, refresh=False)
-            bar.update()
-
-        try:
-            for received, future in enumerate(as_completed(futures)):
-                if received == warm_index_after:
-                    threading.Thread(
-                        target=importlib.import_module, args=("pandas",), daemon=True
-                    ).start()
-                job = by_label[futures[future]]
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # a worker process died (killed, out of memory)
-                    outcome = worker.Outcome(job.label, error=f"worker process failed: {exc!r}")
-                sealing = finishing.submit(
-                    _finish, job, outcome, printer, printer_error, reports_dir, demo
-                )
-                sealing.add_done_callback(lambda f, job=job: done(f, job))
-                sealed.append(sealing)
-            pool.shutdown(wait=False)  # workers stop their kernels while the last PDFs print
-            wait(sealed)
-        finally:
-            finishing.shutdown(wait=True)
-            if printer is not None:
-                printer.__exit__(None, None, None)
-    return failures
-
-
-def _task(job: ReportJob, processed_dir: Path, reports_dir: Path, demo: bool, generated_on: str):
-    from analysis.publish.worker import Task
-
-    return Task(
-        label=job.label,
-        parameters={
-            "region_level": job.region.level,
-            "region": job.region.name,
-            "processed_dir": str(processed_dir),
-            "generated_on": generated_on,
-            **_publication_parameters(job, reports_dir),
-        },
-        title=report_title(job),
-        demo=demo,
-        html_target=str(job.path(reports_dir, ".html")),
-        notebook_target=str(job.path(reports_dir, ".ipynb")),
-        failed_target=str(job.path(reports_dir, ".failed.ipynb")),
-    )
 
 
 def _regional_texts(
@@ -295,16 +176,211 @@ def _regional_texts(
     return regional_text.unknown_texts(folder, known)
 
 
-def _publication_parameters(job: ReportJob, reports_dir: Path) -> dict[str, str]:
-    """The notebook's issue-13 parameters: downloads' stem, edition's changes, region's text."""
-    edition = reports_dir / paths.EDITION_DIR
-    text = job.key_parts.get("regional_text") or {}
-    return {
-        "regional_text": text.get("path", ""),
-        "texts_dir": text.get("root", ""),
-        "download_stem": job.slug,
-        "edition_dir": str(edition) if (edition / paths.EDITION_SUMMARY_FILE).is_file() else "",
-    }
+@contextlib.contextmanager
+def _log_file(path: Path) -> Iterator[None]:
+    """Every message of this package, debug included, also into ``path`` for this run."""
+    handler = logging.FileHandler(path, mode="w", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    package = logging.getLogger("analysis")
+    level = package.level
+    if package.getEffectiveLevel() > logging.DEBUG:  # the CLI sets DEBUG (handlers filter)
+        package.setLevel(logging.DEBUG)
+    package.addHandler(handler)
+    try:
+        yield
+    finally:
+        package.removeHandler(handler)
+        package.setLevel(level)
+        handler.close()
+
+
+def _acquire_lock(reports_dir: Path):
+    """An exclusive lock on the reports folder; a second batch gets a clear message."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(reports_dir / LOCK_FILE, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise ReportsBusyError(
+            f"{reports_dir} is locked by another `techniekpact reports` run "
+            f"({reports_dir / LOCK_FILE}); wait for it to finish and try again"
+        ) from exc
+    return lock
+
+
+def _remove_leftovers(reports_dir: Path) -> int:
+    """Delete temp files of a batch that was killed or interrupted (safe: this batch holds
+    the lock); returns how many."""
+    leftovers = [
+        p
+        for pattern in (".*.tmp", "*/.*.tmp", "*/.*.running.ipynb")
+        for p in reports_dir.glob(pattern)
+        if p.is_file()
+    ]
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    return len(leftovers)
+
+
+def _build(
+    stale: list[ReportJob],
+    *,
+    notebook: Path,
+    processed_dir: Path,
+    reports_dir: Path,
+    jobs: int | None,
+    demo: bool,
+    generated_on: str,
+    fresh_kernel: bool,
+    progress: bool,
+) -> list[str]:
+    """Run the stale reports; returns one message per failed report.
+
+    On Ctrl-C every process this batch started (workers, their kernels, Chromium) is
+    stopped before KeyboardInterrupt goes on up.
+    """
+    from concurrent.futures import Future, ThreadPoolExecutor, wait
+
+    from tqdm import tqdm
+
+    from analysis.publish import worker
+    from analysis.publish.pool import WorkerPool
+
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(stale)))
+    by_label = {job.label: job for job in stale}
+    failures: list[str] = []
+    want_pdf = any("pdf" in job.formats for job in stale)
+    levels = sorted({job.region.level for job in stale})
+    before = _descendants()
+    pool = WorkerPool(
+        workers,
+        initializer=worker.init_worker,
+        initargs=(
+            str(notebook),
+            fresh_kernel,
+            {"processed_dir": str(processed_dir), "levels": levels},
+        ),
+        run=worker.run_report,
+        preload=worker.preload_modules(Path(notebook)),
+    )
+    # The workers start (their fork server imports the report modules) and Chromium starts
+    # while this process makes the tasks (their titles import pandas, needed for the index).
+    printer_start: Future | None = None
+    printer = printer_error = None
+    finishing: ThreadPoolExecutor | None = None
+    sealed: list[Future] = []
+    interrupted = False
+    try:
+        pool.start(len(stale))
+        launching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chromium-launch")
+        printer_start = launching.submit(_start_printer) if want_pdf else None
+        launching.shutdown(wait=False)
+        tasks = [_task(job, processed_dir, reports_dir, demo, generated_on) for job in stale]
+        with tqdm(
+            total=len(stale),
+            unit="rapport",
+            desc="rapporten",
+            file=sys.stderr,
+            disable=not progress,
+        ) as bar:
+
+            def done(sealing: Future, job: ReportJob) -> None:
+                try:
+                    problem = sealing.result()
+                except Exception as exc:  # a bug while sealing: this report fails, not the batch
+                    problem = f"{job.label}: {type(exc).__name__}: {exc}"
+                if problem:
+                    failures.append(problem)
+                    log.warning("FAILED %s", problem)
+                bar.set_postfix_str(job.slug, refresh=False)
+                bar.update()
+
+            for task, outcome in pool.map_unordered(tasks):
+                if finishing is None:
+                    if printer_start is not None:
+                        printer, printer_error = printer_start.result()
+                    # PDFs print (and keys are written) in threads, so that the next report's
+                    # PDF can start while one is still printing.
+                    finishing = ThreadPoolExecutor(max_workers=printer.pages if printer else 1)
+                job = by_label[task.label]
+                if isinstance(outcome, Exception):  # its worker died (killed, out of memory)
+                    outcome = worker.Outcome(job.label, error=f"worker process failed: {outcome}")
+                log.debug(
+                    "%s: executed and rendered in %.2f s (worker %d, its report %d)",
+                    job.label, outcome.seconds, outcome.worker_pid, outcome.report_number,
+                )  # fmt: skip
+                sealing = finishing.submit(
+                    _finish, job, outcome, printer, printer_error, reports_dir, demo
+                )
+                sealing.add_done_callback(lambda f, job=job: done(f, job))
+                sealed.append(sealing)
+            if pool.fork_hazard:
+                log.warning("workers started as new interpreters: %s", pool.fork_hazard)
+            pool.close()  # workers stop while the last PDFs print
+            wait(sealed)
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
+    finally:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if interrupted else None
+        try:
+            pool.terminate()  # after close(): nothing left; else every worker stops now
+            if finishing is not None:
+                finishing.shutdown(wait=not interrupted, cancel_futures=interrupted)
+            if printer is None and printer_start is not None:
+                printer, _ = printer_start.result()
+            if printer is not None:
+                printer.__exit__(None, None, None)
+            if finishing is not None and interrupted:
+                finishing.shutdown(wait=True)
+            if interrupted:
+                _stop_descendants(before)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+    return failures
+
+
+def _descendants() -> set[int]:
+    """The pids of every process below this one."""
+    import psutil
+
+    return {p.pid for p in psutil.Process().children(recursive=True)}
+
+
+def _stop_descendants(keep: set[int]) -> None:
+    """Stop every process below this one that was not there before (``keep``): a kernel or
+    Chromium that outlived its worker or browser connection on Ctrl-C."""
+    import psutil
+
+    left = [p for p in psutil.Process().children(recursive=True) if p.pid not in keep]
+    for process in left:
+        with contextlib.suppress(psutil.Error):
+            process.terminate()
+    _gone, alive = psutil.wait_procs(left, timeout=2)
+    for process in alive:
+        with contextlib.suppress(psutil.Error):
+            process.kill()
+
+
+def _task(job: ReportJob, processed_dir: Path, reports_dir: Path, demo: bool, generated_on: str):
+    from analysis.publish.worker import Task
+
+    return Task(
+        label=job.label,
+        parameters={
+            "region_level": job.region.level,
+            "region": job.region.name,
+            "processed_dir": str(processed_dir),
+            "generated_on": generated_on,
+        },
+        title=report_title(job),
+        demo=demo,
+        html_target=str(job.path(reports_dir, ".html")),
+        notebook_target=str(job.path(reports_dir, ".ipynb")),
+        failed_target=str(job.path(reports_dir, ".failed.ipynb")),
+    )
 
 
 def _start_printer():
@@ -321,7 +397,8 @@ def _finish(job, outcome, printer, printer_error, reports_dir: Path, demo: bool)
     """Print the PDF of a rendered report and write its key; returns a failure message."""
     if outcome.error is not None:
         audit = job.path(reports_dir, ".failed.ipynb")
-        return f"{job.label}: {outcome.error.strip()} (executed notebook: {audit})"
+        kept = f" (executed notebook: {audit})" if audit.is_file() else ""
+        return f"{job.label}: {outcome.error.strip()}{kept}"
     try:
         return _print_and_seal(job, printer, printer_error, reports_dir, demo)
     except OSError as exc:  # e.g. a full disk: this report fails, the earlier outputs stay

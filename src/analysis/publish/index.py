@@ -1,7 +1,9 @@
 """reports/index.html: every region with its headline figures and links to its reports.
 
-Self-contained like the reports: inline CSS, a few lines of inline JS to sort the table,
-no external resources. Rewritten only when the data, the code or the set of reports changed.
+Self-contained like the reports: inline CSS, a few lines of inline JS (sorting by buttons in
+the column heads, with ``aria-sort``; a filter by level), no external resources. Figures are
+formatted by ``analysis.present.text.pct``, as in the reports, and indicators and levels are
+named in Dutch. Rewritten only when the data, the code or the set of reports changed.
 """
 
 from __future__ import annotations
@@ -26,22 +28,44 @@ DOWNLOAD_LINKS = ((".xlsx", "Excel"), (".csv", "CSV"))
 KEY_FILE = ".index.key"
 HEADLINE_INDICATORS = ("hbo_techniek_instroom", "mbo_techniek", "vo_havo_n")
 LEVEL_ORDER = ("nederland", "landsdeel", "landsdeel_cbs", "provincie", "corop")
-_SORT_JS = """
-document.querySelectorAll("table.sortable th").forEach(function (th, col) {
-  th.addEventListener("click", function () {
-    var body = th.closest("table").tBodies[0], asc = th.dataset.dir !== "asc";
-    th.closest("tr").querySelectorAll("th").forEach(function (h) { delete h.dataset.dir; });
-    th.dataset.dir = asc ? "asc" : "desc";
+UNKNOWN_SOURCE = "Bron onbekend (indicator niet in de configuratie)"
+# Sorting by a column's button (a button: reachable with Tab, pressed with Enter or Space),
+# its state in aria-sort; the level filter shows only that level's rows and says how many.
+_SCRIPT = """
+var table = document.querySelector("table.sortable"), body = table.tBodies[0];
+var heads = Array.from(table.tHead.rows[0].cells);
+heads.forEach(function (th, col) {
+  var button = th.querySelector("button");
+  if (!button) { return; }
+  button.addEventListener("click", function () {
+    var asc = th.getAttribute("aria-sort") !== "ascending";
+    heads.forEach(function (h) {
+      if (h.querySelector("button")) { h.setAttribute("aria-sort", "none"); }
+    });
+    th.setAttribute("aria-sort", asc ? "ascending" : "descending");
     Array.from(body.rows).sort(function (a, b) {
       var x = a.cells[col].dataset.sort, y = b.cells[col].dataset.sort;
-      var nx = parseFloat(x), ny = parseFloat(y), d;
-      if (x === "" || y === "") { d = (x === "") - (y === ""); return d; }
-      d = (isNaN(nx) || isNaN(ny)) ? x.localeCompare(y, "nl") : nx - ny;
+      if (x === "" || y === "") { return (x === "") - (y === ""); }
+      var nx = parseFloat(x), ny = parseFloat(y);
+      var d = (isNaN(nx) || isNaN(ny)) ? x.localeCompare(y, "nl") : nx - ny;
       return asc ? d : -d;
     }).forEach(function (row) { body.appendChild(row); });
   });
 });
+var filter = document.getElementById("tp-level"), count = document.getElementById("tp-count");
+function applyFilter() {
+  var shown = 0;
+  Array.from(body.rows).forEach(function (row) {
+    row.hidden = filter.value !== "" && row.dataset.level !== filter.value;
+    if (!row.hidden) { shown += 1; }
+  });
+  count.textContent = shown + " van " + body.rows.length + " regio's";
+}
+filter.addEventListener("change", applyFilter);
+document.getElementById("tp-filter").hidden = false;
+applyFilter();
 """
+GENDERS = (("man", "mannen"), ("vrouw", "vrouwen"))
 
 
 def index_key(reports_dir: Path, inputs: dict[str, str]) -> str:
@@ -98,12 +122,23 @@ def latest_shares(indicators: pd.DataFrame) -> pd.DataFrame:
     return rows.groupby(["region_level", "region", "indicator"], as_index=False).last()
 
 
+def gender_shares(indicators: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
+    """The men's and women's shares in the year of each latest total (indexed like it)."""
+    keys = ["region_level", "region", "indicator", "year"]
+    split = indicators[indicators["gender"].isin([g for g, _ in GENDERS])]
+    return split.merge(latest[keys], on=keys).set_index([*keys[:3], "gender"])
+
+
 def data_vintage(indicators: pd.DataFrame, definitions: dict[str, dict]) -> dict[str, str]:
-    """Latest school year with data, per source (the indicators' `bron`)."""
+    """Latest school year with data, per source (the `bron` of the indicator, or of the
+    indicator a women's share is computed from)."""
+    from analysis.indicators.rules import WOMEN_SHARE_SUFFIX
+
     rows = indicators[indicators["share"].notna()]
     vintage: dict[str, tuple[int, str]] = {}
     for indicator, group in rows.groupby("indicator"):
-        source = definitions.get(str(indicator), {}).get("bron") or str(indicator)
+        base = str(indicator).removesuffix(WOMEN_SHARE_SUFFIX)
+        source = definitions.get(base, {}).get("bron") or UNKNOWN_SOURCE
         latest = group.loc[group["year"].idxmax()]
         current = vintage.get(source)
         if current is None or int(latest["year"]) > current[0]:
@@ -112,8 +147,10 @@ def data_vintage(indicators: pd.DataFrame, definitions: dict[str, dict]) -> dict
 
 
 def percent(value: float) -> str:
-    """Dutch percentage with one decimal: 0.1234 -> '12,3%'."""
-    return f"{value * 100:.1f}%".replace(".", ",")
+    """Dutch percentage with one decimal, exactly as the reports print it (``text.pct``)."""
+    from analysis.present.text import pct
+
+    return pct(value)
 
 
 def index_html(
@@ -124,44 +161,34 @@ def index_html(
     reports_dir: Path,
 ) -> str:
     """The index page."""
-    import pandas as pd
-
     from analysis.present.text import level_label
 
-    latest = latest_shares(indicators).set_index(["region_level", "region", "indicator"])
+    latest_rows = latest_shares(indicators)
+    genders = gender_shares(indicators, latest_rows)
+    latest = latest_rows.set_index(["region_level", "region", "indicator"])
     order = {level: i for i, level in enumerate(LEVEL_ORDER)}
     regions = regions.assign(
         _order=regions["region_level"].map(lambda v: order.get(v, len(order)))
     ).sort_values(["_order", "region_level", "region"])
-    heads = "".join(
-        f"<th>{html.escape(definitions.get(i, {}).get('naam', i))}</th>"
-        for i in HEADLINE_INDICATORS
-    )
+    # Only configured indicators have a Dutch name to head a column with.
+    headline = [i for i in HEADLINE_INDICATORS if definitions.get(i, {}).get("naam")]
+    heads = "".join(_sort_head(definitions[i]["naam"], "none", numeric=True) for i in headline)
+    first_heads = _sort_head("Niveau", "ascending") + _sort_head("Regio", "none")
     body = []
     for region in regions.itertuples():
         level, name = str(region.region_level), str(region.region)
         order_key = f"{order.get(level, len(order))}{level}"
         cells = [
             f'<td data-sort="{html.escape(order_key)}">{html.escape(level_label(level))}</td>',
-            f'<td data-sort="{html.escape(name)}">{html.escape(name)}</td>',
+            f'<th scope="row" data-sort="{html.escape(name)}">{html.escape(name)}</th>',
         ]
-        for indicator in HEADLINE_INDICATORS:
-            key = (level, name, indicator)
-            if key not in latest.index:
-                cells.append('<td class="num" data-sort="">–</td>')
-                continue
-            row = latest.loc[key]
-            bounds = ""
-            if pd.notna(row["share_low"]) and row["share_low"] != row["share_high"]:
-                bounds = (
-                    f' title="tussen {percent(row["share_low"])} en {percent(row["share_high"])}"'
-                )
-            cells.append(
-                f'<td class="num" data-sort="{row["share"]:.6f}"{bounds}>{percent(row["share"])}'
-                f" <small>({html.escape(str(row['schooljaar']))})</small></td>"
-            )
+        cells += [_share_cell(latest, genders, (level, name, i)) for i in headline]
         cells.append(f'<td class="links" data-sort="">{_links(reports_dir, level, name)}</td>')
-        body.append("<tr>" + "".join(cells) + "</tr>")
+        body.append(f'<tr data-level="{html.escape(level)}">' + "".join(cells) + "</tr>")
+    levels = list(dict.fromkeys(str(v) for v in regions["region_level"]))
+    options = "".join(
+        f'<option value="{html.escape(v)}">{html.escape(level_label(v))}</option>' for v in levels
+    )
     vintage = "".join(
         f"<li>{html.escape(source)}: {html.escape(sj)}</li>"
         for source, sj in data_vintage(indicators, definitions).items()
@@ -185,22 +212,32 @@ def index_html(
 <title>Techniekpact-monitor: rapporten per regio</title>
 <style>
 {css}
-main {{ max-width: 70rem; }}
-table.sortable th {{ cursor: pointer; }}
+main {{ max-width: 75rem; }}
 td.links {{ white-space: nowrap; }}
-table.sortable th[data-dir="asc"]::after {{ content: " ▲"; }}
-table.sortable th[data-dir="desc"]::after {{ content: " ▼"; }}
+th[aria-sort] button {{ font: inherit; font-weight: bold; color: inherit; background: none;
+  border: 0; padding: 0; cursor: pointer; text-align: inherit; }}
+th[aria-sort] button:focus-visible {{ outline: 2px solid #0072B2; outline-offset: 2px; }}
+th[aria-sort="ascending"] button::after {{ content: " ▲"; }}
+th[aria-sort="descending"] button::after {{ content: " ▼"; }}
+td.num small.split {{ display: block; white-space: nowrap; }}
+.tp-filter {{ margin: 0.5rem 0 1rem; }}
 </style>
 </head>
 <body class="tp-index">
 {banner}
 <main>
 <h1>Techniekpact-monitor: rapporten per regio</h1>
-<p>Aandeel bèta/techniek in het laatste schooljaar met gegevens (totaal, mannen en vrouwen).
+<p>Aandeel bèta/techniek in het laatste schooljaar met gegevens: het totaal, en daaronder dat
+van mannen en van vrouwen in hetzelfde schooljaar.
 Leerlingen en studenten tellen mee bij de vestiging van hun school, niet bij hun woonadres.
-Klik op een kolomkop om te sorteren.</p>
+Sorteer met de knoppen in de kolomkoppen (ook met Tab en Enter).</p>
+<div class="tp-filter" id="tp-filter" hidden>
+<label for="tp-level">Niveau</label>
+<select id="tp-level"><option value="">alle niveaus</option>{options}</select>
+<span id="tp-count" aria-live="polite"></span>
+</div>
 <table class="tp-table sortable">
-<thead><tr><th>Niveau</th><th>Regio</th>{heads}<th>Rapport</th></tr></thead>
+<thead><tr>{first_heads}{heads}<th scope="col">Rapport</th></tr></thead>
 <tbody>
 {"".join(body)}
 </tbody>
@@ -211,7 +248,7 @@ Klik op een kolomkop om te sorteren.</p>
 <p>Verwerkt op {html.escape(str(manifest.get("created", "onbekend")))}
 (codeversie {html.escape(str(manifest.get("code_version", "onbekend")))}).</p>
 </main>
-<script>{_SORT_JS}</script>
+<script>{_SCRIPT}</script>
 </body>
 </html>
 """
@@ -222,6 +259,36 @@ def _edition_block(reports_dir: Path) -> str:
     from analysis.content.publication import index_paragraph
 
     return index_paragraph(reports_dir)
+
+
+def _sort_head(label: str, state: str, numeric: bool = False) -> str:
+    """A column head whose button sorts the table; ``state`` is its initial aria-sort."""
+    css = ' class="num"' if numeric else ""
+    return (
+        f'<th scope="col" aria-sort="{state}"{css}><button type="button">'
+        f"{html.escape(label)}</button></th>"
+    )
+
+
+def _share_cell(latest: pd.DataFrame, genders: pd.DataFrame, key: tuple[str, str, str]) -> str:
+    """Latest total share (school year; bounds as a tooltip), then men's and women's."""
+    import pandas as pd
+
+    if key not in latest.index:
+        return '<td class="num" data-sort="">–</td>'
+    row = latest.loc[key]
+    bounds = ""
+    if pd.notna(row["share_low"]) and row["share_low"] != row["share_high"]:
+        bounds = f' title="tussen {percent(row["share_low"])} en {percent(row["share_high"])}"'
+    split = []
+    for gender, label in GENDERS:
+        if (*key, gender) in genders.index:
+            split.append(f"{label} {percent(genders.loc[(*key, gender), 'share'])}")
+    split_html = f'<small class="split">{" · ".join(split)}</small>' if split else ""
+    return (
+        f'<td class="num" data-sort="{row["share"]:.6f}"{bounds}>{percent(row["share"])}'
+        f" <small>({html.escape(str(row['schooljaar']))})</small>{split_html}</td>"
+    )
 
 
 def _links(reports_dir: Path, level: str, name: str) -> str:

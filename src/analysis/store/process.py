@@ -134,6 +134,8 @@ def run_process(
 class ProcessBusyError(TechniekpactError):
     """Another ``techniekpact process`` is writing to the same processed folder."""
 
+    exit_status = 4  # the CLI's EXIT_BUSY: not a data error, try again later
+
 
 @contextlib.contextmanager
 def _process_lock(processed_dir: Path) -> Iterator[None]:
