@@ -18,6 +18,7 @@ from analysis.regions import historic
 from analysis.regions.config import RegionConfig
 from analysis.regions.lookup import NameIndex
 from analysis.regions.names import COROPS, PROVINCES, name_key, split_suffix
+from analysis.suggest import did_you_mean
 
 # Columns that identify each kind of reference frame (as returned by the readers).
 PLACES_COLUMNS = {"place_code", "place", "municipality_code", "municipality", "corop_code"}
@@ -246,20 +247,41 @@ def _code_map(
 
 
 def resolve_config_municipality(ref: Reference, entry: str) -> tuple[str | None, str | None]:
-    """A config entry (current name or 4-digit code) -> (code, problem)."""
+    """A config entry (current name or 4-digit code) -> (code, problem).
+
+    A problem names what to write instead: the successor of a former municipality by
+    name, close spellings of an unknown one.
+    """
     text = entry.strip()
+    current = ref.municipalities["municipality"]
     if text.isdigit():
         code = text.zfill(4)
         if code in ref.municipalities.index:
             return code, None
         if code in ref.merged:
-            return None, f"municipality code {text} no longer exists (now {ref.merged[code]})"
+            now = ref.merged[code]
+            return None, (
+                f"municipality code {text} no longer exists: it is now part of "
+                f"{current[now]} ({now})"
+            )
         return None, f"unknown municipality code {text!r}"
     key = name_key(text)
-    if key in ref.historic_names or key in ref.split_names:
-        name, succ = ref.historic_names.get(key) or ref.split_names[key]
-        return None, f"{name!r} is a former municipality (now part of {succ}); list the current one"
+    if key in ref.historic_names:
+        name, succ = ref.historic_names[key]
+        return None, (
+            f"{name!r} is a former municipality, now part of {current[succ]!r} "
+            f"(CBS code {succ}): list {current[succ]!r} instead"
+        )
+    if key in ref.split_names:
+        name, province = ref.split_names[key]
+        return None, (
+            f"{name!r} is a former municipality divided among several municipalities in "
+            f"{PROVINCES[province]}: list the current ones you mean"
+        )
     match = ref.names.resolve(text)
     if match.code is None or match.resolved_ambiguity:
-        return None, match.problem or f"municipality {text!r} is ambiguous; give its CBS code"
+        problem = match.problem or f"municipality {text!r} is ambiguous; give its CBS code"
+        if match.code is None and "unknown" in problem:
+            problem += did_you_mean(text, current, quoted=True)
+        return None, problem
     return match.code, None

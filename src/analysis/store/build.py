@@ -20,7 +20,7 @@ import pandas as pd
 import pandera.errors
 
 from analysis import paths
-from analysis.errors import DataError, TechniekpactError
+from analysis.errors import ConfigErrors, DataError, TechniekpactError
 from analysis.fetch.pinned import read_state
 from analysis.ingest import SourceFormat, identify
 from analysis.present.missing import missing_sources_note
@@ -131,7 +131,13 @@ def build_processed(
     """Build and atomically install the processed store; False (nothing written) on bad input."""
     from analysis import regions
     from analysis.indicators import derived, engine
+    from analysis.indicators.values import unmatched_values
+    from analysis.store.configcheck import check_config
 
+    problems = check_config(files)  # seconds, before any count file is read
+    if problems:
+        _report_errors(problems, processed_dir)
+        return False
     done, errors = read_all(raw_dir, files, checksums)
     if errors:
         _report_errors(errors, processed_dir)
@@ -163,6 +169,9 @@ def build_processed(
             ) from exc
         table = regions.region_table(reference, config)
         indicator_config = engine.load_indicator_config()
+        unmatched = unmatched_values(indicator_config, store)
+        if unmatched and not demo:
+            raise ConfigErrors(indicator_config.path, unmatched)
         indicator_table = engine.compute_indicators(store, table, indicator_config)
         derived_table = derived.derive(indicator_table, table, indicator_config)
     except TechniekpactError as exc:
@@ -170,6 +179,8 @@ def build_processed(
         return False
 
     global_warnings = [
+        # The synthetic demo files lack some real categories: only a warning there.
+        *(f"indicators (demo data): {problem}" for problem in unmatched),
         *(f"regions: {issue}" for issue in reference.issues),
         *(f"region table: {warning}" for warning in table.attrs.get("warnings", [])),
         *(f"{result.path}: {warning}" for result, _, _ in done for warning in result.warnings),
@@ -201,6 +212,7 @@ def build_processed(
     missing = missing_sources_note(manifest)
     if missing:
         print(f"techniekpact process: {missing}", file=sys.stderr)
+    _print_warning_summary(global_warnings, {r.path for r, _, _ in done}, processed_dir)
     return True
 
 
@@ -276,3 +288,32 @@ def _print_summary(done: list[tuple[FileResult, SourceFormat, pd.DataFrame]], de
         )
     if demo:
         print("WARNING: these outputs are built from SYNTHETIC DEMO data.", file=sys.stderr)
+
+
+def warning_kinds(warnings: list[str], files: set[str]) -> dict[str, int]:
+    """How many warnings of each kind: 'source files' (any of ``files``), or their prefix
+    ('regions', 'region table', 'indicators (demo data)')."""
+    kinds: dict[str, int] = {}
+    for warning in warnings:
+        prefix = warning.split(": ", 1)[0]
+        kind = "source files" if prefix in files else prefix
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _print_warning_summary(warnings: list[str], files: set[str], processed_dir: Path) -> None:
+    """The warnings in brief on the console; the full list is in the manifest."""
+    if not warnings:
+        print("techniekpact process: no warnings.")
+        return
+    kinds = warning_kinds(warnings, files)
+    named = {w.split(": ", 1)[0] for w in warnings} & files
+    shown = ", ".join(
+        f"{kind} {n}" + (f" (in {len(named)} files)" if kind == "source files" else "")
+        for kind, n in kinds.items()
+    )
+    print(
+        f"techniekpact process: {len(warnings)} warning(s): {shown}. Read them in "
+        f'{processed_dir / paths.MANIFEST_FILE} ("warnings") or in notebook '
+        "notebooks/exploration/01_welke_data.ipynb."
+    )
