@@ -16,7 +16,8 @@ import yaml
 
 from analysis.errors import ConfigError
 
-_LEADING_APOSTROPHE = re.compile(r"(?:^|[\[,\s-])'([A-Za-z]-[^,\]'\n]*)")
+# A plain scalar that starts with an apostrophe: "'s-Hertogenbosch", "'t Zandt".
+_LEADING_APOSTROPHE = re.compile(r"(?:^|[\[,{]|[-:]\s)\s*('[a-z][- ][^,\]}'\n]*)(?:[,\]}]|$)")
 
 
 def load_yaml(path: Path, what: str) -> Any:
@@ -33,26 +34,34 @@ def load_yaml(path: Path, what: str) -> Any:
         raise ConfigError(path, yaml_problem(exc, source)) from exc
 
 
+def _unquoted_apostrophe(lines: list[str], last: int) -> tuple[int, str] | None:
+    """(line index, name) of the first name up to line ``last`` that opens a quote it never
+    closes on its line, such as [Oss, 's-Hertogenbosch]."""
+    for i, line in enumerate(lines[: last + 1]):
+        if line.count("'") % 2 == 1:
+            hit = _LEADING_APOSTROPHE.search(line)
+            if hit:
+                return i, hit.group(1).strip()
+    return None
+
+
 def yaml_problem(exc: yaml.YAMLError, source: str) -> str:
-    """'malformed YAML at line 3, column 30 (while scanning a quoted scalar): ...; hint'."""
-    context_mark = getattr(exc, "context_mark", None)
-    problem_mark = getattr(exc, "problem_mark", None)
-    quoted = "quoted scalar" in str(getattr(exc, "context", "") or "")
-    mark = context_mark if quoted and context_mark is not None else problem_mark or context_mark
-    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    """'malformed YAML at line 3, column 30: ...; the line reads ...', with a hint."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
+    lines = source.splitlines()
+    culprit = _unquoted_apostrophe(lines, mark.line if mark else len(lines))
+    if culprit is not None:
+        line, name = culprit
+        return (
+            f"malformed YAML at line {line + 1}: {name!r} starts with an apostrophe, which YAML "
+            f"reads as the start of a quoted text that does not end there ({problem}"
+            f"{' ' + context if context else ''} further down). Put the name in double quotes: "
+            f'"{name}"; the line reads: {lines[line].strip()}'
+        )
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
     text = f"malformed YAML{where}: {problem}" + (f" ({context})" if context else "")
-    if mark is not None:
-        lines = source.splitlines()
-        if mark.line < len(lines):
-            line = lines[mark.line].strip()
-            text += f"; the line reads: {line}"
-            hit = _LEADING_APOSTROPHE.search(lines[mark.line])
-            if quoted and hit:
-                name = "'" + hit.group(1).strip()
-                text += (
-                    f" — a name that starts with an apostrophe must be put in double quotes: "
-                    f'"{name}"'
-                )
+    if mark is not None and mark.line < len(lines):
+        text += f"; the line reads: {lines[mark.line].strip()}"
     return text
