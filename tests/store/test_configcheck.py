@@ -179,8 +179,11 @@ def test_config_errors_come_before_any_count_file_is_read(
     assert not (tmp_path / "processed" / paths.MANIFEST_FILE).exists()
 
 
-def test_check_config_command_lists_every_problem(tmp_path: Path, raw_dir: Path, capsys) -> None:
+def test_check_config_command_lists_every_problem(
+    tmp_path: Path, raw_dir: Path, capsys, use_config
+) -> None:
     folder = _config_dir(tmp_path, REGIONS)
+    use_config(folder)  # restores afterwards what --config-dir changes
     started = time.perf_counter()
     status = main(
         ["check-config", "--config-dir", str(folder), "--raw-dir", str(raw_dir),
@@ -216,7 +219,7 @@ def test_real_reference_files_report_both_mistakes(
     print(f"check_config on the real reference files: {time.perf_counter() - started:.2f} s")
     assert len(problems) == 2, problems
     assert any("'Uden' is a former municipality, now part of 'Maashorst'" in p for p in problems)
-    assert any("'Wageningn' unknown; did you mean: 'Wageningen'" in p for p in problems)
+    assert any("'Wageningn' unknown; did you mean: 'Wageningen'" in p for p in problems), problems
 
 
 def test_warning_kinds_group_files_apart() -> None:
