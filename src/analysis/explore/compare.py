@@ -19,7 +19,7 @@ from analysis.data import ProcessedData, ReportParameterError, match_level, matc
 from analysis.explore.overview import frame_html
 from analysis.indicators.engine import indicator_meta, load_indicator_config
 from analysis.indicators.rules import WOMEN_SHARE_SUFFIX, IndicatorConfig
-from analysis.present import plots, text
+from analysis.present import plots, style, text
 from analysis.present.blocks import Html, Markdown
 from analysis.present.text import level_label
 from analysis.suggest import did_you_mean, match
@@ -221,22 +221,30 @@ def map_chart(data: ProcessedData, sel: Selection) -> plots.Chart | Markdown:
 def trend_chart(
     data: ProcessedData, sel: Selection, config: IndicatorConfig | None = None
 ) -> plots.Chart | Markdown:
-    """One panel per chosen region: the region against Nederland over the years."""
+    """One panel per chosen region: the region against Nederland and the other regions of
+    the level (grey), on one y-scale. Each chosen region has its own colour, marker and
+    dash, so the legend tells them apart."""
     national = series(data, sel.indicator, NATIONAL_CODE)
     if national["share"].notna().sum() < 2:
         return Markdown(f"*Geen trend: {sel.meta['naam']} heeft maar één schooljaar.*")
     target = _target(sel, config)
-    panels = [
-        plots.Panel(
-            name,
-            [
-                plots.Line(name, "region", series(data, sel.indicator, code)),
-                plots.Line("Nederland", "national", national),
-            ],
-            target,
+    level = data.regions[data.regions["region_level"] == sel.region_level]
+    peers = f"Andere regio's ({level_label(sel.region_level)})"
+    roles = style.HIGHLIGHT_ROLES
+    panels = []
+    for i, (code, name) in enumerate(sel.regions):
+        lines = [
+            plots.Line(name, roles[i % len(roles)], series(data, sel.indicator, code)),
+            plots.Line("Nederland", "national", national),
+            *(
+                plots.Line(peers, "peer", series(data, sel.indicator, other))
+                for other in level["region_code"]
+                if other != code
+            ),
+        ]
+        panels.append(
+            plots.Panel(name, lines, target, empty_note=f"Geen cijfers voor {name} en Nederland")
         )
-        for code, name in sel.regions
-    ]
     return plots.trend_chart(
         panels, title=f"{sel.meta['naam']}: gekozen regio's en Nederland", source=sel.meta["bron"]
     )
