@@ -84,7 +84,8 @@ def test_select_forgives_case_and_accents(tiny: ProcessedData) -> None:
 
 def test_regions_as_one_string_is_one_region_not_letters(tiny: ProcessedData) -> None:
     assert compare.select(tiny, IND, "corop", None, "Twente").regions == (("CR12", "Twente"),)
-    with pytest.raises(ReportParameterError, match=r"'Utrect' at level 'provincie'; did you mean: Utrecht"):
+    message = r"'Utrect' at level 'provincie'; did you mean: Utrecht"
+    with pytest.raises(ReportParameterError, match=message):
         compare.select(tiny, IND, "provincie", None, '["Utrect"]')
 
 

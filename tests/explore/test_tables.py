@@ -83,3 +83,12 @@ def test_values_names_a_wrong_column_or_dataset(tmp_path: Path) -> None:
         explore.values(data, "duo_mbo_students", "subfeld")
     with pytest.raises(ReportParameterError, match="did you mean: duo_mbo_students"):
         explore.values(data, "duo_mbo_student", "subfield")
+
+
+def test_indicator_overview_names_the_parent_of_a_sub_indicator(tmp_path: Path) -> None:
+    from analysis.explore import compare
+
+    html = compare.indicator_overview(_data(tmp_path)).html
+    assert '<th scope="col">Onderdeel van</th>' in html
+    row = next(r for r in html.split("<tr>") if "<td>mbo_techniek_niveau2</td>" in r)
+    assert row.endswith("<td>mbo_techniek</td></tr>")

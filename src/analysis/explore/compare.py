@@ -437,7 +437,8 @@ def gender_table(
 
 
 def indicator_overview(data: ProcessedData, config: IndicatorConfig | None = None) -> Html:
-    """Every configured indicator: id (for the parameters), name, level and school years."""
+    """Every configured indicator: id (for the parameters), name, level, school years, and
+    the main indicator a sub-indicator belongs to (``parent``: not in the scorecard)."""
     config = config or load_indicator_config()
     rows = []
     for ind in config.indicators.values():
@@ -448,6 +449,6 @@ def indicator_overview(data: ProcessedData, config: IndicatorConfig | None = Non
             if len(years)
             else text.MISSING
         )
-        rows.append([ind.id, ind.naam, ind.level, span])
-    header = ["indicator (id)", "Naam", "Niveau", "Schooljaren"]
+        rows.append([ind.id, ind.naam, ind.level, span, ind.parent or ""])
+    header = ["indicator (id)", "Naam", "Niveau", "Schooljaren", "Onderdeel van"]
     return Html(text.table_html(header, rows, caption="Indicatoren in config/indicators.yaml"))

@@ -132,10 +132,11 @@ def build_processed(
     from analysis import regions
     from analysis.indicators import derived, engine
     from analysis.indicators.values import unmatched_values
-    from analysis.store.configcheck import check_config
+    from analysis.store.configcheck import check_config, previous_store_problems
 
     problems = check_config(files)  # seconds, before any count file is read
     if problems:
+        problems += previous_store_problems(processed_dir)
         _report_errors(problems, processed_dir)
         return False
     done, errors = read_all(raw_dir, files, checksums)

@@ -88,6 +88,26 @@ def store_problems(store_file: Path) -> list[str]:
     return [f"{config.path}: {p}" for p in unmatched_values(config, store)]
 
 
+def _indicators_parse() -> bool:
+    """Whether config/indicators.yaml parses (its problems are reported on their own)."""
+    from analysis.indicators.rules import load_indicator_config
+
+    try:
+        load_indicator_config(paths.INDICATORS_CONFIG)
+    except ConfigError:
+        return False
+    return True
+
+
+def previous_store_problems(processed_dir: Path) -> list[str]:
+    """Rule values that match nothing in the store a previous run left, marked as such:
+    reported with other config problems, so that one run shows them all."""
+    store_file = processed_dir / paths.STORE_FILE
+    if not store_file.is_file() or not _indicators_parse():
+        return []
+    return [f"{p} (checked against the previous store)" for p in store_problems(store_file)]
+
+
 def run_check_config(raw_dir: Path, processed_dir: Path) -> int:
     """CLI entry: print every problem, or what was checked; 0 when all is well, else 2."""
     from analysis.store.process import input_files
@@ -96,7 +116,7 @@ def run_check_config(raw_dir: Path, processed_dir: Path) -> int:
     files = input_files(raw_dir) if raw_dir.is_dir() else []
     problems = check_config(files)
     store_file = processed_dir / paths.STORE_FILE
-    checked_values = not problems and store_file.is_file()
+    checked_values = store_file.is_file() and _indicators_parse()
     if checked_values:
         problems += store_problems(store_file)
     took = f"{time.perf_counter() - started:.1f} s"
