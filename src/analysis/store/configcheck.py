@@ -52,11 +52,11 @@ def check_config(files: list[Path]) -> list[str]:
     problems: list[str] = []
     indicator_config = None
     try:
-        indicator_config = load_indicator_config(paths.INDICATORS_CONFIG)
+        indicator_config = load_indicator_config()
     except ConfigError as exc:
         problems += _problems(exc)
     try:
-        region_config = regions.load_config(paths.REGIONS_CONFIG)
+        region_config = regions.load_config()
     except ConfigError as exc:
         return problems + _problems(exc)
     frames, errors = reference_frames(files)
@@ -79,7 +79,7 @@ def store_problems(store_file: Path) -> list[str]:
     from analysis.indicators.rules import load_indicator_config
     from analysis.indicators.values import conditions, unmatched_values
 
-    config = load_indicator_config(paths.INDICATORS_CONFIG)
+    config = load_indicator_config()
     columns = {"dataset", "level"}
     for ind in config.indicators.values():
         for rule in (ind.numerator, ind.denominator):
@@ -93,7 +93,7 @@ def _indicators_parse() -> bool:
     from analysis.indicators.rules import load_indicator_config
 
     try:
-        load_indicator_config(paths.INDICATORS_CONFIG)
+        load_indicator_config()
     except ConfigError:
         return False
     return True
