@@ -49,7 +49,7 @@ def unmatched_values(config: IndicatorConfig, store: pd.DataFrame) -> list[str]:
 
     problems = []
     for ind in config.indicators.values():
-        levels = tuple(ind.level) if isinstance(ind.level, list | tuple) else (ind.level,)
+        levels = ind.levels
         if not rows_of(ind.dataset, levels).any():
             continue  # no file with these rows: the report says the data are missing
         allowed = {str(v).casefold() for v in ind.may_be_absent}
