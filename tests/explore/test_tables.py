@@ -9,6 +9,7 @@ import pytest
 
 from analysis import explore, paths
 from analysis.data import ProcessedData, ReportParameterError
+from analysis.indicators.rules import load_indicator_config
 from analysis.store import schema
 
 IND = "hbo_techniek_instroom"  # target 40% in config/indicators.yaml
@@ -50,7 +51,7 @@ def test_long_table_one_level_sorted_with_target(tmp_path: Path) -> None:
     ]
     assert out["schooljaar"].tolist() == ["2018/19", "2019/20"]
     assert out["target"].tolist() == [0.40, 0.40]
-    assert out["naam"].iloc[0] == "Instroom hbo in techniek"
+    assert out["naam"].iloc[0] == load_indicator_config().indicators[IND].naam
 
 
 def test_long_table_every_level_and_gender(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -98,9 +99,8 @@ def test_process_stops_before_indicators_are_written(
         1,
     )
     folder = tmp_path / "config"
-    folder.mkdir()
+    shutil.copytree(paths.CONFIG_DIR, folder)
     (folder / "indicators.yaml").write_text(text, encoding="utf-8")
-    (folder / "regions.yaml").write_text(paths.REGIONS_CONFIG.read_text(encoding="utf-8"))
     for name in ("CONFIG_DIR", "REGIONS_CONFIG", "INDICATORS_CONFIG"):
         monkeypatch.setattr(paths, name, getattr(paths, name))
     monkeypatch.setenv("TECHNIEKPACT_CONFIG_DIR", str(folder))

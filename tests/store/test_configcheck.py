@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import time
 from pathlib import Path
 
@@ -50,7 +51,7 @@ WOONPLAATSEN = """Woonplaatscode,Woonplaats,Gemeentecode,Gemeente,COROP-gebiedco
 
 def _config_dir(tmp_path: Path, regions_text: str, indicators_text: str | None = None) -> Path:
     folder = tmp_path / "config"
-    folder.mkdir()
+    shutil.copytree(paths.CONFIG_DIR, folder)  # the other config files the two refer to
     (folder / "regions.yaml").write_text(regions_text, encoding="utf-8")
     indicators = indicators_text or paths.INDICATORS_CONFIG.read_text(encoding="utf-8")
     (folder / "indicators.yaml").write_text(indicators, encoding="utf-8")
