@@ -170,6 +170,33 @@ def test_dutch_is_offered_in_the_language_menu(server: Server) -> None:
     assert body["data"]["nl_NL"]["nativeName"].startswith("Nederlands")
 
 
+def test_settings_overrides_are_written_once(tmp_path: Path) -> None:
+    target = lab.install_settings(tmp_path)
+    assert target == tmp_path / "share/jupyter/lab/settings/overrides.json"
+    settings = json.loads(target.read_text(encoding="utf-8"))
+    assert settings["@jupyterlab/translation-extension:plugin"] == {"locale": "nl_NL"}
+    before = target.stat().st_mtime_ns
+    time.sleep(0.01)
+    lab.install_settings(tmp_path)
+    assert target.stat().st_mtime_ns == before, "unchanged settings must not be rewritten"
+
+
+def test_lab_opens_in_dutch_without_the_news_pop_up(server: Server) -> None:
+    """The defaults JupyterLab serves (what a new analyst gets) come from overrides.json."""
+    status, body = server.request(
+        "GET", "/lab/api/settings/@jupyterlab/translation-extension:plugin"
+    )
+    assert status == 200
+    assert body["schema"]["properties"]["locale"]["default"] == "nl_NL"
+    status, body = server.request(
+        "GET", "/lab/api/settings/@jupyterlab/apputils-extension:notification"
+    )
+    assert status == 200
+    props = body["schema"]["properties"]
+    assert props["fetchNews"]["default"] == "false"
+    assert props["checkForUpdates"]["default"] is False
+
+
 def _smoke_notebook() -> nbformat.NotebookNode:
     """Cells that need the project package, its folders and the house number format."""
     cells = [

@@ -231,6 +231,7 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="debugging: run each report the plain way, in a new Jupyter kernel (slower)",
     )
+    _add_config_options(sub)
     return parser
 
 
@@ -251,11 +252,53 @@ def configure_logging(verbose: int, quiet: int) -> logging.Handler:
     return handler
 
 
+# --- configuration: check-config and --config-dir (the analyst's workbench) ---------------
+
+
+def _add_config_options(sub: argparse._SubParsersAction) -> None:
+    """``check-config``, and ``--config-dir`` on every subcommand."""
+    check = sub.add_parser(
+        "check-config",
+        help="check config/indicators.yaml and config/regions.yaml in seconds, every problem "
+        "at once (reads only the small reference files, and the processed store if there is one)",
+    )
+    check.add_argument("--raw-dir", type=Path, default=paths.RAW_DIR)
+    check.add_argument("--processed-dir", type=Path, default=paths.PROCESSED_DIR)
+    for command in sub.choices.values():
+        command.add_argument(
+            "--config-dir",
+            type=Path,
+            default=None,
+            help="read regions.yaml and indicators.yaml from this folder instead of config/ "
+            "(same as TECHNIEKPACT_CONFIG_DIR)",
+        )
+
+
+def _run_config_options(args: argparse.Namespace) -> int | None:
+    """Apply ``--config-dir``; run ``check-config``; None when another command runs."""
+    if args.config_dir is not None:
+        if not args.config_dir.is_dir():
+            raise ConfigDirError(f"--config-dir {args.config_dir}: not a folder")
+        paths.use_config_dir(args.config_dir)
+    if args.command == "check-config":
+        from analysis.store.configcheck import run_check_config
+
+        return run_check_config(args.raw_dir, args.processed_dir)
+    return None
+
+
+class ConfigDirError(TechniekpactError):
+    """``--config-dir`` names no folder."""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     args = _build_parser().parse_args(argv)
     console = configure_logging(args.verbose, args.quiet)
     try:
+        status = _run_config_options(args)
+        if status is not None:
+            return status
         if args.command == "fetch":
             return _fetch(args)
         if args.command == "process":

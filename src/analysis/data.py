@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from analysis import paths
 from analysis.errors import TechniekpactError
-from analysis.suggest import did_you_mean
+from analysis.suggest import did_you_mean, fold, match
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -179,33 +179,49 @@ def _load(folder: Path, _stamp: tuple) -> ProcessedData:
     )
 
 
+def match_level(table: pd.DataFrame, region_level: str, where: object = "") -> str:
+    """The level ``region_level`` means (case and accents aside); an error with the levels."""
+    levels = table["region_level"].dropna().unique().tolist()
+    level = match(str(region_level), levels)
+    if level is None:
+        raise ReportParameterError(
+            f"unknown region_level {region_level!r}{f' in {where}' if where else ''} "
+            f"(known: {', '.join(sorted(levels))}){did_you_mean(region_level, levels)}"
+        )
+    return level
+
+
+def match_region(table: pd.DataFrame, region_level: str, region: str) -> pd.Series:
+    """The region table's row of ``region`` at ``region_level`` (case and accents aside).
+
+    A name that exists at other levels says which, instead of suggesting look-alikes.
+    """
+    at_level = table[table["region_level"] == region_level]
+    name = match(str(region), at_level["region"].tolist())
+    if name is None:
+        key = fold(region)
+        elsewhere = sorted(set(table.loc[table["region"].map(fold) == key, "region_level"]))
+        hint = (
+            f" (it exists at level: {', '.join(elsewhere)})"
+            if elsewhere
+            else did_you_mean(region, at_level["region"])
+        )
+        raise ReportParameterError(f"unknown region {region!r} at level {region_level!r}{hint}")
+    return at_level[at_level["region"] == name].iloc[0]
+
+
 def resolve_region(data: ProcessedData, region_level: str, region: str) -> Region:
     """The region named by the report parameters; a clear error with close matches if none."""
     import pandas as pd
 
-    table = data.regions
-    levels = table["region_level"].dropna().unique().tolist()
-    if region_level not in levels:
-        raise ReportParameterError(
-            f"unknown region_level {region_level!r} in {data.path / paths.REGIONS_FILE} "
-            f"(known: {', '.join(sorted(levels))}){did_you_mean(region_level, levels)}"
-        )
-    rows = table[(table["region_level"] == region_level) & (table["region"] == region)]
-    if rows.empty:
-        names = table.loc[table["region_level"] == region_level, "region"].tolist()
-        elsewhere = table.loc[table["region"] == region, "region_level"].tolist()
-        hint = f" (it exists at level: {', '.join(elsewhere)})" if elsewhere else ""
-        raise ReportParameterError(
-            f"unknown region {region!r} at level {region_level!r}{hint}"
-            f"{did_you_mean(region, names)}"
-        )
-    row = rows.iloc[0]
+    level = match_level(data.regions, region_level, data.path / paths.REGIONS_FILE)
+    row = match_region(data.regions, level, region)
     landsdeel = row["landsdeel"]
     return Region(
-        level=region_level,
+        level=level,
         name=str(row["region"]),
         code=str(row["region_code"]),
-        landsdeel=None if pd.isna(landsdeel) or region_level == "landsdeel" else str(landsdeel),
+        landsdeel=None if pd.isna(landsdeel) or level == "landsdeel" else str(landsdeel),
     )
 
 

@@ -49,16 +49,35 @@ class ConfigError(TechniekpactError):
 
     def __init__(self, path: str | Path, problem: str) -> None:
         self.path = Path(path)
+        self.problem = problem
         super().__init__(f"{self.path}: {problem}")
 
 
 def read_config_yaml(path: Path) -> Any:
-    """A config file's YAML content; a ConfigError naming the file when unreadable or invalid."""
-    import yaml
+    """A config file's YAML content; a ConfigError naming the file (and, for a syntax error,
+    the line, with a hint) when unreadable or invalid. One reader: ``configfile.load_yaml``."""
+    from analysis.configfile import load_yaml
 
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(path, f"cannot be read: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(path, f"is not valid YAML: {exc}") from exc
+    return load_yaml(path, "configuration")
+
+
+class ConfigErrors(ConfigError):
+    """Several configuration problems found in one pass: an analyst fixes them all at once
+    instead of paying a run per mistake."""
+
+    def __init__(self, path: str | Path, problems: list[str]) -> None:
+        self.problems = list(problems)
+        listed = "".join(f"\n  - {p}" for p in self.problems)
+        text = (
+            self.problems[0]
+            if len(self.problems) == 1
+            else f"{len(self.problems)} problems:{listed}"
+        )
+        super().__init__(path, text)
+
+    @classmethod
+    def collect(cls, path: str | Path, errors: list[ConfigError]) -> None:
+        """Raise one error for ``errors`` (their problems flattened); nothing when empty."""
+        problems = [p for e in errors for p in getattr(e, "problems", [e.problem])]
+        if problems:
+            raise cls(path, problems)

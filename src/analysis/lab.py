@@ -20,8 +20,18 @@ from analysis import atomic, paths
 KERNEL_NAME = "techniekpact"
 KERNEL_DISPLAY_NAME = "Python (techniekpact-monitor)"
 DEFAULT_PORT = 8888
-# Dutch must be offered in JupyterLab's Settings > Language menu.
+# Dutch must be offered in JupyterLab's Settings > Language menu, and is chosen by default.
 LANGUAGE_PACK_LOCALE = "nl_NL"
+# JupyterLab defaults for the analysts, shipped in the lab venv (``overrides.json`` sets the
+# defaults; what an analyst picks in Settings still wins): the interface in Dutch, and no
+# "fetch news?" pop-up nor update check (no calls to jupyter.org from the workbench).
+SETTINGS_OVERRIDES = {
+    "@jupyterlab/translation-extension:plugin": {"locale": LANGUAGE_PACK_LOCALE},
+    "@jupyterlab/apputils-extension:notification": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+}
 
 
 def kernel_spec(python: Path) -> dict:
@@ -56,6 +66,20 @@ def install_kernel(prefix: Path, python: Path) -> Path:
     """Write (or refresh) the project kernel spec into ``prefix``; returns its kernel.json."""
     target = kernel_dir(prefix) / "kernel.json"
     text = json.dumps(kernel_spec(python), indent=2) + "\n"
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        atomic.write_text(target, text)
+    return target
+
+
+def settings_file(prefix: Path) -> Path:
+    """Where JupyterLab in the environment at ``prefix`` reads its default overrides."""
+    return Path(prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+
+
+def install_settings(prefix: Path) -> Path:
+    """Write (or refresh) ``SETTINGS_OVERRIDES`` into ``prefix``; returns the file."""
+    target = settings_file(prefix)
+    text = json.dumps(SETTINGS_OVERRIDES, indent=2) + "\n"
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         atomic.write_text(target, text)
     return target
@@ -96,6 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     python = Path(sys.executable)
     spec = install_kernel(Path(sys.prefix), python)
     print(f"Kernel {KERNEL_DISPLAY_NAME!r} ({KERNEL_NAME}): {spec}")
+    print(f"JupyterLab defaults (Dutch, no news pop-up): {install_settings(Path(sys.prefix))}")
     if args.command == "kernel":
         return 0
     command = server_command(python, port=args.port, open_browser=not args.no_browser, extra=extra)

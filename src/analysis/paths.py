@@ -34,6 +34,17 @@ RAW_DOC_SUFFIXES = frozenset({".md", ".txt", ".rst", ".pdf"})
 REGIONS_CONFIG = CONFIG_DIR / "regions.yaml"
 INDICATORS_CONFIG = CONFIG_DIR / "indicators.yaml"
 
+
+def use_config_dir(folder: str | Path) -> None:
+    """Read the configuration from ``folder`` (``--config-dir``), here and in child processes
+    (report workers, notebook kernels), which read ``TECHNIEKPACT_CONFIG_DIR``."""
+    global CONFIG_DIR, REGIONS_CONFIG, INDICATORS_CONFIG
+    CONFIG_DIR = Path(folder).expanduser().resolve()
+    REGIONS_CONFIG = CONFIG_DIR / "regions.yaml"
+    INDICATORS_CONFIG = CONFIG_DIR / "indicators.yaml"
+    os.environ["TECHNIEKPACT_CONFIG_DIR"] = str(CONFIG_DIR)
+
+
 STORE_FILE = "store.parquet"
 MANIFEST_FILE = "manifest.json"
 INDICATORS_FILE = "indicators.parquet"

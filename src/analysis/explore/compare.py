@@ -12,16 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from analysis import municipal, paths
-from analysis.data import ProcessedData, ReportParameterError
+from analysis.data import ProcessedData, ReportParameterError, match_level, match_region
 from analysis.explore.overview import frame_html
 from analysis.indicators.engine import indicator_meta, load_indicator_config
 from analysis.indicators.rules import WOMEN_SHARE_SUFFIX, IndicatorConfig
-from analysis.present import plots, text
+from analysis.present import plots, style, text
 from analysis.present.blocks import Html, Markdown
 from analysis.present.text import level_label
-from analysis.suggest import did_you_mean
+from analysis.suggest import did_you_mean, match
 
 NATIONAL_CODE = "NL"
 OTHER_REGIONS = "Andere regio's"
@@ -43,32 +44,29 @@ def select(
     indicator: str,
     region_level: str,
     year: int | None = None,
-    regions: Sequence[str] = (),
+    regions: str | Sequence[str] | None = (),
     *,
     config: IndicatorConfig | None = None,
     auto_regions: int = 2,
 ) -> Selection:
     """Check the parameters against the data; clear errors with close matches when wrong.
 
-    ``year=None`` takes the latest year with a national value. No ``regions`` takes the
+    Names of levels, regions and indicators match regardless of case and accents;
+    ``regions`` may be one name or a list. ``year=None`` takes the latest year with a
+    national value. No ``regions`` takes the
     highest and lowest region of the level in that year (``auto_regions`` in all), so that
     switching only the indicator or the level still gives a meaningful notebook.
     """
     config = config or load_indicator_config()
     table = data.indicators
     known = table["indicator"].unique().tolist()
+    indicator = match(indicator.strip(), known) or indicator
     if indicator not in known:
         raise ReportParameterError(
             f"indicator {indicator!r} is not in {data.path / paths.INDICATORS_FILE}"
             f"{did_you_mean(indicator, known)} (ids: config/indicators.yaml)"
         )
-    levels = data.regions["region_level"].unique().tolist()
-    if region_level not in levels or region_level == "nederland":
-        raise ReportParameterError(
-            f"region_level {region_level!r} is not a level to compare regions at "
-            f"(known: {', '.join(sorted(set(levels) - {'nederland'}))})"
-            f"{did_you_mean(region_level, levels)}"
-        )
+    region_level = comparison_level(data, region_level)
     national = series(data, indicator, NATIONAL_CODE)
     years = national.loc[national["share"].notna(), "year"].astype(int).tolist()
     if not years:
@@ -79,16 +77,10 @@ def select(
         raise ReportParameterError(
             f"year {year} has no data for {indicator!r} (years: {min(years)}-{max(years)})"
         )
-    names = data.regions.loc[data.regions["region_level"] == region_level]
-    code_of = dict(zip(names["region"], names["region_code"], strict=True))
     chosen = []
-    for name in regions:
-        if name not in code_of:
-            raise ReportParameterError(
-                f"region {name!r} is not a region at level {region_level!r}"
-                f"{did_you_mean(name, code_of)}"
-            )
-        chosen.append((code_of[name], name))
+    for name in region_names(regions):
+        row = match_region(data.regions, region_level, name)
+        chosen.append((str(row["region_code"]), str(row["region"])))
     if not chosen:
         ranked = level_values(data, indicator, region_level, int(year))
         ranked = ranked[ranked["share"].notna()].sort_values("share", ascending=False)
@@ -97,6 +89,33 @@ def select(
     return Selection(
         indicator, region_level, int(year), tuple(chosen), indicator_meta(indicator, config)
     )
+
+
+def region_names(regions: str | Sequence[str] | None) -> list[str]:
+    """The ``regions`` parameter as a list of names: a list, one name, or a list written as
+    text (papermill's ``-p regions '[Utrecht, Twente]'`` passes the text)."""
+    if regions is None:
+        return []
+    if isinstance(regions, str):
+        text = regions.strip()
+        if text.startswith("["):
+            parsed = yaml.safe_load(text)
+            if isinstance(parsed, list):
+                return [str(name) for name in parsed]
+        return [text] if text else []
+    return [str(name) for name in regions]
+
+
+def comparison_level(data: ProcessedData, region_level: str) -> str:
+    """The level ``region_level`` means (case aside), one with regions to compare."""
+    level = match_level(data.regions, region_level)
+    if level == "nederland":
+        levels = set(data.regions["region_level"]) - {"nederland"}
+        raise ReportParameterError(
+            f"region_level {region_level!r} is not a level to compare regions at "
+            f"(known: {', '.join(sorted(levels))})"
+        )
+    return level
 
 
 def describe(sel: Selection) -> Markdown:
@@ -208,22 +227,30 @@ def map_chart(data: ProcessedData, sel: Selection) -> plots.Chart | Markdown:
 def trend_chart(
     data: ProcessedData, sel: Selection, config: IndicatorConfig | None = None
 ) -> plots.Chart | Markdown:
-    """One panel per chosen region: the region against Nederland over the years."""
+    """One panel per chosen region: the region against Nederland and the other regions of
+    the level (grey), on one y-scale. Each chosen region has its own colour, marker and
+    dash, so the legend tells them apart."""
     national = series(data, sel.indicator, NATIONAL_CODE)
     if national["share"].notna().sum() < 2:
         return Markdown(f"*Geen trend: {sel.meta['naam']} heeft maar één schooljaar.*")
     target = _target(sel, config)
-    panels = [
-        plots.Panel(
-            name,
-            [
-                plots.Line(name, "region", series(data, sel.indicator, code)),
-                plots.Line("Nederland", "national", national),
-            ],
-            target,
+    level = data.regions[data.regions["region_level"] == sel.region_level]
+    peers = f"Andere regio's ({level_label(sel.region_level)})"
+    roles = style.HIGHLIGHT_ROLES
+    panels = []
+    for i, (code, name) in enumerate(sel.regions):
+        lines = [
+            plots.Line(name, roles[i % len(roles)], series(data, sel.indicator, code)),
+            plots.Line("Nederland", "national", national),
+            *(
+                plots.Line(peers, "peer", series(data, sel.indicator, other))
+                for other in level["region_code"]
+                if other != code
+            ),
+        ]
+        panels.append(
+            plots.Panel(name, lines, target, empty_note=f"Geen cijfers voor {name} en Nederland")
         )
-        for code, name in sel.regions
-    ]
     return plots.trend_chart(
         panels, title=f"{sel.meta['naam']}: gekozen regio's en Nederland", source=sel.meta["bron"]
     )
@@ -332,12 +359,10 @@ def women_trend_chart(
     """Per indicator: women's share in every region of the level (grey), Nederland, one region."""
     config = config or load_indicator_config()
     indicators = gender_indicators(indicators)
+    region_level = comparison_level(data, region_level)
     level = data.regions[data.regions["region_level"] == region_level]
-    if region is not None and region not in set(level["region"]):
-        raise ReportParameterError(
-            f"region {region!r} is not a region at level {region_level!r}"
-            f"{did_you_mean(region, level['region'])}"
-        )
+    if region is not None:
+        region = str(match_region(data.regions, region_level, region)["region"])
     panels = []
     for indicator in indicators:
         view = indicator + WOMEN_SHARE_SUFFIX
@@ -377,13 +402,10 @@ def gender_table(
 ) -> Html:
     """How many women and how many men choose bèta-techniek: the indicator per gender."""
     config = config or load_indicator_config()
+    region_level = comparison_level(data, region_level)
+    region = str(match_region(data.regions, region_level, region)["region"])
     level = data.regions[data.regions["region_level"] == region_level]
     codes = dict(zip(level["region"], level["region_code"], strict=True))
-    if region not in codes:
-        raise ReportParameterError(
-            f"region {region!r} is not a region at level {region_level!r}"
-            f"{did_you_mean(region, codes)}"
-        )
     rows = []
     for indicator in gender_indicators(indicators):
         national = series(data, indicator, NATIONAL_CODE, "vrouw")
@@ -421,7 +443,8 @@ def gender_table(
 
 
 def indicator_overview(data: ProcessedData, config: IndicatorConfig | None = None) -> Html:
-    """Every configured indicator: id (for the parameters), name, level and school years."""
+    """Every configured indicator: id (for the parameters), name, level, school years, and
+    the main indicator a sub-indicator belongs to (``parent``: not in the scorecard)."""
     config = config or load_indicator_config()
     rows = []
     for ind in config.indicators.values():
@@ -432,6 +455,6 @@ def indicator_overview(data: ProcessedData, config: IndicatorConfig | None = Non
             if len(years)
             else text.MISSING
         )
-        rows.append([ind.id, ind.naam, ind.level, span])
-    header = ["indicator (id)", "Naam", "Niveau", "Schooljaren"]
+        rows.append([ind.id, ind.naam, ind.level, span, ind.parent or ""])
+    header = ["indicator (id)", "Naam", "Niveau", "Schooljaren", "Onderdeel van"]
     return Html(text.table_html(header, rows, caption="Indicatoren in config/indicators.yaml"))

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import paths
-from analysis.errors import ConfigError, read_config_yaml
+from analysis.errors import ConfigError, ConfigErrors, read_config_yaml
 from analysis.indicators.classification import (
     CLASSIFICATION_FILES,
     Classification,
@@ -24,6 +24,7 @@ from analysis.indicators.classification import (
 )
 from analysis.indicators.suppression import SUPPRESSED_MAX, SUPPRESSED_MIN
 from analysis.store import schema
+from analysis.suggest import did_you_mean
 
 # Datasets the readers put in the store, with the measure each one carries.
 DATASET_MEASURES: dict[str, tuple[str, ...]] = {
@@ -51,6 +52,7 @@ _INDICATOR_KEYS = {
     "parent",
     "variant_of",
     "bron",
+    "may_be_absent",
 }
 _REQUIRED_KEYS = {"naam", "omschrijving", "level", "dataset", "measure", "numerator", "bron"}
 # Store columns holding whole numbers: a rule on them compares numbers, not text.
@@ -136,6 +138,9 @@ class Indicator:
     levels: tuple[str, ...] = ()
     # The main indicator this one is another definition of (``<id>_croho``), not a breakdown.
     variant_of: str | None = None
+
+    # Rule values that may match no row of the dataset (else processing stops on them).
+    may_be_absent: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.levels:
@@ -294,42 +299,73 @@ def parse_indicator_config(raw: Any, path: Path) -> IndicatorConfig:
     entries = raw.get("indicators")
     if not isinstance(entries, dict) or not entries:
         raise ConfigError(path, "'indicators' must be a non-empty mapping of id -> definition")
+    # Every indicator and target is checked, so one run lists every mistake in the file.
+    errors: list[ConfigError] = []
     classifications: dict[str, Classification] = {}
-    indicators = {
-        str(key): _indicator(path, str(key), value, classifications)
-        for key, value in entries.items()
-    }
+    indicators = {}
+    for key, value in entries.items():
+        try:
+            indicators[str(key)] = _indicator(path, str(key), value, classifications)
+        except ConfigError as exc:
+            errors.append(exc)
     for ind in indicators.values():
-        if ind.parent is not None and ind.parent not in indicators:
-            raise ConfigError(path, f"indicator {ind.id!r}: parent {ind.parent!r} is not defined")
+        if ind.parent is not None and ind.parent not in entries:
+            errors.append(
+                ConfigError(
+                    path,
+                    f"indicator {ind.id!r}: parent {ind.parent!r} is not defined"
+                    + did_you_mean(ind.parent, entries, quoted=True),
+                )
+            )
         if ind.variant_of is not None:
             main = indicators.get(ind.variant_of)
-            if main is None or main.variant_of is not None or ind.parent is not None:
-                raise ConfigError(
-                    path,
-                    f"indicator {ind.id!r}: variant_of must name a main indicator that is no "
-                    f"variant itself (and a variant has no parent), not {ind.variant_of!r}",
+            reported = main is None and ind.variant_of in entries  # its own error is listed
+            if not reported and (
+                main is None or main.variant_of is not None or ind.parent is not None
+            ):
+                errors.append(
+                    ConfigError(
+                        path,
+                        f"indicator {ind.id!r}: variant_of must name a main indicator that is "
+                        "no variant itself (and a variant has no parent), not "
+                        f"{ind.variant_of!r}",
+                    )
                 )
     targets_raw = raw.get("targets") or {}
     if not isinstance(targets_raw, dict):
         raise ConfigError(path, "'targets' must be a mapping of indicator id -> target")
     targets = {}
     for key, value in targets_raw.items():
-        if str(key).removesuffix(WOMEN_SHARE_SUFFIX) not in indicators:
-            raise ConfigError(
-                path, f"targets: unknown indicator id {key!r} (known: {', '.join(indicators)})"
-            )
-        level = indicators[str(key).removesuffix(WOMEN_SHARE_SUFFIX)].level
-        targets[key] = _target_spec(path, f"targets.{key}", value, level)
-    return IndicatorConfig(path, indicators, targets, _settings(path, raw.get("settings") or {}))
+        try:
+            base = str(key).removesuffix(WOMEN_SHARE_SUFFIX)
+            if base not in entries:
+                raise ConfigError(
+                    path,
+                    f"targets: unknown indicator id {key!r}"
+                    + (
+                        did_you_mean(key, entries, quoted=True) or f" (known: {', '.join(entries)})"
+                    ),
+                )
+            level = indicators[base].level if base in indicators else None
+            targets[key] = _target_spec(path, f"targets.{key}", value, level)
+        except ConfigError as exc:
+            errors.append(exc)
+    try:
+        settings = _settings(path, raw.get("settings") or {})
+    except ConfigError as exc:
+        errors.append(exc)
+    ConfigErrors.collect(path, errors)
+    return IndicatorConfig(path, indicators, targets, settings)
 
 
 def _unknown_keys(path: Path, where: str, raw: dict, allowed: set[str]) -> None:
     unknown = set(raw) - allowed
     if unknown:
+        hint = "".join(did_you_mean(k, allowed, quoted=True) for k in sorted(map(str, unknown)))
         raise ConfigError(
             path,
-            f"{where}: unknown key(s) {sorted(unknown)} (allowed: {', '.join(sorted(allowed))})",
+            f"{where}: unknown key(s) {sorted(unknown)} (allowed: {', '.join(sorted(allowed))})"
+            + hint,
         )
 
 
@@ -375,6 +411,9 @@ def _indicator(
     if cut != "auto" and cut not in schema.CUTS:
         raise ConfigError(path, f"{where}: cut must be 'auto' or one of {schema.CUTS}, not {cut!r}")
     denominator = raw.get("denominator")
+    may_be_absent = raw.get("may_be_absent", [])
+    if not isinstance(may_be_absent, list):
+        raise ConfigError(path, f"{where}: may_be_absent must be a list of rule values")
     return Indicator(
         id=key,
         naam=raw["naam"].strip(),
@@ -395,6 +434,7 @@ def _indicator(
         cut=cut,
         parent=raw.get("parent"),
         variant_of=raw.get("variant_of"),
+        may_be_absent=tuple(str(v) for v in may_be_absent),
     )
 
 
@@ -453,7 +493,9 @@ def _condition(path: Path, where: str, raw: dict) -> Condition:
         raise ConfigError(
             path,
             f"{where}: unknown column {column!r} (a column of the processed store, e.g. "
-            "programme, field, subfield, pathway, qualification_level, leerjaar)",
+            "programme, field, subfield, pathway, qualification_level, leerjaar; the table "
+            "in docs/analyst-guide.md maps raw columns such as DOMEIN to them)"
+            + did_you_mean(column, _RULE_COLUMNS, quoted=True),
         )
     if len(ops) != 1:
         raise ConfigError(path, f"{where}: give exactly one of 'in', 'not_in', 'regex'")

@@ -64,11 +64,16 @@ class Line:
 
 @dataclass(eq=False)
 class Panel:
-    """One small multiple: a title, its lines and an optional target share."""
+    """One small multiple: a title, its lines and an optional target share.
+
+    ``empty_note`` says why there is nothing to draw, when no line has a value (shown in the
+    panel and in the alt text).
+    """
 
     title: str
     lines: list[Line]
     target: float | None = None
+    empty_note: str = "Geen gegevens voor deze combinatie"
 
 
 @dataclass(eq=False)
@@ -233,6 +238,12 @@ def _format_trend_axes(ax: Axes, ylabel: str, top: float, years: tuple[float, fl
     ax.set_ylabel(ylabel)
 
 
+def _panel_top(panel: Panel, points: list[_Points]) -> float:
+    """The highest share, upper bound or target a panel draws (0 when it is empty)."""
+    top = max((float(p.high.max()) for p in points if len(p)), default=0.0)
+    return max(top, panel.target or 0.0)
+
+
 def _describe_line(line: Line, pts: _Points) -> str:
     if not len(pts):
         return f"{line.label}: geen gegevens"
@@ -252,12 +263,16 @@ def trend_chart(
     ylabel: str = style.SHARE_LABEL,
     n_cols: int | None = None,
     reuse: bool = False,
+    share_y: bool = True,
 ) -> Chart:
     """Small multiples of shares over the school years, with bounds and target lines.
 
-    Lines with role ``peer`` are drawn thin and grey and are summarised, not listed, in the
-    alt text (there can be many). With ``reuse`` (batch reports) the chart is drawn at once
-    on a kept figure of the same layout and comes back as SVG only.
+    Panels share one y-scale (``share_y=False``: each its own), so that their heights
+    compare. A panel without any value says why (``Panel.empty_note``); a highlighted line
+    without values is named in the panel. Lines with role ``peer`` are drawn thin and grey
+    and are summarised, not listed, in the alt text (there can be many). With ``reuse``
+    (batch reports) the chart is drawn at once on a kept figure of the same layout and
+    comes back as SVG only.
     """
     if not panels:
         raise ValueError("trend_chart needs at least one panel")
@@ -269,31 +284,57 @@ def trend_chart(
     title_in = max(t.count("\n") + 1 for t in titles) * PANEL_TITLE_LINE_IN + 0.08
     ax_height = style.PANEL_HEIGHT_IN - X_AXIS_IN - title_in
     fig, grid, axes = _trend_figure(len(panels), n_rows, n_cols, reuse)
+    cleaned = [[_clean(line.points) for line in panel.lines] for panel in panels]
+    tops = [_panel_top(panel, pts) for panel, pts in zip(panels, cleaned, strict=True)]
     described = []
-    for ax, panel, panel_title in zip(axes, panels, titles, strict=True):
-        top = 0.0
+    for ax, panel, panel_title, points, top in zip(
+        axes, panels, titles, cleaned, tops, strict=True
+    ):
         years: list[float] = []
-        listed = []
-        for line in panel.lines:
-            pts = _clean(line.points)
+        listed, missing = [], []
+        for line, pts in zip(panel.lines, points, strict=True):
             _draw_line(ax, line, pts)
             if len(pts):
-                top = max(top, float(pts.share.max()), float(pts.high.max()))
                 years += [float(pts.year[0]), float(pts.year[-1])]
+            elif line.role != "peer":
+                missing.append(line.label)
             if line.role != "peer":
                 listed.append(_describe_line(line, pts))
         if panel.target is not None:
             ax.axhline(
                 panel.target, label=f"Doel {text.pct(panel.target, 0)}", **style.TARGET_STYLE
             )
-            top = max(top, panel.target)
         ax.set_title(panel_title, fontsize=9, loc="left")
-        _format_trend_axes(ax, ylabel, top, (min(years, default=0), max(years, default=1)))
+        _format_trend_axes(
+            ax,
+            ylabel,
+            max(tops) if share_y else top,
+            (min(years, default=0), max(years, default=1)),
+        )
+        note = (
+            panel.empty_note
+            if not years
+            else (f"Geen cijfers voor {', '.join(missing)}" if missing else "")
+        )
+        if note:
+            ax.text(
+                0.5,
+                0.5,
+                wrap_to_width(note, ax_width - 0.3, 8),
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="#555555",
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+            )
         peers = sum(1 for line in panel.lines if line.role == "peer")
         if peers:
             listed.append(f"ter vergelijking {peers} andere regio's in grijs")
         if panel.target is not None:
             listed.append(f"doel {text.pct(panel.target, 0)} als stippellijn")
+        if not years:
+            listed = [panel.empty_note]
         described.append(f"{panel.title}: " + "; ".join(listed) + ".")
     handles, labels = _legend_handles(axes)
     head_in = _title_in(title) + _legend_layout(labels)[1] * LEGEND_ROW_IN + title_in
@@ -338,7 +379,7 @@ def _trend_figure(
         for artist in [*fig.legends, *fig.texts]:
             artist.remove()
         for ax in axes:
-            for artist in [*ax.lines, *ax.collections]:
+            for artist in [*ax.lines, *ax.collections, *ax.texts]:
                 artist.remove()
             ax.set_prop_cycle(None)
         return fig, grid, axes

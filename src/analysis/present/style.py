@@ -7,6 +7,8 @@ vermillion line, wherever a chart appears.
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
@@ -37,6 +39,21 @@ ROLE_STYLE: dict[str, dict[str, Any]] = {
     "vrouw": {"color": OKABE_ITO["reddish_purple"], "linewidth": 2.0, "marker": "o", "zorder": 4},
     "man": {"color": OKABE_ITO["bluish_green"], "linewidth": 2.0, "marker": "s", "zorder": 4},
 }
+# Further highlighted regions of one chart (roles 'region_2', ...): each its own colour,
+# marker and dash, so they stay apart in greyscale and for colour-blind readers too.
+_MORE_HIGHLIGHTS = (
+    (OKABE_ITO["orange"], "s", "--"),
+    (OKABE_ITO["bluish_green"], "^", "-."),
+    (OKABE_ITO["reddish_purple"], "D", ":"),
+    (OKABE_ITO["sky_blue"], "v", (0, (5, 1, 1, 1))),
+)
+ROLE_STYLE.update(
+    {
+        f"region_{i}": {"color": c, "linewidth": 2.0, "marker": m, "linestyle": d, "zorder": 4}
+        for i, (c, m, d) in enumerate(_MORE_HIGHLIGHTS, start=2)
+    }
+)
+HIGHLIGHT_ROLES = ("region", *(f"region_{i}" for i in range(2, 6)))
 TARGET_STYLE: dict[str, Any] = {
     "color": OKABE_ITO["vermillion"],
     "linestyle": "--",
@@ -61,35 +78,21 @@ YEAR_LABEL = "Schooljaar"
 SHARE_LABEL = "Aandeel (%)"
 
 
+# The house style as a matplotlib style file, shipped with the package: analysts use it in
+# their own code with ``plt.style.use(STYLE_NAME)``; ``apply_style`` applies the same file.
+STYLE_FILE = Path(__file__).with_name("techniekpact.mplstyle")
+STYLE_NAME = "analysis.present.techniekpact"
+
+
+@functools.cache
+def _house_rc() -> dict[str, Any]:
+    return dict(mpl.rc_params_from_file(STYLE_FILE, use_default_template=False))
+
+
 def apply_style() -> None:
-    """Set the house style for every chart drawn after this call (idempotent)."""
-    mpl.rcParams.update(
-        {
-            "font.family": "sans-serif",
-            "font.sans-serif": [FONT],
-            "font.size": 9,
-            "axes.titlesize": 10,
-            "axes.titleweight": "bold",
-            "axes.titlelocation": "left",
-            "axes.labelsize": 9,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.grid": True,
-            "axes.grid.axis": "y",
-            "grid.color": LIGHT_GREY,
-            "grid.linewidth": 0.8,
-            "axes.axisbelow": True,
-            "xtick.labelsize": 8,
-            "ytick.labelsize": 8,
-            "legend.fontsize": 8,
-            "legend.frameon": False,
-            "figure.dpi": 100,
-            "savefig.dpi": DPI,
-            "figure.facecolor": "white",
-            "axes.facecolor": "white",
-            "svg.fonttype": "none",
-        }
-    )
+    """Set the house style (``techniekpact.mplstyle``) for every chart drawn after this call:
+    fonts, sizes, grid and the colour-blind-safe colour cycle (idempotent)."""
+    mpl.rcParams.update(_house_rc())
 
 
 def source_line(source: str) -> str:

@@ -17,7 +17,7 @@ from analysis import municipal, paths
 from analysis.data import Region
 from analysis.errors import TechniekpactError
 from analysis.provenance import git_commit, sha256_file, source_fingerprint
-from analysis.suggest import did_you_mean
+from analysis.suggest import did_you_mean, match
 
 FORMATS = ("html", "pdf")
 KEY_VERSION = 1
@@ -99,6 +99,7 @@ def read_regions(processed_dir: Path) -> list[Region]:
 def select_regions(all_regions: list[Region], level: str, names: list[str]) -> list[Region]:
     """The regions a request means; unknown levels or names fail with close matches."""
     levels = list(dict.fromkeys(r.level for r in all_regions))
+    level = match(level, [*levels, "all"]) or level  # --level Provincie, --region utrecht
     if level != "all" and level not in levels:
         raise ReportRequestError(
             f"unknown region level {level!r}{did_you_mean(level, levels, quoted=True)}; "
@@ -111,6 +112,7 @@ def select_regions(all_regions: list[Region], level: str, names: list[str]) -> l
         return pool
     chosen: list[Region] = []
     for name in names:
+        name = match(name, [r.name for r in pool]) or name
         matches = [r for r in pool if r.name == name]
         if not matches:
             scope = "any level" if level == "all" else f"level {level!r}"

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from analysis import paths
-from analysis.errors import ConfigError
-from analysis.regions.names import PROVINCES, corop_code, province_code, slug
+from analysis.configfile import load_yaml
+from analysis.errors import ConfigError, ConfigErrors
+from analysis.regions.names import COROPS, PROVINCES, corop_code, province_code, slug
+from analysis.suggest import did_you_mean
 
 BUILTIN_LEVELS = ("nederland", "landsdeel", "provincie", "corop")
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
@@ -71,23 +71,15 @@ class RegionConfig:
         return self.schemes[0]
 
 
-def load_config(path: str | Path = paths.REGIONS_CONFIG) -> RegionConfig:
-    """Read and validate the region definitions."""
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(path, "the region definition file does not exist") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, f"cannot read the file: {exc}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(path, f"malformed YAML{where}: {problem}") from exc
+def load_config(path: str | Path | None = None) -> RegionConfig:
+    """Read and validate the region definitions; every problem of the file in one error."""
+    path = Path(path) if path is not None else paths.REGIONS_CONFIG
+    raw = load_yaml(path, "region definition")
     top = _mapping(path, raw, "the file", required={"landsdelen"}, allowed={"custom_levels"})
-    schemes = _schemes(path, top["landsdelen"])
-    customs = _custom_levels(path, top.get("custom_levels") or {}, schemes)
+    errors: list[ConfigError] = []
+    schemes = _schemes(path, top["landsdelen"], errors)
+    customs = _custom_levels(path, top.get("custom_levels") or {}, schemes, errors)
+    ConfigErrors.collect(path, errors)
     return RegionConfig(path=path, schemes=schemes, custom_levels=customs)
 
 
@@ -103,7 +95,8 @@ def _mapping(
         unknown = sorted(set(map(str, value)) - set(required) - set(allowed))
         if unknown:
             known = sorted(set(required) | set(allowed))
-            raise ConfigError(path, f"{where}: unknown key(s) {unknown} (expected {known})")
+            hint = "".join(did_you_mean(u, known, quoted=True) for u in unknown)
+            raise ConfigError(path, f"{where}: unknown key(s) {unknown} (expected {known}){hint}")
     return value
 
 
@@ -142,87 +135,117 @@ def _text_list(path: Path, value: Any, where: str) -> list[str]:
     return [item.strip() for item in value]
 
 
-def _schemes(path: Path, raw: Any) -> tuple[LandsdeelScheme, ...]:
+def _schemes(path: Path, raw: Any, errors: list[ConfigError]) -> tuple[LandsdeelScheme, ...]:
     schemes = []
     for i, (scheme_id, body) in enumerate(_mapping(path, raw, "landsdelen").items()):
-        where = f"landsdelen.{scheme_id}"
-        _check_id(path, scheme_id, where)
-        body = _mapping(path, body, where, required={"regions"}, allowed={"label", "note"})
-        regions: dict[str, tuple[str, ...]] = {}
-        seen: dict[str, str] = {}
-        for name, provinces in _mapping(path, body["regions"], f"{where}.regions").items():
-            sub = f"{where}.regions.{name}"
-            _check_name(path, name, sub)
-            codes = []
-            for spelling in _text_list(path, provinces, sub):
-                code = province_code(spelling)
-                if code is None:
-                    official = ", ".join(PROVINCES.values())
-                    raise ConfigError(
-                        path, f"{sub}: unknown province {spelling!r} (expected one of {official})"
-                    )
-                if code in seen:
-                    raise ConfigError(
-                        path, f"{sub}: province {spelling!r} is already in landsdeel {seen[code]!r}"
-                    )
-                seen[code] = name
-                codes.append(code)
-            regions[name] = tuple(codes)
-        missing = [PROVINCES[c] for c in PROVINCES if c not in seen]
-        if missing:
-            raise ConfigError(path, f"{where}: province(s) {missing} are in no landsdeel")
-        prefix = "LD-" if i == 0 else f"LD-{scheme_id}-"
-        schemes.append(
-            LandsdeelScheme(
-                id=scheme_id,
-                level="landsdeel" if i == 0 else f"landsdeel_{scheme_id}",
-                label=str(body.get("label") or scheme_id),
-                note=str(body.get("note") or ""),
-                regions=regions,
-                codes={name: prefix + slug(name) for name in regions},
-            )
-        )
+        try:
+            schemes.append(_scheme(path, i, scheme_id, body))
+        except ConfigError as exc:
+            errors.append(exc)
+    if not schemes:  # custom levels are checked against the schemes' level names
+        ConfigErrors.collect(path, errors)
     return tuple(schemes)
 
 
+def _scheme(path: Path, i: int, scheme_id: str, body: Any) -> LandsdeelScheme:
+    """One landsdeel scheme; the first one (``i == 0``) is the default."""
+    where = f"landsdelen.{scheme_id}"
+    _check_id(path, scheme_id, where)
+    body = _mapping(path, body, where, required={"regions"}, allowed={"label", "note"})
+    regions: dict[str, tuple[str, ...]] = {}
+    seen: dict[str, str] = {}
+    for name, provinces in _mapping(path, body["regions"], f"{where}.regions").items():
+        sub = f"{where}.regions.{name}"
+        _check_name(path, name, sub)
+        codes = []
+        for spelling in _text_list(path, provinces, sub):
+            code = province_code(spelling)
+            if code is None:
+                official = ", ".join(PROVINCES.values())
+                raise ConfigError(
+                    path,
+                    f"{sub}: unknown province {spelling!r} (expected one of {official})"
+                    + did_you_mean(spelling, PROVINCES.values(), quoted=True),
+                )
+            if code in seen:
+                raise ConfigError(
+                    path, f"{sub}: province {spelling!r} is already in landsdeel {seen[code]!r}"
+                )
+            seen[code] = name
+            codes.append(code)
+        regions[name] = tuple(codes)
+    missing = [PROVINCES[c] for c in PROVINCES if c not in seen]
+    if missing:
+        raise ConfigError(path, f"{where}: province(s) {missing} are in no landsdeel")
+    prefix = "LD-" if i == 0 else f"LD-{scheme_id}-"
+    return LandsdeelScheme(
+        id=scheme_id,
+        level="landsdeel" if i == 0 else f"landsdeel_{scheme_id}",
+        label=str(body.get("label") or scheme_id),
+        note=str(body.get("note") or ""),
+        regions=regions,
+        codes={name: prefix + slug(name) for name in regions},
+    )
+
+
 def _custom_levels(
-    path: Path, raw: Any, schemes: tuple[LandsdeelScheme, ...]
+    path: Path, raw: Any, schemes: tuple[LandsdeelScheme, ...], errors: list[ConfigError]
 ) -> tuple[CustomLevel, ...]:
+    """The custom levels; a bad region is added to ``errors`` and the others still checked."""
     if raw == {}:
         return ()
     taken = set(BUILTIN_LEVELS) | {s.level for s in schemes}
     levels = []
     for level_id, body in _mapping(path, raw, "custom_levels").items():
         where = f"custom_levels.{level_id}"
-        _check_id(path, level_id, where)
-        if level_id in taken or level_id.startswith("landsdeel"):
-            raise ConfigError(path, f"{where}: level name {level_id!r} is already a region level")
-        taken.add(level_id)
-        body = _mapping(path, body, where, required={"regions"}, allowed={"label"})
+        try:
+            _check_id(path, level_id, where)
+            if level_id in taken or level_id.startswith("landsdeel"):
+                raise ConfigError(
+                    path, f"{where}: level name {level_id!r} is already a region level"
+                )
+            taken.add(level_id)
+            body = _mapping(path, body, where, required={"regions"}, allowed={"label"})
+            region_entries = _mapping(path, body["regions"], f"{where}.regions")
+        except ConfigError as exc:
+            errors.append(exc)
+            continue
         regions, codes = [], set()
-        for name, members in _mapping(path, body["regions"], f"{where}.regions").items():
-            sub = f"{where}.regions.{name}"
-            _check_name(path, name, sub)
-            members = _mapping(path, members, sub, allowed={"corop", "municipalities"})
-            corops = []
-            for entry in (
-                _text_list(path, members["corop"], f"{sub}.corop") if "corop" in members else []
-            ):
-                code = corop_code(entry)
-                if code is None:
-                    raise ConfigError(path, f"{sub}.corop: unknown COROP region {entry!r}")
-                corops.append(code)
-            municipalities = (
-                _text_list(path, members["municipalities"], f"{sub}.municipalities")
-                if "municipalities" in members
-                else []
-            )
-            code = f"{level_id}-{slug(name).lower()}"
-            if code in codes:
-                raise ConfigError(path, f"{sub}: two regions of {level_id!r} share the code {code}")
-            codes.add(code)
-            regions.append(
-                CustomRegion(name, code, tuple(corops), tuple(municipalities), where=sub)
-            )
+        for name, members in region_entries.items():
+            try:
+                region = _custom_region(path, level_id, f"{where}.regions.{name}", name, members)
+                if region.code in codes:
+                    raise ConfigError(
+                        path,
+                        f"{region.where}: two regions of {level_id!r} share the code {region.code}",
+                    )
+            except ConfigError as exc:
+                errors.append(exc)
+                continue
+            codes.add(region.code)
+            regions.append(region)
         levels.append(CustomLevel(level_id, str(body.get("label") or level_id), tuple(regions)))
     return tuple(levels)
+
+
+def _custom_region(path: Path, level_id: str, sub: str, name: Any, members: Any) -> CustomRegion:
+    """One regional pact: its COROP regions checked here, its municipalities later."""
+    _check_name(path, name, sub)
+    members = _mapping(path, members, sub, allowed={"corop", "municipalities"})
+    corops, unknown = [], []
+    for entry in _text_list(path, members["corop"], f"{sub}.corop") if "corop" in members else []:
+        code = corop_code(entry)
+        if code is None:
+            names = [n for n, _ in COROPS.values()]
+            unknown.append(f"{entry!r}{did_you_mean(entry, names, quoted=True)}")
+        else:
+            corops.append(code)
+    if unknown:
+        raise ConfigError(path, f"{sub}.corop: unknown COROP region(s) " + "; ".join(unknown))
+    municipalities = (
+        _text_list(path, members["municipalities"], f"{sub}.municipalities")
+        if "municipalities" in members
+        else []
+    )
+    code = f"{level_id}-{slug(name).lower()}"
+    return CustomRegion(name, code, tuple(corops), tuple(municipalities), where=sub)

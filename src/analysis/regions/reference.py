@@ -257,6 +257,7 @@ def resolve_config_municipality(
     """
     munis = ref.municipalities["municipality"]
     text = entry.strip()
+    current = ref.municipalities["municipality"]
     if text.isdigit():
         code = text.zfill(4)
         if code in ref.municipalities.index:

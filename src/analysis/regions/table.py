@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analysis import municipal
-from analysis.errors import ConfigError
+from analysis.errors import ConfigErrors
 from analysis.regions.config import RegionConfig
 from analysis.regions.names import COROPS, PROVINCES
 from analysis.regions.reference import Reference, resolve_config_municipality
@@ -65,9 +65,10 @@ def region_table(ref: Reference, config: RegionConfig) -> pd.DataFrame:
             | {"corop_code": str(muni["corop_code"])}
         )
     warnings: list[str] = []
+    problems: list[str] = []
     for level in config.custom_levels:
         for region in level.regions:
-            members = _custom_members(ref, config, region, warnings)
+            members = _custom_members(ref, region, warnings, problems)
             if not members:
                 warnings.append(f"{region.where}: no member municipality in this data; left out")
                 continue
@@ -84,6 +85,8 @@ def region_table(ref: Reference, config: RegionConfig) -> pd.DataFrame:
                     provinces[0] if len(provinces) == 1 else None,
                 )
             )
+    if problems:  # every unknown municipality of every region at once
+        raise ConfigErrors(config.path, problems)
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     for column in [*TABLE_COLUMNS[:5], "corop_code"]:
         table[column] = table[column].astype("string")
@@ -104,8 +107,8 @@ def _row(level, name, code, provinces, members, landsdeel=None, province=None) -
     }
 
 
-def _custom_members(ref: Reference, config: RegionConfig, region, warnings: list[str]) -> list[str]:
-    """Municipality codes of a custom region; an unknown entry is a ConfigError (real data)."""
+def _custom_members(ref: Reference, region, warnings: list[str], problems: list[str]) -> list[str]:
+    """Municipality codes of a custom region; an unknown entry is a problem (real data)."""
     munis = ref.municipalities
     members = set(munis.index[munis["corop_code"].isin(region.corops)])
     absent = []
@@ -118,7 +121,7 @@ def _custom_members(ref: Reference, config: RegionConfig, region, warnings: list
         elif ref.synthetic:
             absent.append(entry)
         else:
-            raise ConfigError(config.path, f"{region.where}.municipalities: {problem}")
+            problems.append(f"{region.where}.municipalities: {problem}")
     if absent:
         # The demo geography has only fictional municipalities; real names cannot match.
         warnings.append(

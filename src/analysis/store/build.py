@@ -20,7 +20,7 @@ import pandas as pd
 import pandera.errors
 
 from analysis import paths
-from analysis.errors import DataError, TechniekpactError
+from analysis.errors import ConfigErrors, DataError, TechniekpactError
 from analysis.fetch.pinned import read_state
 from analysis.ingest import SourceFormat, identify
 from analysis.present.missing import missing_sources_note
@@ -131,8 +131,15 @@ def build_processed(
     """Build and atomically install the processed store; False (nothing written) on bad input."""
     from analysis import regions
     from analysis.indicators import derived, engine
+    from analysis.indicators.values import unmatched_values
     from analysis.store import releases
+    from analysis.store.configcheck import check_config, previous_store_problems
 
+    problems = check_config(files)  # seconds, before any count file is read
+    if problems:
+        problems += previous_store_problems(processed_dir)
+        _report_errors(problems, processed_dir)
+        return False
     done, errors = read_all(raw_dir, files, checksums)
     if errors:
         _report_errors(errors, processed_dir)
@@ -170,6 +177,11 @@ def build_processed(
         table = regions.region_table(reference, config)
         for warning in table.attrs.get("warnings", []):
             print(f"WARNING: {config.path}: {warning}", file=sys.stderr)
+        unmatched = unmatched_values(indicator_config, store)
+        # Synthetic files (the demo set, also when used as an ordinary raw folder) lack
+        # some real categories: there the misses are warnings.
+        if unmatched and not (demo or reference.synthetic):
+            raise ConfigErrors(indicator_config.path, unmatched)
         indicator_table = engine.compute_indicators(store, table, indicator_config)
         # Taken off the frame: pandas deep-copies attrs on every operation, and the parquet
         # file should not carry them; the manifest keeps them.
@@ -180,6 +192,7 @@ def build_processed(
         return False
 
     global_warnings = [
+        *(f"indicators (demo data): {problem}" for problem in unmatched),
         *(f"regions: {issue}" for issue in reference.issues),
         *(f"region table: {warning}" for warning in table.attrs.get("warnings", [])),
         *(f"{result.path}: {warning}" for result, _, _ in done for warning in result.warnings),
@@ -213,6 +226,7 @@ def build_processed(
     missing = missing_sources_note(manifest)
     if missing:
         print(f"techniekpact process: {missing}", file=sys.stderr)
+    _print_warning_summary(global_warnings, {r.path for r, _, _ in done}, processed_dir)
     return True
 
 
@@ -305,3 +319,32 @@ def _print_summary(done: list[tuple[FileResult, SourceFormat, pd.DataFrame]], de
         )
     if demo:
         print("WARNING: these outputs are built from SYNTHETIC DEMO data.", file=sys.stderr)
+
+
+def warning_kinds(warnings: list[str], files: set[str]) -> dict[str, int]:
+    """How many warnings of each kind: 'source files' (any of ``files``), or their prefix
+    ('regions', 'region table', 'indicators (demo data)')."""
+    kinds: dict[str, int] = {}
+    for warning in warnings:
+        prefix = warning.split(": ", 1)[0]
+        kind = "source files" if prefix in files else prefix
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _print_warning_summary(warnings: list[str], files: set[str], processed_dir: Path) -> None:
+    """The warnings in brief on the console; the full list is in the manifest."""
+    if not warnings:
+        print("techniekpact process: no warnings.")
+        return
+    kinds = warning_kinds(warnings, files)
+    named = {w.split(": ", 1)[0] for w in warnings} & files
+    shown = ", ".join(
+        f"{kind} {n}" + (f" (in {len(named)} files)" if kind == "source files" else "")
+        for kind, n in kinds.items()
+    )
+    print(
+        f"techniekpact process: {len(warnings)} warning(s): {shown}. Read them in "
+        f'{processed_dir / paths.MANIFEST_FILE} ("warnings") or in notebook '
+        "notebooks/exploration/01_welke_data.ipynb."
+    )

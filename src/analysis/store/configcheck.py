@@ -1,0 +1,142 @@
+"""``techniekpact check-config``: both config files checked in seconds, every problem at once.
+
+Processing runs the same check before it reads a single count file, so a typo in
+config/regions.yaml costs a second, not a full run. Only the small reference files are
+read (the CBS municipality and place lists, DUO's school and institution addresses): they
+decide which municipality names exist. When a processed store is there, ``check-config``
+also checks every rule value against it (``analysis.indicators.values``); ``process``
+does that on the new store, before any indicator is written.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.errors import ConfigError, TechniekpactError
+
+
+def _problems(exc: ConfigError) -> list[str]:
+    """'file: problem' lines of one (possibly multiple) config error."""
+    return [f"{exc.path}: {p}" for p in getattr(exc, "problems", [exc.problem])]
+
+
+def reference_frames(files: list[Path]) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The reference files among ``files``, read; count files are recognised, not read."""
+    from analysis.ingest import identify
+
+    frames, errors = {}, []
+    for path in files:
+        try:
+            fmt, sniffed = identify(path)
+            if fmt.role == "reference":
+                frames[str(path)] = fmt.read(sniffed)
+        except TechniekpactError as exc:
+            errors.append(str(exc))
+    return frames, errors
+
+
+def check_config(files: list[Path]) -> list[str]:
+    """Every problem of config/indicators.yaml and config/regions.yaml ('file: problem').
+
+    Problems of the data themselves (a broken or missing reference file) are left to
+    processing, which reports them with the other files.
+    """
+    from analysis import regions
+    from analysis.indicators.rules import load_indicator_config
+
+    problems: list[str] = []
+    indicator_config = None
+    try:
+        indicator_config = load_indicator_config()
+    except ConfigError as exc:
+        problems += _problems(exc)
+    try:
+        region_config = regions.load_config()
+    except ConfigError as exc:
+        return problems + _problems(exc)
+    frames, errors = reference_frames(files)
+    if errors or not frames:
+        return problems
+    try:
+        reference = regions.build_reference(frames, region_config)
+        table = regions.region_table(reference, region_config)
+        if indicator_config is not None:
+            indicator_config.check_target_regions(table)
+    except ConfigError as exc:
+        problems += _problems(exc)
+    except TechniekpactError:
+        pass  # a data problem: processing names the file
+    return problems
+
+
+def store_problems(store_file: Path) -> list[str]:
+    """Rule values that match nothing in an existing processed store (columns read only)."""
+    from analysis.indicators.rules import load_indicator_config
+    from analysis.indicators.values import conditions, unmatched_values
+
+    config = load_indicator_config()
+    columns = {"dataset", "level"}
+    for ind in config.indicators.values():
+        for rule in (ind.numerator, ind.denominator):
+            columns |= {c.column for c in conditions(rule)}
+    store = pd.read_parquet(store_file, columns=sorted(columns))
+    return [f"{config.path}: {p}" for p in unmatched_values(config, store)]
+
+
+def _indicators_parse() -> bool:
+    """Whether config/indicators.yaml parses (its problems are reported on their own)."""
+    from analysis.indicators.rules import load_indicator_config
+
+    try:
+        load_indicator_config()
+    except ConfigError:
+        return False
+    return True
+
+
+def previous_store_problems(processed_dir: Path) -> list[str]:
+    """Rule values that match nothing in the store a previous run left, marked as such:
+    reported with other config problems, so that one run shows them all."""
+    store_file = processed_dir / paths.STORE_FILE
+    if not store_file.is_file() or not _indicators_parse():
+        return []
+    return [f"{p} (checked against the previous store)" for p in store_problems(store_file)]
+
+
+def run_check_config(raw_dir: Path, processed_dir: Path) -> int:
+    """CLI entry: print every problem, or what was checked; 0 when all is well, else 2."""
+    from analysis.store.process import input_files
+
+    started = time.perf_counter()
+    files = input_files(raw_dir) if raw_dir.is_dir() else []
+    problems = check_config(files)
+    store_file = processed_dir / paths.STORE_FILE
+    checked_values = store_file.is_file() and _indicators_parse()
+    if checked_values:
+        problems += store_problems(store_file)
+    took = f"{time.perf_counter() - started:.1f} s"
+    if problems:
+        print(f"techniekpact check-config: {len(problems)} problem(s) ({took}):", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    against = (
+        f"rule values against {store_file}"
+        if checked_values
+        else "rule values not checked (no processed store yet: `techniekpact process` checks them)"
+    )
+    where = (
+        f"municipalities against the reference files in {raw_dir}"
+        if files
+        else ("municipalities not checked (no raw files)")
+    )
+    print(
+        f"techniekpact check-config: {paths.INDICATORS_CONFIG} and {paths.REGIONS_CONFIG} are "
+        f"fine; {where}; {against} ({took})."
+    )
+    return 0
