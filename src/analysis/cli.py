@@ -262,15 +262,22 @@ def _add_config_options(sub: argparse._SubParsersAction) -> None:
         help="check config/indicators.yaml and config/regions.yaml in seconds, every problem "
         "at once (reads only the small reference files, and the processed store if there is one)",
     )
-    check.add_argument("--raw-dir", type=Path, default=paths.RAW_DIR)
-    check.add_argument("--processed-dir", type=Path, default=paths.PROCESSED_DIR)
+    check.add_argument(
+        "--raw-dir", type=Path, default=paths.RAW_DIR, help="the reference files" + DEFAULT
+    )
+    check.add_argument(
+        "--processed-dir",
+        type=Path,
+        default=paths.PROCESSED_DIR,
+        help="a store whose values the rules are checked against, if present" + DEFAULT,
+    )
     for command in sub.choices.values():
         command.add_argument(
             "--config-dir",
             type=Path,
             default=None,
             help="read regions.yaml and indicators.yaml from this folder instead of config/ "
-            "(same as TECHNIEKPACT_CONFIG_DIR)",
+            "(same as TECHNIEKPACT_CONFIG_DIR; default: config/)",
         )
 
 
@@ -282,8 +289,10 @@ def _run_config_options(args: argparse.Namespace) -> int | None:
         paths.use_config_dir(args.config_dir)
     if args.command == "check-config":
         from analysis.store.configcheck import run_check_config
+        from analysis.store.process import input_files
 
-        return run_check_config(args.raw_dir, args.processed_dir)
+        files = input_files(args.raw_dir) if args.raw_dir.is_dir() else []
+        return run_check_config(args.raw_dir, args.processed_dir, files)
     return None
 
 

@@ -65,3 +65,9 @@ def yaml_problem(exc: yaml.YAMLError, source: str) -> str:
     if mark is not None and mark.line < len(lines):
         text += f"; the line reads: {lines[mark.line].strip()}"
     return text
+
+
+def read_config_yaml(path: Path) -> Any:
+    """A config file's YAML content; a ConfigError naming the file (and, for a syntax error,
+    the line, with a hint) when unreadable or invalid."""
+    return load_yaml(path, "configuration")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 
 class TechniekpactError(Exception):
@@ -51,14 +50,6 @@ class ConfigError(TechniekpactError):
         self.path = Path(path)
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
-
-
-def read_config_yaml(path: Path) -> Any:
-    """A config file's YAML content; a ConfigError naming the file (and, for a syntax error,
-    the line, with a hint) when unreadable or invalid. One reader: ``configfile.load_yaml``."""
-    from analysis.configfile import load_yaml
-
-    return load_yaml(path, "configuration")
 
 
 class ConfigErrors(ConfigError):

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis.errors import ConfigError, read_config_yaml
+from analysis.configfile import read_config_yaml
+from analysis.errors import ConfigError
 
 # Rule name in config/indicators.yaml -> file beside it.
 CLASSIFICATION_FILES = {"ho_beta": "ho_beta_programmes.yaml"}

@@ -16,7 +16,8 @@ from typing import Any
 import pandas as pd
 
 from analysis import paths
-from analysis.errors import ConfigError, ConfigErrors, read_config_yaml
+from analysis.configfile import read_config_yaml
+from analysis.errors import ConfigError, ConfigErrors
 from analysis.indicators.classification import (
     CLASSIFICATION_FILES,
     Classification,

@@ -130,9 +130,12 @@ def _run(report_jobs: list[ReportJob], *, started: float, problems: list[str],
     processed_dir: Path = build["processed_dir"]
     built = {j.label for j in stale if plan.is_current(j, reports_dir)}
     problems = problems + downloads.write_for_jobs(report_jobs, processed_dir, reports_dir, built)
-    editions.write_edition(
-        reports_dir, processed_dir, manifest, build["generated_on"], rebuilt=bool(built)
-    )
+    try:
+        editions.write_edition(
+            reports_dir, processed_dir, manifest, build["generated_on"], rebuilt=bool(built)
+        )
+    except OSError as exc:  # a full disk, say: the reports stand, the record is reported
+        problems.append(f"edition record not written in {reports_dir / 'edition'}: {exc}")
     index_problem = _update_index(reports_dir, build["processed_dir"], manifest, inputs)
     elapsed = time.perf_counter() - started
     log.info(
@@ -191,7 +194,8 @@ def _log_file(path: Path) -> Iterator[None]:
     finally:
         package.removeHandler(handler)
         package.setLevel(level)
-        handler.close()
+        with contextlib.suppress(OSError):  # a full disk: the batch's outcome still stands
+            handler.close()
 
 
 def _acquire_lock(reports_dir: Path):

@@ -108,12 +108,10 @@ def previous_store_problems(processed_dir: Path) -> list[str]:
     return [f"{p} (checked against the previous store)" for p in store_problems(store_file)]
 
 
-def run_check_config(raw_dir: Path, processed_dir: Path) -> int:
-    """CLI entry: print every problem, or what was checked; 0 when all is well, else 2."""
-    from analysis.store.process import input_files
-
+def run_check_config(raw_dir: Path, processed_dir: Path, files: list[Path]) -> int:
+    """CLI entry: print every problem, or what was checked; 0 when all is well, else 3 (the
+    CLI's status for a data or config error). ``files``: the raw folder's input files."""
     started = time.perf_counter()
-    files = input_files(raw_dir) if raw_dir.is_dir() else []
     problems = check_config(files)
     store_file = processed_dir / paths.STORE_FILE
     checked_values = store_file.is_file() and _indicators_parse()
@@ -124,7 +122,7 @@ def run_check_config(raw_dir: Path, processed_dir: Path) -> int:
         print(f"techniekpact check-config: {len(problems)} problem(s) ({took}):", file=sys.stderr)
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
-        return 2
+        return 3
     against = (
         f"rule values against {store_file}"
         if checked_values
