@@ -793,7 +793,7 @@ def test_full_disk_mid_batch_on_a_small_filesystem(
     filler.unlink()
     status, out, err = reports(**common)
     assert status == 0, err
-    assert "2 built" in out + err and "1 report(s) unchanged" in out + err  # Utrecht's outputs survived
+    assert "2 built" in out + err and "1 report(s) unchanged" in out + err
 
 
 @pytest.mark.slow
