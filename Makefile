@@ -27,8 +27,10 @@ $(STAMP): $(LOCK) pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python $(LOCK)
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python $(LOCK)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@# Bytecode now, so that every run (PYTHONDONTWRITEBYTECODE or not) starts fast.
+	$(BIN)/python -m compileall -q src
 	touch $@
 
 system-deps: ## Install the Debian packages the reports need (Chromium for PDF), if missing

@@ -23,7 +23,6 @@ One row per row of the indicator table. Changes and gaps are in percentage point
 
 from __future__ import annotations
 
-import math
 from datetime import date
 
 import numpy as np
@@ -160,12 +159,30 @@ def _small(out: pd.DataFrame, config: IndicatorConfig) -> pd.DataFrame:
 
 
 def _changes(out: pd.DataFrame) -> pd.DataFrame:
+    lagged = _Lagged(out)
+    share = out["share"].to_numpy("float64", na_value=np.nan)
     for years in (1, 5):
-        earlier = out[[*_SERIES, "year", "share"]].assign(year=out["year"] + years)
-        earlier = earlier.rename(columns={"share": "earlier"})
-        out = out.merge(earlier, on=[*_SERIES, "year"], how="left")
-        out[f"change_{years}y_pp"] = (out["share"] - out.pop("earlier")) * 100
+        out[f"change_{years}y_pp"] = pd.array((share - lagged(share, years)) * 100, "Float64")
     return out
+
+
+class _Lagged:
+    """Values of the same series (indicator, region, gender) some years earlier, by position.
+
+    Looked up through one integer key per row instead of merging on the string keys: the
+    gemeente level makes the table long.
+    """
+
+    def __init__(self, out: pd.DataFrame) -> None:
+        series = out.groupby(_SERIES, sort=False, dropna=False).ngroup().to_numpy("int64")
+        self.key = series * 10_000 + out["year"].to_numpy("int64")
+        self.index = pd.Index(self.key)
+        if not self.index.is_unique:
+            raise ValueError("indicator table: more than one row per series and year")
+
+    def __call__(self, values: np.ndarray, years: int) -> np.ndarray:
+        position = self.index.get_indexer(self.key - years)
+        return np.where(position >= 0, values[position], np.nan)
 
 
 def _national(out: pd.DataFrame) -> pd.DataFrame:
@@ -241,7 +258,9 @@ def _gemeente_ranks(out: pd.DataFrame, region_table: pd.DataFrame) -> pd.DataFra
 
 
 def _targets(out: pd.DataFrame, config: IndicatorConfig) -> pd.DataFrame:
-    keys = out[["indicator", "region_level", "region_code", "region"]].drop_duplicates()
+    with_target = out["indicator"].isin(list(config.targets))
+    keys = out.loc[with_target, ["indicator", "region_level", "region_code", "region"]]
+    keys = keys.drop_duplicates()
     found = []
     for ind, level, code, name in keys.itertuples(index=False):
         target = config.target(ind, code, name)
@@ -262,16 +281,14 @@ def _targets(out: pd.DataFrame, config: IndicatorConfig) -> pd.DataFrame:
 
 def _window_sums(out: pd.DataFrame, years: int) -> pd.DataFrame:
     """Per row: n, sums of x, y, xy, xx, yy over the shares of the last ``years`` years."""
-    base = out[[*_SERIES, "year", "share"]]
+    lagged = _Lagged(out)
+    share = out["share"].to_numpy("float64", na_value=np.nan)
+    year = out["year"].to_numpy("float64")
     sums = pd.DataFrame(0.0, index=out.index, columns=["n", "x", "y", "xy", "xx", "yy"])
     for lag in range(years):
-        earlier = base.assign(year=base["year"] + lag).rename(columns={"share": "v"})
-        earlier["x"] = (earlier["year"] - lag - 2000).astype("float64")
-        got = out[[*_SERIES, "year"]].merge(earlier, on=[*_SERIES, "year"], how="left")
-        v = got["v"].to_numpy(dtype="float64", na_value=np.nan)
-        x = got["x"].to_numpy(dtype="float64", na_value=np.nan)
+        v = lagged(share, lag)
         ok = ~np.isnan(v)
-        v, x = np.where(ok, v, 0.0), np.where(ok, x, 0.0)
+        v, x = np.where(ok, v, 0.0), np.where(ok, year - lag - 2000, 0.0)
         sums["n"] += ok
         sums["x"] += x
         sums["y"] += v
@@ -314,69 +331,74 @@ def t95(points: int) -> float:
 
 
 def _verdicts(out: pd.DataFrame, settings: Settings, as_of: int) -> pd.DataFrame:
-    """Judged year and share of passed targets, the gap, the status and the projection."""
+    """Judged year and share of passed targets, the gap, the status and the projection.
+
+    The rules apply in order, the first that holds decides (np.select); vectorised, as the
+    gemeente level has well over 100,000 rows.
+    """
     out = out.sort_values([*_SERIES, "year"]).reset_index(drop=True)
-    judged_year: list[int | None] = []
-    judged_share: list[float] = []
-    status: list[str] = []
-    projected: list[int | None] = []
-    history: dict[tuple, dict[int, float]] = {}
-    for row in out.itertuples(index=False):
-        key = (row.indicator, row.region_level, row.region_code, row.gender)
-        shares = history.setdefault(key, {})
-        if not pd.isna(row.share):
-            shares[int(row.year)] = float(row.share)
-        jy, js, st, pr = _verdict(row, shares, settings, as_of)
-        judged_year.append(jy)
-        judged_share.append(js)
-        status.append(st)
-        projected.append(pr)
-    out["judged_year"] = pd.array(judged_year, dtype="Int64")
-    out["judged_share"] = pd.array(judged_share, dtype="Float64")
+    share = out["share"].to_numpy("float64", na_value=np.nan)
+    target = out["target"].to_numpy("float64", na_value=np.nan)
+    year = out["year"].to_numpy("float64")
+    target_year = out["target_year"].to_numpy("float64", na_value=np.nan)
+    clear = out["trend_clear"]
+    slope = out["trend_pp_per_year"].to_numpy("float64", na_value=np.nan) / 100
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # The tolerance keeps a line that hits the target exactly in a year from rounding up.
+        reached = np.ceil((target - out["trend_intercept"]) / slope + 2000.0 - 1e-9)
+    reached = np.maximum(reached, year + 1)
+    passed = ~np.isnan(target_year) & ((year >= target_year) | (as_of > target_year))
+    judged_year, judged_share = _judged_values(out, np.minimum(year, target_year), passed)
+    rules = [
+        (np.isnan(target), NO_TARGET),
+        (np.isnan(share), NO_DATA),
+        (~out["judged"].fillna(False).to_numpy(bool), NOT_JUDGED),
+        (out["no_programme"].to_numpy(bool), NO_PROGRAMME),
+        (out["too_small"].to_numpy(bool), TOO_SMALL),
+        (passed & np.isnan(judged_share), NO_DATA),
+        (passed & (judged_share >= target), REACHED),
+        (passed, MISSED),
+        (share >= target, REACHED),
+        (clear.isna().to_numpy(), TOO_FEW_YEARS),
+        (~clear.fillna(False).to_numpy(bool), NO_CLEAR_TREND),
+        (slope <= 0, FALLING),
+        (reached > settings.projection_horizon, NOT_ON_TREND),
+    ]
+    status = np.select([rule for rule, _ in rules], [name for _, name in rules], ON_TREND)
+    is_judged = np.isin(status, [REACHED, MISSED]) & passed
+    out["judged_year"] = pd.array(np.where(is_judged, judged_year, np.nan), dtype="Float64")
+    out["judged_year"] = out["judged_year"].astype("Int64")
+    out["judged_share"] = pd.array(np.where(is_judged, judged_share, np.nan), dtype="Float64")
     out["status"] = status
-    out["projected_year"] = pd.array(projected, dtype="Int64")
+    projected = np.where(status == ON_TREND, reached, np.nan)
+    out["projected_year"] = pd.array(projected, dtype="Float64").astype("Int64")
     verdict_share = out["judged_share"].fillna(out["share"])
     out["gap_pp"] = (out["target"] - verdict_share) * 100
     return out
 
 
-def _verdict(
-    row: object, shares: dict[int, float], settings: Settings, as_of: int
-) -> tuple[int | None, float, str, int | None]:
-    """(judged year, judged share, status, projected year) of one row."""
-    nothing = (None, math.nan)
-    target = row.target  # type: ignore[attr-defined]
-    if pd.isna(target):
-        return *nothing, NO_TARGET, None
-    if pd.isna(row.share):  # type: ignore[attr-defined]
-        return *nothing, NO_DATA, None
-    if not row.judged:  # type: ignore[attr-defined]
-        return *nothing, NOT_JUDGED, None
-    if row.no_programme:  # type: ignore[attr-defined]
-        return *nothing, NO_PROGRAMME, None
-    if row.too_small:  # type: ignore[attr-defined]
-        return *nothing, TOO_SMALL, None
-    year, target_year = int(row.year), row.target_year  # type: ignore[attr-defined]
-    if not pd.isna(target_year) and (year >= target_year or as_of > target_year):
-        target_year = int(target_year)
-        known = [y for y in shares if y <= min(year, target_year)]
-        if not known:
-            return *nothing, NO_DATA, None
-        jy = target_year if target_year in shares else max(known)
-        js = shares[jy]
-        return jy, js, REACHED if js >= target else MISSED, None
-    if row.share >= target:  # type: ignore[attr-defined]
-        return *nothing, REACHED, None
-    if pd.isna(row.trend_clear):  # type: ignore[attr-defined]
-        return *nothing, TOO_FEW_YEARS, None
-    if not row.trend_clear:  # type: ignore[attr-defined]
-        return *nothing, NO_CLEAR_TREND, None
-    slope = float(row.trend_pp_per_year) / 100  # type: ignore[attr-defined]
-    if slope <= 0:
-        return *nothing, FALLING, None
-    # The tolerance keeps a line that hits the target exactly in a year from rounding up.
-    reached = math.ceil((target - row.trend_intercept) / slope + 2000.0 - 1e-9)  # type: ignore[attr-defined]
-    reached = max(reached, year + 1)
-    if reached > settings.projection_horizon:
-        return *nothing, NOT_ON_TREND, None
-    return *nothing, ON_TREND, reached
+def _judged_values(
+    out: pd.DataFrame, cutoff: np.ndarray, passed: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per row with a passed target: the last year up to ``cutoff`` with a share, and that share.
+
+    The target year itself when it has data, else the latest earlier year; NaN without one.
+    """
+    judged_year = np.full(len(out), np.nan)
+    judged_share = np.full(len(out), np.nan)
+    rows = np.flatnonzero(passed)
+    if len(rows) == 0:
+        return judged_year, judged_share
+    asked = out.loc[rows, _SERIES].assign(_row=rows, _cutoff=cutoff[rows])
+    known = out.loc[out["share"].notna(), [*_SERIES, "year", "share"]]
+    known = known.assign(_cutoff=known["year"].astype("float64"))
+    found = pd.merge_asof(
+        asked.sort_values("_cutoff"),
+        known.sort_values("_cutoff"),
+        on="_cutoff",
+        by=_SERIES,
+        direction="backward",
+    )
+    judged_year[found["_row"].to_numpy()] = found["year"].to_numpy("float64", na_value=np.nan)
+    judged_share[found["_row"].to_numpy()] = found["share"].to_numpy("float64", na_value=np.nan)
+    return judged_year, judged_share
