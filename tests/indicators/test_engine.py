@@ -8,6 +8,8 @@ Geography of the fixtures (fictional municipalities, real province/COROP codes):
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -363,3 +365,22 @@ def test_real_hbo_instroom_matches_raw_csv(shared_data, real_processed) -> None:
     assert national["share"] == pytest.approx(share(None))
     overijssel = pick(table, "hbo_techniek_instroom_croho", "PV23", 2019)
     assert overijssel["share"] == pytest.approx(share("Overijssel"))
+
+
+def test_grouped_rows_give_the_same_table_as_rows_expanded_to_regions(
+    demo_processed: Path,
+) -> None:
+    """The engine sums per row group (``regions.region_groups``); the long route, every row
+    expanded to each of its regions (``regions.region_rows``), must give the same table."""
+    from analysis import regions
+
+    store = pd.read_parquet(demo_processed / "store.parquet")
+    table = pd.read_parquet(demo_processed / "regions.parquet")
+    config = load_indicator_config()
+    grouped = compute_indicators(store, table, config)
+    expanded = compute_indicators(
+        store, table, config, membership=regions.region_rows(store, table)
+    )
+    assert len(grouped) > 1000
+    assert (grouped["region_level"] == "gemeente").any()
+    pd.testing.assert_frame_equal(grouped, expanded)

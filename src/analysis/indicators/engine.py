@@ -165,22 +165,26 @@ def compute_indicators(
     """
     config = config or load_indicator_config()
     store = store.reset_index(drop=True)
-    if membership is None:
-        from analysis import regions
-
-        membership = regions.region_rows(store, region_table)
     regions_index = pd.MultiIndex.from_frame(
         region_table[["region_level", "region_code"]].astype("string")
     )
     if regions_index.has_duplicates:
         duplicated = list(regions_index[regions_index.duplicated()])[:5]
         raise ValueError(f"region table: duplicate (region_level, region_code) pairs {duplicated}")
-    _check_national_cover(membership, len(store))
+    if membership is None:  # rows grouped by where they count, without expanding to rows
+        from analysis import regions
+
+        group, members = regions.region_groups(store, region_table)
+        n_groups = int(group.max()) + 1 if len(group) else 0
+        _check_national_cover(members.rename(columns={"group": "row"}), n_groups, "row groups")
+        sig_of_row, sig_regions = group, _group_regions(members, regions_index)
+    else:
+        _check_national_cover(membership, len(store))
+        sig_of_row, sig_regions = _signatures(membership, regions_index, len(store))
     indicators = list(config.indicators.values())
     cells, cuts = _cells(store, indicators, config.settings.imputed_value)
     if cells.empty:
         return schema.empty_frame(schema.INDICATOR_COLUMNS)
-    sig_of_row, sig_regions = _signatures(membership, regions_index, len(store))
     cells["sig"] = sig_of_row[cells.pop("row").to_numpy()]
     sums_columns = [*_SUMS, *_CODED, *_INTERVAL_SUMS]
     by_sig = cells.groupby(["sig", "combo", "year"], sort=False, as_index=False)[sums_columns].sum()
@@ -196,12 +200,12 @@ def compute_indicators(
     return out
 
 
-def _check_national_cover(membership: pd.DataFrame, n_rows: int) -> None:
+def _check_national_cover(membership: pd.DataFrame, n_rows: int, what: str = "store rows") -> None:
     """Every store row counts for Nederland; a gap would drop counts silently."""
     national = membership.loc[membership["region_level"] == "nederland", "row"]
     if len(national) and national.nunique() != n_rows:
         raise ValueError(
-            f"region membership: {n_rows - national.nunique()} of {n_rows} store rows are not "
+            f"region membership: {n_rows - national.nunique()} of {n_rows} {what} are not "
             "attributed to Nederland (every row must count for the whole country)"
         )
 
@@ -458,6 +462,14 @@ def _signatures(
     return sig_of_row, sig_regions
 
 
+def _group_regions(members: pd.DataFrame, regions_index: pd.MultiIndex) -> pd.DataFrame:
+    """(sig, region position) from ``regions.region_groups``'s members; a group is a sig."""
+    keys = pd.MultiIndex.from_frame(members[["region_level", "region_code"]].astype("string"))
+    region = regions_index.get_indexer(keys)
+    keep = region >= 0
+    return pd.DataFrame({"sig": members["group"].to_numpy()[keep], "region": region[keep]})
+
+
 def _grid(cells: pd.DataFrame, n_regions: int) -> pd.DataFrame:
     """Every region x view x year in which the indicator has national data."""
     indicator_years = (
@@ -523,7 +535,7 @@ def _assemble(
             "region": regions["region"].to_numpy(),
             "region_code": regions["region_code"].to_numpy(),
             "year": year,
-            "schooljaar": [schema.schooljaar(int(y)) for y in year],
+            "schooljaar": schema.schooljaar_column(pd.Series(year)).to_numpy(),
             "gender": gender,
             "numerator": pd.array(numerator, dtype="Float64"),
             "denominator": pd.array(denominator, dtype="Float64"),

@@ -141,9 +141,35 @@ def region_rows(
     landsdelen, not for COROP, gemeente or custom regions; unplaced rows count only
     nationally. Rows of the school levels in ``without_gemeente`` (default: those of
     config/gemeenten.yaml ``without_figures``, i.e. mbo, placed by the institution's seat)
-    count for no gemeente. Membership is worked out once per distinct (province,
-    municipality, COROP, gemeente) and then spread to the rows, so the cost is that of
-    writing the output.
+    count for no gemeente. The expansion of ``region_groups`` to rows.
+    """
+    group, member = region_groups(store, table, without_gemeente=without_gemeente)
+    # Expand (group -> regions) to (row -> regions) with index arithmetic.
+    order = np.argsort(group, kind="stable")
+    size = np.bincount(group, minlength=int(group.max()) + 1 if len(group) else 0)
+    start = np.concatenate([[0], np.cumsum(size)[:-1]])
+    combo = member["group"].to_numpy()
+    repeat = size[combo]
+    out_start = np.concatenate([[0], np.cumsum(repeat)[:-1]])
+    within = np.arange(repeat.sum()) - np.repeat(out_start, repeat)
+    rows = order[np.repeat(start[combo], repeat) + within]
+    return pd.DataFrame(
+        {
+            "row": rows.astype("int64"),
+            "region_level": _repeat(member["region_level"], repeat),
+            "region_code": _repeat(member["region_code"], repeat),
+        }
+    )
+
+
+def region_groups(
+    store: pd.DataFrame, table: pd.DataFrame, *, without_gemeente: frozenset[str] | None = None
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """(group of each store row, members: group, region_level, region_code).
+
+    Rows of one group (one distinct province, municipality, COROP, gemeente) count for the
+    same regions (see ``region_rows``): membership is worked out once per group, so the
+    indicators can sum per group instead of per row and region.
     """
     if without_gemeente is None:
         without_gemeente = frozenset(municipal.load_settings().without_figures)
@@ -159,22 +185,7 @@ def region_rows(
     group = keys.groupby(list(keys.columns), dropna=False, sort=False).ngroup().to_numpy()
     first = np.unique(group, return_index=True)[1]
     member = _membership(keys.iloc[first].reset_index(drop=True), table)
-    # Expand (combination -> regions) to (row -> regions) with index arithmetic.
-    order = np.argsort(group, kind="stable")
-    size = np.bincount(group, minlength=len(first))
-    start = np.concatenate([[0], np.cumsum(size)[:-1]])
-    combo = member["combo"].to_numpy()
-    repeat = size[combo]
-    out_start = np.concatenate([[0], np.cumsum(repeat)[:-1]])
-    within = np.arange(repeat.sum()) - np.repeat(out_start, repeat)
-    rows = order[np.repeat(start[combo], repeat) + within]
-    return pd.DataFrame(
-        {
-            "row": rows.astype("int64"),
-            "region_level": _repeat(member["region_level"], repeat),
-            "region_code": _repeat(member["region_code"], repeat),
-        }
-    )
+    return group, member.rename(columns={"combo": "group"})
 
 
 def _repeat(values: pd.Series, repeat: np.ndarray) -> pd.Series:
