@@ -169,6 +169,13 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="process the synthetic demo dataset (also used automatically when raw-dir is empty)",
     )
+    process.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=None,
+        help="processes reading the raw files in parallel (default: one per core, here "
+        f"{os.cpu_count() or 1})",
+    )
 
     reports = sub.add_parser("reports", help="build the regional progress reports", **common)
     reports.add_argument(
@@ -313,7 +320,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "process":
             from analysis.store.process import run_process
 
-            return run_process(args.raw_dir, args.processed_dir, force=args.force, demo=args.demo)
+            return run_process(
+                args.raw_dir, args.processed_dir, force=args.force, demo=args.demo, jobs=args.jobs
+            )
         if args.command == "reports":
             from analysis.publish.batch import run_batch
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.errors import DataError
+import pandas as pd
+
+from analysis.errors import DataError, TechniekpactError
 from analysis.ingest.rawfile import Sniffed, SourceFormat, sniff
 
-__all__ = ["SourceFormat", "all_formats", "identify"]
+__all__ = ["SourceFormat", "all_formats", "format_by_id", "identify", "read_file"]
 
 
 def all_formats() -> list[SourceFormat]:
@@ -41,3 +43,23 @@ def identify(path: str | Path) -> tuple[SourceFormat, Sniffed]:
         f"unrecognised file; its header starts {list(seen)[:8]}",
         expected=f"one of the known release formats — {looked_for}",
     )
+
+
+def format_by_id(format_id: str) -> SourceFormat:
+    """The registered format with this id (``read_file`` returns ids, not formats)."""
+    return next(f for f in all_formats() if f.id == format_id)
+
+
+def read_file(path: Path) -> tuple[str, pd.DataFrame] | str:
+    """Recognise and read one file: (format id, frame), or the error message naming the file.
+
+    A plain function of a path that returns picklable values, so that processing can read
+    files in worker processes.
+    """
+    try:
+        fmt, sniffed = identify(path)
+        return fmt.id, fmt.load(sniffed)
+    except TechniekpactError as exc:
+        return str(exc)
+    except (ValueError, KeyError, UnicodeError) as exc:  # a reader bug must still name the file
+        return f"{path}: could not be read ({type(exc).__name__}: {exc})"

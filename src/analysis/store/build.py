@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import functools
 import json
+import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
@@ -22,7 +24,7 @@ import pandera.errors
 from analysis import paths
 from analysis.errors import ConfigErrors, DataError, TechniekpactError
 from analysis.fetch.pinned import read_state
-from analysis.ingest import SourceFormat, identify
+from analysis.ingest import SourceFormat, format_by_id, read_file
 from analysis.present.missing import missing_sources_note
 from analysis.provenance import code_version, sha256_file
 from analysis.store import schema
@@ -30,24 +32,24 @@ from analysis.store.manifest import MANIFEST_VERSION, FileResult, utc_now
 
 
 def read_all(
-    raw_dir: Path, files: list[Path], checksums: dict[str, str]
+    raw_dir: Path, files: list[Path], checksums: dict[str, str], *, jobs: int = 1
 ) -> tuple[list[tuple[FileResult, SourceFormat, pd.DataFrame]], list[str]]:
-    """Recognise and read every file; collect every error instead of stopping at the first."""
+    """Recognise and read every file; collect every error instead of stopping at the first.
+
+    With ``jobs`` > 1 and enough bytes to read, the files are read in that many worker
+    processes (largest first); the results are the same and in the same order.
+    """
     done: list[tuple[FileResult, SourceFormat, pd.DataFrame]] = []
     errors: list[str] = []
     lock_path = _lock_of(raw_dir)
-    for path in files:
+    for path, outcome in zip(files, _read_files(files, jobs), strict=True):
+        if isinstance(outcome, str):
+            errors.append(outcome)
+            continue
+        format_id, frame = outcome
+        fmt = format_by_id(format_id)
         rel = str(path.relative_to(raw_dir))
         result = FileResult(path=rel, sha256=checksums[rel], bytes=path.stat().st_size)
-        try:
-            fmt, sniffed = identify(path)
-            frame = fmt.load(sniffed)
-        except TechniekpactError as exc:
-            errors.append(str(exc))
-            continue
-        except (ValueError, KeyError, UnicodeError) as exc:  # a reader bug must still name the file
-            errors.append(f"{path}: could not be read ({type(exc).__name__}: {exc})")
-            continue
         # Some formats learn the dataset only from the content (e.g. ho enrolled vs first-years).
         result.format, result.role = fmt.id, fmt.role
         result.dataset = frame.attrs.get("dataset", fmt.dataset)
@@ -58,6 +60,31 @@ def read_all(
         result.notes = {k: v for k, v in frame.attrs.items() if k != "warnings"}
         done.append((result, fmt, frame))
     return done, errors
+
+
+# Below this many bytes, starting worker processes costs more than it saves.
+PARALLEL_READ_BYTES = 4_000_000
+
+
+def _read_files(files: list[Path], jobs: int) -> list[tuple[str, pd.DataFrame] | str]:
+    """``ingest.read_file`` of every file, in order; in worker processes when it pays."""
+    sizes = [path.stat().st_size for path in files]
+    if jobs <= 1 or len(files) < 2 or sum(sizes) < PARALLEL_READ_BYTES:
+        return [read_file(path) for path in files]
+    # Spawned, not forked: this process has started threads (pyarrow) by now.
+    context = multiprocessing.get_context("spawn")
+    largest_first = sorted(range(len(files)), key=lambda i: -sizes[i])
+    with ProcessPoolExecutor(min(jobs, len(files)), mp_context=context) as pool:
+        futures = {i: pool.submit(read_file, files[i]) for i in largest_first}
+        return [_outcome(futures[i], files[i]) for i in range(len(files))]
+
+
+def _outcome(future: Future, path: Path) -> tuple[str, pd.DataFrame] | str:
+    """A worker's result; a worker that died is an error naming the file, not a crash."""
+    try:
+        return future.result()
+    except Exception as exc:  # BrokenProcessPool, an unpicklable result, ...
+        return f"{path}: could not be read in a worker process ({type(exc).__name__}: {exc})"
 
 
 def _add_provenance(result: FileResult, lock_path: str) -> None:
@@ -127,8 +154,12 @@ def build_processed(
     *,
     key: str,
     demo: bool,
+    jobs: int | None = None,
 ) -> bool:
-    """Build and atomically install the processed store; False (nothing written) on bad input."""
+    """Build and atomically install the processed store; False (nothing written) on bad input.
+
+    ``jobs``: processes reading the raw files (default: one per core).
+    """
     from analysis import regions
     from analysis.indicators import derived, engine
     from analysis.indicators.values import unmatched_values
@@ -140,7 +171,7 @@ def build_processed(
         problems += previous_store_problems(processed_dir)
         _report_errors(problems, processed_dir)
         return False
-    done, errors = read_all(raw_dir, files, checksums)
+    done, errors = read_all(raw_dir, files, checksums, jobs=jobs or os.cpu_count() or 1)
     if errors:
         _report_errors(errors, processed_dir)
         return False

@@ -87,7 +87,12 @@ def demo_dir_for(processed_dir: Path) -> Path:
 
 
 def run_process(
-    raw_dir: Path, processed_dir: Path, *, force: bool = False, demo: bool = False
+    raw_dir: Path,
+    processed_dir: Path,
+    *,
+    force: bool = False,
+    demo: bool = False,
+    jobs: int | None = None,
 ) -> int:
     """CLI entry: process ``raw_dir`` (or the demo data) into ``processed_dir``; exit status."""
     started = time.perf_counter()
@@ -126,7 +131,9 @@ def run_process(
 
         from analysis.store.build import build_processed
 
-        ok = build_processed(raw_dir, processed_dir, files, checksums, key=key, demo=demo)
+        ok = build_processed(
+            raw_dir, processed_dir, files, checksums, key=key, demo=demo, jobs=jobs
+        )
     print(f"techniekpact process: finished in {time.perf_counter() - started:.1f} s.")
     return 0 if ok else 1
 
