@@ -249,3 +249,38 @@ def test_cell_intervals_by_hand() -> None:
     assert list(constrained[[1, 3, 6, 8, 9, 11]]) == [True, True, True, True, False, False]
     assert (low[8], high[8]) == (2, 4)
     assert list(low[[0, 2, 5]]) == [20, 23, 7]
+
+
+def test_real_national_bounds_are_the_tightest_the_published_totals_allow(
+    real_processed: Path, shared_data: Path
+) -> None:
+    """Women among havo N&T candidates, Nederland 2023/24: the engine's bounds equal the
+    minimum and maximum over every assignment the raw rows allow (men + women = TOTAAL, '<5'
+    = 1..4), found with the csv module and Dinkelbach's method by scripts/havo_nt_band.py."""
+    import csv
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "havo_nt_band.py"
+    spec = importlib.util.spec_from_file_location("havo_nt_band", script)
+    assert spec is not None and spec.loader is not None
+    band = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(band)
+    exam = shared_data / "duo" / "vo" / "examenkandidaten_geslaagden_2019-2024.csv"
+    with exam.open(encoding="utf-8-sig", newline="") as handle:
+        rows = [
+            r
+            for r in csv.DictReader(handle, delimiter=";")
+            if r["ONDERWIJSTYPE VO"].startswith("HAVO") and "N&T" in r["OPLEIDINGSNAAM"]
+        ]
+    total = "EXAMENKANDIDATEN SCHOOLJAAR 2023-2024 - TOTAAL"
+    options = [band.feasible(r, "2023-2024", False) for r in rows if r[total].strip()]
+    low, high = band.extreme(options, -1), band.extreme(options, +1)
+    table = pd.read_parquet(real_processed / "indicators.parquet")
+    ours = table[
+        (table["indicator"] == "vo_havo_nt__aandeel_vrouwen")
+        & (table["region_level"] == "nederland")
+        & (table["year"] == 2023)
+    ].iloc[0]
+    assert 0.30 < low < high < 0.45
+    assert ours["share_low"] == pytest.approx(low, abs=1e-9)
+    assert ours["share_high"] == pytest.approx(high, abs=1e-9)
