@@ -161,7 +161,7 @@ def test_real_pupils_totals_and_levels(shared_data: Path):
     assert by_type["VWO lj 4-6"].tolist() == ["vwo"]
     assert by_type["VMBO TL lj 3-4"].tolist() == ["vmbo"]
     assert set(frame["schooljaar"]) == {"2019/20"} and set(frame["year"]) == {2019}
-    assert "1 October 2019" in frame.attrs["year_rule"]
+    assert "the year in the file name" in frame.attrs["year_rule"]
     # Latin-1 decoded: the name is the same as the csv module reads it with latin-1.
     assert "SGM Mariëndael VBO LWOO" in set(frame["institution_name"])
 
@@ -358,6 +358,25 @@ def test_pupils_year_from_a_schooljaar_column_or_the_caller(tmp_path: Path):
     assert set(read(path)[1]["year"]) == {2022}
     path.write_text(pupils_text(), encoding="latin-1")
     assert set(read_pupils(sniff(path), year=2020)["schooljaar"]) == {"2020/21"}
+
+
+def test_pupils_year_from_the_file_name_else_2019_with_a_warning(tmp_path: Path):
+    """The layout has no date column; DUO names each release by its year."""
+    for name, year in (
+        ("leerlingen-vo-per-vestiging-naar-onderwijstype-2021.csv", 2021),
+        ("leerlingen_2022-2023.csv", 2022),
+    ):
+        path = tmp_path / name
+        path.write_text(pupils_text(), encoding="latin-1")
+        _, frame = read(path)
+        assert set(frame["year"]) == {year} and set(frame["release"]) == {str(year)}
+        assert not frame.attrs.get("warnings")
+    for name in ("leerlingen.csv", "leerlingen_2019_2023.csv"):
+        path = tmp_path / name
+        path.write_text(pupils_text(), encoding="latin-1")
+        _, frame = read(path)
+        assert set(frame["year"]) == {2019}
+        assert any("assumed" in w and "1 October 2019" in w for w in frame.attrs["warnings"])
 
 
 def test_pupils_unknown_onderwijstype_is_an_error(tmp_path: Path):

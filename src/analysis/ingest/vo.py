@@ -348,8 +348,12 @@ PUPIL_LEVELS = {
     "VWO lj 4-6": "vwo",
     "VWO uitbest. aan VAVO": "vwo",
 }
-# The only release of this layout carries no date: it is the count of 1 October 2019.
+# A release of this layout carries no date column. DUO names each by its year
+# ("...-onderwijstype-2019.csv"); one whose name has no year is taken as the release in
+# ../shared/data, the count of 1 October 2019, with a warning.
 PUPILS_DEFAULT_YEAR = 2019
+_ASSUMED = "no date column and no single year in the file name"
+_NAME_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
 def _matches_pupils(sniffed: Sniffed) -> bool:
@@ -361,8 +365,8 @@ def pupil_years(rows: pd.DataFrame, sniffed: Sniffed, year: int | None) -> tuple
 
     In order: an explicit ``year``; a SCHOOLJAAR column ('2019-2020' or '2019/20'); a
     PEILDATUM column (its 4-digit year: the peildatum is 1 October, the start of the
-    school year); else ``PUPILS_DEFAULT_YEAR``, because the one known release of this
-    layout (no date column) is the count of 1 October 2019.
+    school year); the year in the file name (DUO names each release so; '2019-2020' gives
+    2019); else ``PUPILS_DEFAULT_YEAR`` (the warning says it was assumed).
     """
     lines = rows["source_row"]
     if year is not None:
@@ -385,9 +389,16 @@ def pupil_years(rows: pd.DataFrame, sniffed: Sniffed, year: int | None) -> tuple
                 expected="a school year like '2019-2020'" if pattern else "a date with its year",
             )
         return found.astype("Int64"), f"from column {column}"
+    named = sorted({int(y) for y in _NAME_YEAR.findall(sniffed.path.stem)})
+    if len(named) == 1 or (len(named) == 2 and named[1] == named[0] + 1):
+        return (
+            pd.Series(named[0], index=rows.index, dtype="Int64"),
+            f"no date column: the year in the file name, school year starting {named[0]}",
+        )
     return (
         pd.Series(PUPILS_DEFAULT_YEAR, index=rows.index, dtype="Int64"),
-        f"no date column: the layout's only release counts 1 October {PUPILS_DEFAULT_YEAR}",
+        f"{_ASSUMED}: assumed to be the count of 1 October {PUPILS_DEFAULT_YEAR} (rename the "
+        "file with its year if it is not)",
     )
 
 
@@ -403,7 +414,7 @@ def read_pupils(sniffed: Sniffed, year: int | None = None) -> pd.DataFrame:
     keys = pd.DataFrame(
         {
             "dataset": PUPILS_DATASET,
-            "release": "2019",
+            "release": years.astype("string"),
             "cut": "full",
             "measure": "pupils",
             "level": map_values(rows[PUPIL_PATHWAY], PUPIL_LEVELS, lines, sniffed, PUPIL_PATHWAY),
@@ -440,6 +451,8 @@ def read_pupils(sniffed: Sniffed, year: int | None = None) -> pd.DataFrame:
         )
     frame = validate_counts(pd.concat(pieces, ignore_index=True), sniffed)
     frame.attrs["year_rule"] = rule
+    if rule.startswith(_ASSUMED):
+        frame.attrs.setdefault("warnings", []).append(f"school year: {rule}")
     frame.attrs["footer_rows"] = rows.attrs["footer_rows"]
     frame.attrs["counting"] = "pupils at the school location (vestiging), not their home"
     return frame
