@@ -568,3 +568,20 @@ def test_data_log_and_raw_readme_cover_the_lock():
     assert short <= {(d[:8], d[-4:]) for d in pinned}
     readme = (paths.PROJECT_ROOT / "data/raw/README.md").read_text(encoding="utf-8")
     assert "config/data-lock.yaml" in readme and fetch.QUARANTINE_DIR in readme
+
+
+def test_a_missing_source_is_named_with_its_school_level_and_years() -> None:
+    """One dataset (HO enrolled) has hbo and wo files: the name must say which is missing."""
+    from analysis.fetch.datasets import load_datasets
+    from analysis.fetch.lock import LockEntry
+    from analysis.fetch.pinned import source_title
+
+    config = load_datasets()
+    title = config.datasets["duo_ho_enrolled"].title
+
+    def named(path: str, years: str | None = None) -> str:
+        return source_title(LockEntry(path, "duo_ho_enrolled", "0" * 64, 1, years=years), config)
+
+    assert named("duo/ho/wo_ingeschrevenen_2010-2019.csv") == f"{title}, wo, 2010-2019"
+    assert named("duo/ho/hbo_x.csv", "2020-2024") == f"{title}, hbo, 2020-2024"
+    assert named("duo/ho/ingeschrevenen.csv") == title

@@ -238,12 +238,14 @@ def _write_state(
 
 
 def source_title(entry: LockEntry, config: DatasetConfig) -> str:
-    """The Dutch name of a locked file for readers: its dataset's title and its years."""
+    """The Dutch name of a locked file for readers: its dataset's title, the school level
+    when the file holds one of several (``wo_...``, ``hbo_...``), and its years."""
     years = entry.years or next(
         iter(re.findall(r"(?<!\d)(\d{4}(?:-\d{4})?)(?!\d)", entry.path)), ""
     )
-    title = config.datasets[entry.dataset].title
-    return f"{title}, {years}" if years else title
+    level = re.match(r"(hbo|wo)_", Path(entry.path).name)
+    parts = [config.datasets[entry.dataset].title, level and level.group(1), years]
+    return ", ".join(part for part in parts if part)
 
 
 def read_state(raw_dir: Path) -> dict | None:
