@@ -30,6 +30,7 @@ It writes nothing; ``techniekpact process`` stores the result.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -235,9 +236,9 @@ def _cells(
     has_total = _publishes_total(at, source_of_row, len(sources), is_gender["totaal"])
     total_cells = np.where(has_total, is_gender["totaal"], ~is_gender["totaal"])
     counted = _counted(store)
-    cut_of_row = _cut_codes(store)
-    levels = store["level"].astype("string").str.casefold().to_numpy(dtype=object, na_value="")
-    has_code = store["programme_code"].fillna("").astype(str).str.strip().ne("").to_numpy(bool)
+    cut_of_row = _cut_codes(store, cache)
+    levels = _per_row(cache, "level", lambda v: str(v).casefold(), "", object)
+    has_code = _per_row(cache, "programme_code", lambda v: str(v).strip() != "", False, bool)
     rows, combos, flags, cuts, classified = [], [], [], [], []
     for i, ind in enumerate(indicators):
         den = rule_mask(ind.population(), cache) & counted
@@ -323,16 +324,16 @@ def _years_of_every_level(
 def _published_rows(store: pd.DataFrame) -> npt.NDArray[np.int64]:
     """A number per published row (file, line, year, measure) whose cells add up to its
     TOTAAL; -1 for rows without a line number."""
-    keys = pd.DataFrame(
-        {
-            "file": store["source_file"].fillna(store["dataset"]).fillna(""),
-            "line": store["source_row"],
-            "year": store["year"],
-            "measure": store["measure"],
-        }
-    )
-    group = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy("int64")
-    return np.where(keys["line"].isna().to_numpy(), -1, group)
+    file = pd.factorize(store["source_file"].fillna(store["dataset"]).fillna(""))[0]
+    measure = pd.factorize(store["measure"])[0] + 1
+    line = store["source_row"].to_numpy("float64", na_value=np.nan)
+    year = store["year"].to_numpy("int64")
+    if len(line) and np.nanmax(line, initial=0) >= 10_000_000:
+        raise ValueError("store: source_row beyond 10,000,000 (the published-row key assumes less)")
+    # One integer per (file, line, year, measure): lines and years are small numbers.
+    key = (file * 10_000_000 + np.nan_to_num(line, nan=0).astype("int64")) * 200 + year % 200
+    group = pd.factorize(key * 64 + measure)[0].astype("int64")
+    return np.where(np.isnan(line), -1, group)
 
 
 @dataclass(frozen=True)
@@ -384,14 +385,26 @@ def _counted(store: pd.DataFrame) -> npt.NDArray[np.bool_]:
     return store["superseded_by"].isna().to_numpy(bool)
 
 
-def _cut_codes(store: pd.DataFrame) -> npt.NDArray[np.intp]:
+def _per_row(
+    cache: ColumnCache, column: str, value: Callable[[Any], Any], empty: Any, dtype: type
+) -> npt.NDArray[Any]:
+    """``value`` of each row's cell in ``column``, worked out once per distinct value."""
+    codes, uniques = cache.factorized(column)
+    return np.array([*(value(u) for u in uniques), empty], dtype=dtype)[codes]
+
+
+def _cut_codes(store: pd.DataFrame, cache: ColumnCache) -> npt.NDArray[np.intp]:
     """Each row's cut as its position in ``schema.CUTS`` ('full' where the column is absent)."""
     if "cut" not in store:
         return np.zeros(len(store), dtype=np.intp)
-    codes = pd.Categorical(store["cut"].fillna("full"), categories=schema.CUTS).codes
-    if (codes < 0).any():
-        raise ValueError(f"store: unknown cut(s) {sorted(set(store['cut'][codes < 0]))}")
-    return codes.astype(np.intp)
+    unknown = len(schema.CUTS)
+    position = {cut: i for i, cut in enumerate(schema.CUTS)}
+    codes = _per_row(
+        cache, "cut", lambda cut: position.get(cut, unknown), schema.CUTS.index("full"), np.intp
+    )
+    if (codes == unknown).any():
+        raise ValueError(f"store: unknown cut(s) {sorted(set(store['cut'][codes == unknown]))}")
+    return codes
 
 
 def _one_cut(
