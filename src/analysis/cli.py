@@ -266,8 +266,9 @@ def _add_config_options(sub: argparse._SubParsersAction) -> None:
     """``check-config``, and ``--config-dir`` on every subcommand."""
     check = sub.add_parser(
         "check-config",
-        help="check config/indicators.yaml and config/regions.yaml in seconds, every problem "
-        "at once (reads only the small reference files, and the processed store if there is one)",
+        help="check config/indicators.yaml, regions.yaml and publication.yaml in seconds, "
+        "every problem at once (reads only the small reference files, and the processed "
+        "store if there is one)",
     )
     check.add_argument(
         "--raw-dir", type=Path, default=paths.RAW_DIR, help="the reference files" + DEFAULT

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from analysis import paths
+from analysis import paths, publication_config
 from analysis.errors import TechniekpactError
 from analysis.present.missing import missing_sources_note
 from analysis.publish import downloads, editions, plan
@@ -70,6 +70,7 @@ def run_batch(
     data = plan.data_fingerprint(processed_dir, manifest)
     code = plan.code_fingerprint()
     plan.assign_keys(report_jobs, notebook, data, code)
+    publication_config.summary_tiles()  # a wrong tile id stops the batch, not each report
     reports_dir.mkdir(parents=True, exist_ok=True)
     lock = _acquire_lock(reports_dir)
     try:
