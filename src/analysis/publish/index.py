@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from analysis import paths
 from analysis.atomic import write_text
+from analysis.configfile import read_config_yaml
 from analysis.present.missing import missing_sources_note
 from analysis.publish.plan import TEMPLATES_DIR, slugify
 
@@ -105,13 +106,9 @@ def write_index(reports_dir: Path, processed_dir: Path, manifest: dict, key: str
 
 def _definitions() -> dict[str, dict]:
     """Indicator names and sources (Dutch) from config/indicators.yaml; empty when absent."""
-    import yaml
-
-    try:
-        raw = yaml.safe_load(paths.INDICATORS_CONFIG.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
+    if not paths.INDICATORS_CONFIG.is_file():
         return {}
-    return raw.get("indicators") or {}
+    return (read_config_yaml(paths.INDICATORS_CONFIG) or {}).get("indicators") or {}
 
 
 def latest_shares(indicators: pd.DataFrame) -> pd.DataFrame:
