@@ -208,9 +208,7 @@ def target_text(row: pd.Series | dict) -> tuple[str, str]:
     """(target, gap) cells: '40% in 2020', '−12,3 procentpunt'."""
     if text.is_missing(row["target"]):
         return "geen doel", ""
-    goal = text.pct(row["target"], 0)
-    if not text.is_missing(row["target_year"]):
-        goal += f" in {int(row['target_year'])}"
+    goal = text.goal_text(row["target"], row["target_year"])
     gap = text.pp(-row["gap_pp"]) if not text.is_missing(row["gap_pp"]) else ""
     return goal, gap
 
