@@ -66,3 +66,11 @@ def test_publishers_in_dutch() -> None:
         quality.publisher("DUO (Dienst Uitvoering Onderwijs)")
         == "DUO (Dienst Uitvoering Onderwijs)"
     )
+
+
+def test_the_glossary_explains_the_words_of_the_chart_legends(utrecht) -> None:
+    """A band's legend says 'Marge … (door afgeschermde aantallen)': both words are in the
+    glossary of the annex, in the same sense."""
+    terms = dict(quality.glossary(utrecht))
+    assert any(term.startswith("Afgeschermd") for term in terms)
+    assert "door afgeschermde aantallen" in terms["Marge"]

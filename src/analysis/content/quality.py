@@ -516,7 +516,7 @@ def glossary(ctx: ReportContext) -> list[tuple[str, str]]:
         ),
         (
             "Marge",
-            "het bereik waarbinnen een aandeel ligt door afgeschermde cellen, tussen haakjes "
+            f"het bereik waarbinnen een aandeel ligt {text.MARGIN_CAUSE}, tussen haakjes "
             "achter de waarde.",
         ),
         ("Noemer", "het aantal leerlingen of studenten waarover een aandeel is berekend."),

@@ -246,7 +246,7 @@ def scorecard_html(ctx: ReportContext) -> str:
         rows.append(cells)
     caption = (
         f"Scorecard {r.name}: per indicator het laatste schooljaar met gegevens. Veranderingen "
-        "in procentpunten; tussen haakjes de marge door afgeschermde aantallen (<5)."
+        f"in procentpunten; tussen haakjes de marge {text.MARGIN_CAUSE} (<5)."
         + (
             ""
             if r.national

@@ -40,6 +40,9 @@ UNKNOWN_COUNT = "onbekend"
 SUPPRESSED_COUNT = f"<{DISCLOSURE_THRESHOLD}"
 MINUS = "\u2212"  # typographic minus sign
 DASH = "\u2013"  # en dash, for ranges
+# Why a share has a margin, in the words of the report's glossary ("Marge", "Afgeschermd"):
+# legends and captions say this, not "<5-cellen".
+MARGIN_CAUSE = "door afgeschermde aantallen"
 
 
 def is_missing(value: object) -> bool:
