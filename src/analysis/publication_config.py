@@ -71,7 +71,11 @@ def summary_tiles(
     section = read_settings(config_dir).get("summary")
     if not isinstance(section, dict) or "tiles" not in section:
         where = "is missing" if path.is_file() else "is missing (the file does not exist)"
-        raise ConfigError(path, f"summary.tiles {where}: expected {TILES_EXPECTED}")
+        raise ConfigError(
+            path,
+            f"summary.tiles {where}: expected {TILES_EXPECTED} (the repository's "
+            "config/publication.yaml has the standard six: copy its 'summary' section)",
+        )
     unknown_keys = [str(k) for k in section if k != "tiles"]
     tiles = section["tiles"]
     if unknown_keys or not isinstance(tiles, list):

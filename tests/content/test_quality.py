@@ -44,7 +44,7 @@ def test_provenance_lists_checksums_versions_parameters(utrecht: data.ReportCont
     assert "/tmp/" not in out and "file://" not in out  # no paths of the building machine
     composition = re.search(r"<td>Noordvleugel</td><td>([^<]*)</td>", out).group(1)
     assert sorted(composition.split(", ")) == ["Flevoland", "Noord-Holland", "Utrecht"]
-    assert "docs/methodology.md" in blocks[-1].markdown
+    assert "[methodologie](../methodologie.html)" in blocks[-1].markdown
 
 
 def test_caveats_and_warnings_are_kept_together_and_escaped(processed: Path) -> None:

@@ -637,3 +637,15 @@ def test_a_wrong_summary_tile_stops_the_batch_before_any_report(
             reports_dir=reports,
         )
     assert not reports.exists()
+
+
+def test_the_methodology_is_published_inside_the_reports_folder(built: dict) -> None:
+    """The index links to the methodology page relatively, and the link resolves to a
+    file the batch wrote inside the reports folder (not to the building machine)."""
+    reports = built["reports"].resolve()
+    page = (reports / "index.html").read_text(encoding="utf-8")
+    hrefs = re.findall(r'href="([^"]*methodologie[^"]*)"', page)
+    assert hrefs == ["methodologie.html"]
+    target = (reports / hrefs[0]).resolve()
+    assert target.is_file() and target.is_relative_to(reports)
+    assert "<h1" in target.read_text(encoding="utf-8")
