@@ -1,5 +1,5 @@
 """Reading an analyst-edited YAML file: one loader for every config file, cached per file
-version, whose syntax errors name the line where they start and, for the classic mistake,
+content, whose syntax errors name the line where they start and, for the classic mistake,
 say how to fix it.
 
 A name with a leading apostrophe (``'s-Hertogenbosch``) opens a quoted string in YAML that
@@ -7,9 +7,9 @@ runs to the end of the file; PyYAML then reports "end of stream" on the last lin
 line that matters is where the quote opened, so that is the one reported.
 
 Parsing uses libyaml (``yaml.CSafeLoader``) where PyYAML was built with it: the pure-Python
-loader takes most of a second for the config files of one ``process`` run. The cache
-(path, modification time, size) makes a report, which reads the same files many times,
-parse each once; callers get their own copy, so one cannot change another's.
+loader takes most of a second for the config files of one ``process`` run. The cache (path
+and text) makes a report, which reads the same files many times, parse each once; callers
+get their own copy, so one cannot change another's.
 """
 
 from __future__ import annotations
@@ -32,27 +32,24 @@ _LEADING_APOSTROPHE = re.compile(r"(?:^|[\[,{]|[-:]\s)\s*('[a-z][- ][^,\]}'\n]*)
 
 
 def load_yaml(path: str | Path, what: str) -> Any:
-    """The parsed file (cached per file version; a copy of its own for each caller);
+    """The parsed file (parsed once per content; a copy of its own for each caller);
     ``ConfigError`` naming the file, ``what`` it is, and the line and a hint when it is not
     YAML."""
     path = Path(path)
     try:
-        stat = path.stat()
-    except FileNotFoundError as exc:
-        raise ConfigError(path, f"the {what} file does not exist") from exc
-    except OSError as exc:
-        raise ConfigError(path, f"cannot read the {what} file: {exc}") from exc
-    return copy.deepcopy(_parsed(path, stat.st_mtime_ns, stat.st_size, what))
-
-
-@lru_cache(maxsize=32)
-def _parsed(path: Path, _mtime_ns: int, _size: int, what: str) -> Any:
-    try:
         source = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:  # removed between stat and read
+    except FileNotFoundError as exc:
         raise ConfigError(path, f"the {what} file does not exist") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, f"cannot read the {what} file: {exc}") from exc
+    return copy.deepcopy(_parsed(path, source))
+
+
+@lru_cache(maxsize=32)
+def _parsed(path: Path, source: str) -> Any:
+    """Keyed by the text itself, not the modification time: a file rewritten within the
+    clock's resolution (tests, ``fetch --update``) is never served stale. Reading is cheap;
+    parsing is what costs."""
     return parse_yaml(source, path)
 
 
