@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import municipal
+from analysis import municipal, paths
 from analysis.errors import ConfigError
 
 
@@ -34,7 +34,7 @@ def test_too_uncertain_is_strictly_wider_than_the_threshold() -> None:
     ],
 )
 def test_bad_settings_name_the_key(tmp_path: Path, old: str, new: str, message: str) -> None:
-    text = municipal.CONFIG_FILE.read_text(encoding="utf-8")
+    text = (paths.CONFIG_DIR / municipal.CONFIG_NAME).read_text(encoding="utf-8")
     assert old in text
     path = tmp_path / "gemeenten.yaml"
     path.write_text(text.replace(old, new), encoding="utf-8")

@@ -76,6 +76,23 @@ def _formats(value: str) -> list[str]:
     return chosen
 
 
+def _path_option(
+    parser: argparse.ArgumentParser,
+    flag: str,
+    help: str,
+    default: Path | None = None,
+    metavar: str | None = None,
+) -> None:
+    """A folder or file option; with a default, its help ends with it (``DEFAULT``)."""
+    suffix = DEFAULT if default is not None else ""
+    parser.add_argument(flag, type=Path, default=default, metavar=metavar, help=help + suffix)
+
+
+def _force_option(parser: argparse.ArgumentParser) -> None:
+    """``--force`` of the incremental commands (process, reports)."""
+    parser.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
+
+
 def _logging_options(*, top: bool) -> argparse.ArgumentParser:
     """-v/-q, accepted before and after the subcommand."""
     options = argparse.ArgumentParser(add_help=False)
@@ -115,12 +132,8 @@ def _build_parser() -> argparse.ArgumentParser:
         help="install the files the data lock pins (--update: take the newest releases)",
         **common,
     )
-    fetch.add_argument(
-        "--raw-dir", type=Path, default=paths.RAW_DIR, help="where the raw files are kept" + DEFAULT
-    )
-    fetch.add_argument(
-        "--lock", type=Path, default=None, help="the data lock (default: config/data-lock.yaml)"
-    )
+    _path_option(fetch, "--raw-dir", "where the raw files are kept", paths.RAW_DIR)
+    _path_option(fetch, "--lock", "the data lock (default: config/data-lock.yaml)")
     fetch.add_argument(
         "--mirror",
         help="a folder or http(s) URL serving the same files (default: the official sources)",
@@ -149,21 +162,14 @@ def _build_parser() -> argparse.ArgumentParser:
     process = sub.add_parser(
         "process", help="raw files -> processed store, manifest, indicators", **common
     )
-    process.add_argument(
-        "--raw-dir",
-        type=Path,
-        default=paths.RAW_DIR,
-        help="the raw files to read (in place)" + DEFAULT,
-    )
-    process.add_argument(
+    _path_option(process, "--raw-dir", "the raw files to read (in place)", paths.RAW_DIR)
+    _path_option(
+        process,
         "--processed-dir",
-        type=Path,
-        default=paths.PROCESSED_DIR,
-        help="where the store, manifest and indicator tables are written" + DEFAULT,
+        "where the store, manifest and indicator tables are written",
+        paths.PROCESSED_DIR,
     )
-    process.add_argument(
-        "--force", action="store_true", help="rebuild even if inputs are unchanged"
-    )
+    _force_option(process)
     process.add_argument(
         "--demo",
         action="store_true",
@@ -203,35 +209,28 @@ def _build_parser() -> argparse.ArgumentParser:
         default=None,
         help=f"parallel workers (default: one per core, here {os.cpu_count() or 1})",
     )
-    reports.add_argument(
-        "--processed-dir",
-        type=Path,
-        default=paths.PROCESSED_DIR,
-        help="the processed store to report on" + DEFAULT,
+    _path_option(
+        reports, "--processed-dir", "the processed store to report on", paths.PROCESSED_DIR
     )
-    reports.add_argument(
+    _path_option(
+        reports,
         "--reports-dir",
-        type=Path,
-        default=paths.REPORTS_DIR,
-        help="where the reports, index.html and the batch log (reports.log) are written" + DEFAULT,
+        "where the reports, index.html and the batch log (reports.log) are written",
+        paths.REPORTS_DIR,
     )
-    reports.add_argument(
-        "--force", action="store_true", help="rebuild even if inputs are unchanged"
-    )
-    reports.add_argument(
+    _force_option(reports)
+    _path_option(
+        reports,
         "--previous-edition",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="an earlier reports folder: each report says what changed since that edition "
+        "an earlier reports folder: each report says what changed since that edition "
         "(default: none, no such section)",
-    )
-    reports.add_argument(
-        "--texts-dir",
-        type=Path,
-        default=None,
         metavar="DIR",
-        help="the regions' own texts, <level>/<slug>.md (default: config/teksten)",
+    )
+    _path_option(
+        reports,
+        "--texts-dir",
+        "the regions' own texts, <level>/<slug>.md (default: config/teksten)",
+        metavar="DIR",
     )
     reports.add_argument(
         "--fresh-kernel",
@@ -266,24 +265,22 @@ def _add_config_options(sub: argparse._SubParsersAction) -> None:
     """``check-config``, and ``--config-dir`` on every subcommand."""
     check = sub.add_parser(
         "check-config",
-        help="check config/indicators.yaml and config/regions.yaml in seconds, every problem "
-        "at once (reads only the small reference files, and the processed store if there is one)",
+        help="check config/indicators.yaml, regions.yaml and publication.yaml in seconds, "
+        "every problem at once (reads only the small reference files, and the processed "
+        "store if there is one)",
     )
-    check.add_argument(
-        "--raw-dir", type=Path, default=paths.RAW_DIR, help="the reference files" + DEFAULT
-    )
-    check.add_argument(
+    _path_option(check, "--raw-dir", "the reference files", paths.RAW_DIR)
+    _path_option(
+        check,
         "--processed-dir",
-        type=Path,
-        default=paths.PROCESSED_DIR,
-        help="a store whose values the rules are checked against, if present" + DEFAULT,
+        "a store whose values the rules are checked against, if present",
+        paths.PROCESSED_DIR,
     )
     for command in sub.choices.values():
-        command.add_argument(
+        _path_option(
+            command,
             "--config-dir",
-            type=Path,
-            default=None,
-            help="read regions.yaml and indicators.yaml from this folder instead of config/ "
+            "read regions.yaml and indicators.yaml from this folder instead of config/ "
             "(same as TECHNIEKPACT_CONFIG_DIR; default: config/)",
         )
 

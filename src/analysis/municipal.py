@@ -7,17 +7,15 @@ Region codes of the level are CBS's: ``GM`` + the four-digit municipality code.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from analysis import paths
+from analysis.configfile import load_yaml
 from analysis.errors import ConfigError
 
 LEVEL = "gemeente"
 CODE_PREFIX = "GM"
-CONFIG_FILE = paths.CONFIG_DIR / "gemeenten.yaml"
+CONFIG_NAME = "gemeenten.yaml"
 _KEYS = {"in_all_reports", "too_uncertain_pp", "indeling", "section_indicator", "without_figures"}
 
 
@@ -46,22 +44,11 @@ def region_code(municipality_code: str) -> str:
     return CODE_PREFIX + str(municipality_code)
 
 
-def load_settings(path: str | Path = CONFIG_FILE) -> GemeenteSettings:
-    """Read and validate ``config/gemeenten.yaml`` (cached per file version)."""
-    path = Path(path)
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        raise ConfigError(path, "the gemeente settings file does not exist") from exc
-    return _load(path, stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=4)
-def _load(path: Path, _mtime: int, _size: int) -> GemeenteSettings:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(path, f"cannot read the file: {exc}") from exc
+def load_settings(path: str | Path | None = None) -> GemeenteSettings:
+    """Read and validate ``config/gemeenten.yaml`` (the file read once per version, by
+    ``configfile.load_yaml``); ``path`` defaults to the current config folder's file."""
+    path = Path(path) if path is not None else paths.CONFIG_DIR / CONFIG_NAME
+    raw = load_yaml(path, "gemeente settings")
     if not isinstance(raw, dict):
         raise ConfigError(path, f"expected a mapping of settings, got {type(raw).__name__}")
     unknown = sorted(set(map(str, raw)) - _KEYS)

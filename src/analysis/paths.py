@@ -51,6 +51,9 @@ INDICATORS_FILE = "indicators.parquet"
 DERIVED_FILE = "derived.parquet"
 REGIONS_FILE = "regions.parquet"
 # A reports folder's edition (issue 13): its record, and the changes since the previous one.
+# docs/methodology.md as published in the reports folder (publish.methodology); reports in
+# <reports>/<level>/ link to it as ../METHODOLOGY_PAGE, the index as METHODOLOGY_PAGE.
+METHODOLOGY_PAGE = "methodologie.html"
 EDITION_DIR = "edition"
 EDITION_CHANGES_FILE = "changes.parquet"
 EDITION_SUMMARY_FILE = "changes.json"

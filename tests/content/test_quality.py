@@ -44,7 +44,7 @@ def test_provenance_lists_checksums_versions_parameters(utrecht: data.ReportCont
     assert "/tmp/" not in out and "file://" not in out  # no paths of the building machine
     composition = re.search(r"<td>Noordvleugel</td><td>([^<]*)</td>", out).group(1)
     assert sorted(composition.split(", ")) == ["Flevoland", "Noord-Holland", "Utrecht"]
-    assert "docs/methodology.md" in blocks[-1].markdown
+    assert "[methodologie](../methodologie.html)" in blocks[-1].markdown
 
 
 def test_caveats_and_warnings_are_kept_together_and_escaped(processed: Path) -> None:
@@ -66,3 +66,11 @@ def test_publishers_in_dutch() -> None:
         quality.publisher("DUO (Dienst Uitvoering Onderwijs)")
         == "DUO (Dienst Uitvoering Onderwijs)"
     )
+
+
+def test_the_glossary_explains_the_words_of_the_chart_legends(utrecht) -> None:
+    """A band's legend says 'Marge … (door afgeschermde aantallen)': both words are in the
+    glossary of the annex, in the same sense."""
+    terms = dict(quality.glossary(utrecht))
+    assert any(term.startswith("Afgeschermd") for term in terms)
+    assert "door afgeschermde aantallen" in terms["Marge"]

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
-from report_fixtures import report_context
+import yaml
+from report_fixtures import make_processed, report_context
 
 from analysis import data, paths
-from analysis.content import scorecard
-from analysis.indicators.rules import WOMEN_SHARE_SUFFIX
+from analysis.content import cover, scorecard
+from analysis.indicators.derived import derive
+from analysis.indicators.rules import WOMEN_SHARE_SUFFIX, load_indicator_config
 from analysis.present import text
 
 
@@ -73,3 +77,48 @@ def test_scorecard_intro_and_caption_fit_the_level(processed: Path) -> None:
     assert "plaats van Noord onder de landsdelen." in ld and "binnen landsdeel" not in ld
     pv = scorecard.scorecard_html(report_context(processed, "provincie", "Utrecht"))
     assert "onder de provincies, ook binnen landsdeel Noordvleugel." in pv
+
+
+def test_a_sub_indicator_with_its_own_target_is_in_the_targets_table(tmp_path: Path) -> None:
+    """Issue 16: ``parent`` keeps an indicator out of the scorecard, not its target out of
+    the targets table (nor does the cover then say it has no figures)."""
+    sub = "mbo_techniek_niveau2"
+    raw = yaml.safe_load(paths.INDICATORS_CONFIG.read_text(encoding="utf-8"))
+    assert raw["indicators"][sub]["parent"] == "mbo_techniek"
+    raw["targets"][sub] = {
+        "value": 0.30,
+        "year": 2020,
+        "levels": "all",
+        "bron": "Regionaal convenant",
+        "omschrijving": "aandeel techniek op niveau 2",
+    }
+    config_dir = tmp_path / "config"
+    shutil.copytree(paths.CONFIG_DIR, config_dir)
+    (config_dir / "indicators.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), "utf-8")
+    config = load_indicator_config(config_dir / "indicators.yaml")
+    processed = make_processed(tmp_path / "processed")
+    table = pd.read_parquet(processed / paths.INDICATORS_FILE)
+    regions = pd.read_parquet(processed / paths.REGIONS_FILE)
+    derive(table, regions, config).to_parquet(processed / paths.DERIVED_FILE)
+    ctx = dataclasses.replace(report_context(processed, "provincie", "Utrecht"), config=config)
+
+    out = scorecard.scorecard_html(ctx)
+    card, targets = out.split("</table>")[:2]
+    naam = raw["indicators"][sub]["naam"]
+    assert naam not in card
+    assert targets.count("<tr>") == 1 + 1 + sum(  # header, the sub-indicator, the main ones
+        1 for i in ctx.main_indicators() if i in raw["targets"]
+    )
+    own = table[
+        (table.indicator == sub) & (table.region_code == "PV26") & (table.gender == "totaal")
+    ]
+    latest = own.loc[own["year"].idxmax()]
+    # mbo data end in 2019/20, before the target year 2020/21: judged on that year.
+    assert latest["year"] == 2019 and latest["share"] < 0.30
+    gap = text.pp_abs((0.30 - latest["share"]) * 100)
+    row = re.search(rf"<tr><td>{re.escape(naam)}</td>(.*?)</tr>", targets).group(1)
+    assert "30% in 2020" in row
+    assert f"niet gehaald: {html.escape(text.pct(latest['share']))} in 2019/20" in row
+    assert f"{gap} onder het doel" in row
+    assert f"{naam}: aandeel techniek op niveau 2 (bron: Regionaal convenant)." in out
+    assert naam.lower() not in " ".join(cover.kernboodschappen(ctx)).lower()

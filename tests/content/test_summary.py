@@ -4,11 +4,13 @@ distance and Nederland, read here straight from the parquet tables."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
-from analysis import data
+from analysis import data, paths
 from analysis.content import summary
 from analysis.present import text
 
@@ -25,7 +27,8 @@ def test_tiles_show_the_derived_figures(processed: Path, utrecht: data.ReportCon
     derived = pd.read_parquet(processed / "derived.parquet")
     indicators = pd.read_parquet(processed / "indicators.parquet")
     checked = 0
-    for indicator in summary.TILES:
+    tiles_in_file = yaml.safe_load((paths.CONFIG_DIR / "publication.yaml").read_text("utf-8"))
+    for indicator in tiles_in_file["summary"]["tiles"]:
         rows = indicators[
             (indicators["indicator"] == indicator)
             & (indicators["region_code"] == "PV26")
@@ -102,3 +105,22 @@ def test_target_distance_only_where_the_target_is_judged() -> None:
     assert summary.target_text({**row, "judged": False}).startswith("geen oordeel")
     assert summary.target_text({**row, "gap_pp": -1.0}) == "streefwaarde 40% gehaald"
     assert summary.target_text({"target": None}) == "geen streefwaarde voor deze regio"
+
+
+def test_the_analyst_chooses_the_tiles_and_their_order(
+    utrecht: data.ReportContext, tmp_path: Path, monkeypatch
+) -> None:
+    """Issue 13: the headline tiles come from config/publication.yaml, in its order."""
+    folder = tmp_path / "config"
+    folder.mkdir()
+    shutil.copy(paths.CONFIG_DIR / "indicators.yaml", folder)
+    (folder / "publication.yaml").write_text(
+        "summary:\n  tiles: [wo_beta_instroom, mbo_techniek_niveau2, vo_havo_n]\n", "utf-8"
+    )
+    monkeypatch.setattr(paths, "CONFIG_DIR", folder)
+    names = list(_tiles(summary.summary_html(utrecht).html))
+    config = utrecht.config.indicators
+    expected = ["wo_beta_instroom", "mbo_techniek_niveau2", "vo_havo_n"]
+    assert names == [config[i].naam for i in expected]
+    (folder / "publication.yaml").write_text("summary:\n  tiles: []\n", "utf-8")
+    assert summary.summary_html(utrecht).html == ""

@@ -69,6 +69,8 @@ def test_trend_chart_draws_bounds_as_band_only_where_suppressed() -> None:
     assert len(bands) == 1
     ys = bands[0].get_paths()[0].vertices[:, 1]
     assert min(ys) == pytest.approx(0.28) and max(ys) == pytest.approx(0.33)
+    # The legend in the glossary's words ("Marge", "Afgeschermd"), no "<5-cellen".
+    assert bands[0].get_label() == "Marge Twente (door afgeschermde aantallen)"
 
 
 def test_percent_axis_is_dutch() -> None:

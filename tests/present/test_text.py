@@ -139,3 +139,11 @@ def test_shown_share_and_place_text() -> None:
     assert text.place_text(5, 5, 5, last=True) == "laatste van 5"
     assert text.place_text(1, 1, 1) == "n.b."  # alone: says nothing
     assert text.place_text(pd.NA, pd.NA, 5) == "n.b."
+
+
+def test_place_parts_and_goal_text_serve_tables_and_messages() -> None:
+    assert text.place_parts(2, pd.NA, 12) == (2, 2, 12)
+    assert text.place_parts(1.0, 3.0, 5) == (1, 3, 5)
+    assert text.place_parts(1, 1, 1) is None and text.place_parts(pd.NA, 2, 5) is None
+    assert text.goal_text(0.4, 2020) == "40% in 2020"
+    assert text.goal_text(0.355, pd.NA) == "36%"

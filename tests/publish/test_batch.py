@@ -20,7 +20,8 @@ from filelock import FileLock
 from pypdf import PdfReader
 from reports_standin import REGIONS, make_notebook, make_processed, write_manifest
 
-from analysis import cli
+from analysis import cli, paths
+from analysis.errors import ConfigError
 from analysis.publish import batch, pdf, plan, pool
 from analysis.publish.render import external_resources
 
@@ -617,3 +618,34 @@ def test_report_titles_name_the_level_in_dutch() -> None:
     assert title("corop", "Twente") == "Twente — COROP-gebied"
     assert title("landsdeel_cbs", "West-Nederland") == "West-Nederland — landsdeel (CBS)"
     assert title("nederland", "Nederland") == "Nederland"
+
+
+def test_a_wrong_summary_tile_stops_the_batch_before_any_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: the tiles of config/publication.yaml are checked once, up front."""
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "indicators.yaml").write_text("indicators: {mbo_techniek: {}}\n", "utf-8")
+    (config / "publication.yaml").write_text("summary:\n  tiles: [mbo_tecniek]\n", "utf-8")
+    monkeypatch.setattr(paths, "CONFIG_DIR", config)
+    reports = tmp_path / "reports"
+    with pytest.raises(ConfigError, match=r"entry 1: 'mbo_tecniek'.*did you mean: 'mbo_techniek'"):
+        run(
+            notebook=make_notebook(tmp_path / "nb" / "report.ipynb"),
+            processed_dir=make_processed(tmp_path / "processed"),
+            reports_dir=reports,
+        )
+    assert not reports.exists()
+
+
+def test_the_methodology_is_published_inside_the_reports_folder(built: dict) -> None:
+    """The index links to the methodology page relatively, and the link resolves to a
+    file the batch wrote inside the reports folder (not to the building machine)."""
+    reports = built["reports"].resolve()
+    page = (reports / "index.html").read_text(encoding="utf-8")
+    hrefs = re.findall(r'href="([^"]*methodologie[^"]*)"', page)
+    assert hrefs == ["methodologie.html"]
+    target = (reports / hrefs[0]).resolve()
+    assert target.is_file() and target.is_relative_to(reports)
+    assert "<h1" in target.read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import provenance
+from analysis import paths, provenance
 from analysis.publish import plan
 
 
@@ -76,7 +76,7 @@ def test_level_all_leaves_out_gemeenten_unless_configured(
     ]
     assert [r.level for r in plan.select_regions(regions, "all", [])] == ["provincie"]
     assert len(plan.select_regions(regions, "gemeente", [])) == 2
-    settings = municipal.CONFIG_FILE.read_text(encoding="utf-8")
+    settings = (paths.CONFIG_DIR / municipal.CONFIG_NAME).read_text(encoding="utf-8")
     changed = tmp_path / "gemeenten.yaml"
     changed.write_text(
         settings.replace("in_all_reports: false", "in_all_reports: true"), encoding="utf-8"

@@ -240,3 +240,18 @@ def test_warning_kinds_group_files_apart() -> None:
         "region table": 1,
         "regions": 1,
     }
+
+
+def test_check_config_names_a_wrong_summary_tile(
+    raw_dir: Path, tmp_path: Path, capsys, use_config
+) -> None:
+    """config/publication.yaml's tiles are checked with the rest, in the same run."""
+    folder = _config_dir(tmp_path, REGIONS)
+    (folder / "publication.yaml").write_text("summary:\n  tiles: [wo_beta_instroon]\n", "utf-8")
+    use_config(folder)
+    status = main(["check-config", "--raw-dir", str(raw_dir), "--processed-dir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert status == 3
+    assert "3 problem(s)" in err and "'Bernheze'" in err
+    assert f"{folder / 'publication.yaml'}: summary.tiles, entry 1: 'wo_beta_instroon'" in err
+    assert "did you mean: 'wo_beta_instroom'" in err

@@ -159,17 +159,16 @@ def kernboodschappen(ctx: ReportContext) -> list[str]:
         landsdeel=ctx.region.landsdeel,
         level=ctx.region.level,
         not_judged_reasons=reasons,
-        without_data=_targets_without_data(ctx, frame, region),
+        without_data=_targets_without_data(ctx, region),
     )
 
 
-def _targets_without_data(ctx: ReportContext, frame: object, region: str) -> list[str]:
+def _targets_without_data(ctx: ReportContext, region: str) -> list[str]:
     """'Voor het aandeel … zijn er voor Flevoland geen cijfers', with the mbo seat where it
-    explains why (a target indicator the region has no value for)."""
-    shown = set(frame["indicator"]) if len(frame) else set()  # type: ignore[arg-type]
+    explains why (a target indicator the region has no value for; a sub-indicator's too)."""
     out = []
     for indicator in ctx.config.targets:
-        if indicator in shown or indicator not in ctx.config.indicators:
+        if indicator not in ctx.config.indicators or ctx.latest(indicator) is not None:
             continue
         meta = indicator_meta(indicator, ctx.config)
         sentence = (

@@ -37,9 +37,7 @@ def _ok(row: pd.Series) -> bool:
 def _target_sentence(row: pd.Series, region: str) -> str | None:
     """One judged target, in one school year."""
     naam, status = lcfirst(row["naam"]), row["status"]
-    goal = f"het doel van {pct(row['target'], 0)}"
-    if not text.is_missing(row["target_year"]):
-        goal += f" in {int(row['target_year'])}"
+    goal = f"het doel van {text.goal_text(row['target'], row['target_year'])}"
     when = schooljaar(row["year"])
     if status in (derived.REACHED, derived.MISSED) and not text.is_missing(row["judged_year"]):
         jy = schooljaar(row["judged_year"])
@@ -148,18 +146,18 @@ def _rank(row: pd.Series, region: str, landsdeel: str | None, level: str | None)
     ):
         if scope == "landsdeel" and not landsdeel:
             continue
-        rank, total = row.get(f"rank_{scope}"), row.get(f"regions_in_{scope}")
-        if text.is_missing(rank) or text.is_missing(total) or int(total) < 2:
+        parts = text.place_parts(
+            row.get(f"rank_{scope}"), row.get(f"rank_{scope}_worst"), row.get(f"regions_in_{scope}")
+        )
+        if parts is None:
             continue
-        worst = row.get(f"rank_{scope}_worst")
-        worst = int(rank) if text.is_missing(worst) else int(worst)
-        n = int(total)
-        if int(rank) == n:
+        best, worst, n = parts
+        if best == n:
             spot = f"op de laatste plaats van de {n} {among}"
-        elif worst == int(rank):
-            spot = f"op plaats {int(rank)} van de {n} {among}"
+        elif worst == best:
+            spot = f"op plaats {best} van de {n} {among}"
         else:
-            spot = f"op plaats {int(rank)} tot {worst} van de {n} {among} (de marges overlappen)"
+            spot = f"op plaats {best} tot {worst} van de {n} {among} (de marges overlappen)"
         return f"Bij het aandeel {naam} staat {region} in {when} {spot}."
     return None
 

@@ -111,7 +111,7 @@ def _heading(ctx, name: str, n: int, naam: str, year: int | None, settings) -> H
         f"De {n} gemeenten van {name}, {settings.indeling} (cijfers van opgeheven gemeenten "
         f"tellen mee in de gemeente waarin ze zijn opgegaan): {text.lcfirst(naam)}{when}, "
         "geteld op de vestiging van de school. Omliggende gemeenten staan in grijs. Een cijfer "
-        f"waarvan de marge (door afgeschermde <5-cellen) breder is dan "
+        f"waarvan de marge ({text.MARGIN_CAUSE}, <5) breder is dan "
         f"{text.num(settings.too_uncertain_pp)} procentpunt heet {TOO_UNCERTAIN}. "
         + " ".join(settings.without_figures.values())
     )

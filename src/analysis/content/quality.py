@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from analysis import paths
 from analysis.content import ho_definition
 from analysis.content.scorecard import INSTROOM_NOTE
 from analysis.content.sections import CAVEATS
@@ -500,7 +501,8 @@ def provenance_section(ctx: ReportContext) -> list[Block]:
         Markdown(
             "De definities van alle indicatoren, de telregels, de behandeling van afgeschermde "
             "aantallen, de regels voor doelen, trends en kernboodschappen en de "
-            "regio-indelingen staan in de methodologie (`docs/methodology.md` in de repository)."
+            f"regio-indelingen staan in de [methodologie](../{paths.METHODOLOGY_PAGE}) "
+            "(Engelstalig), gepubliceerd naast de rapporten."
         ),
     ]
 
@@ -516,7 +518,7 @@ def glossary(ctx: ReportContext) -> list[tuple[str, str]]:
         ),
         (
             "Marge",
-            "het bereik waarbinnen een aandeel ligt door afgeschermde cellen, tussen haakjes "
+            f"het bereik waarbinnen een aandeel ligt {text.MARGIN_CAUSE}, tussen haakjes "
             "achter de waarde.",
         ),
         ("Noemer", "het aantal leerlingen of studenten waarover een aandeel is berekend."),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis import paths
+from analysis import publication_config
 from analysis.errors import TechniekpactError
 
 if TYPE_CHECKING:  # the batch reads paths from here without loading the report modules
@@ -26,7 +26,7 @@ NOTE = (
     "Deze tekst is geschreven door de regio en de analist. Getallen erin komen niet uit de "
     "berekeningen van deze monitor en zijn daar niet aan getoetst."
 )
-SETTINGS_FILE = "publication.yaml"
+SETTINGS_FILE = publication_config.SETTINGS_FILE
 TEXTS_DIR = "teksten"  # under config/
 IMAGE_TYPES = {
     ".png": "image/png",
@@ -52,12 +52,8 @@ class TextLimits:
 
 def load_limits(config_dir: Path | None = None) -> TextLimits:
     """The limits from config/publication.yaml; the defaults when the file is absent."""
-    import yaml
-
-    path = (config_dir or paths.CONFIG_DIR) / SETTINGS_FILE
-    if not path.is_file():
-        return TextLimits()
-    raw = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("teksten") or {}
+    path = publication_config.settings_path(config_dir)
+    raw = publication_config.read_settings(config_dir).get("teksten") or {}
     limits = TextLimits()
     values = {}
     for key in ("max_text_bytes", "max_image_bytes"):

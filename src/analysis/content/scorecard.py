@@ -28,58 +28,78 @@ def scorecard_frame(ctx: ReportContext) -> pd.DataFrame:
 
 
 def _scorecard_frame(ctx: ReportContext) -> pd.DataFrame:
+    rows = [_indicator_row(ctx, indicator) for indicator in ctx.main_indicators()]
+    return pd.DataFrame([row for row in rows if row is not None])
+
+
+def targets_frame(ctx: ReportContext) -> pd.DataFrame:
+    """The rows of the targets table: every indicator with a target and a figure for the
+    region, in file order. Main indicators as in the scorecard; a sub-indicator (``parent``)
+    with its own target is in this table too, though not in the scorecard."""
+    frame = scorecard_frame(ctx)
+    main = {str(row["indicator"]): row.to_dict() for _, row in frame.iterrows()}
     rows = []
-    for indicator in ctx.main_indicators():
-        latest = ctx.latest(indicator)
-        if latest is None:
+    for ind in ctx.config.indicators.values():
+        if ind.id not in ctx.config.targets or ind.variant_of is not None:
             continue
-        year = int(latest["year"])
-        d = ctx.data.derived_row(indicator, ctx.region.code, year)
-        women = {
-            code: _share_in(ctx.series(indicator + WOMEN_SHARE_SUFFIX, region_code=code), year)
-            for code in (ctx.region.code, "NL")
-        }
-        meta = indicator_meta(indicator, ctx.config)
-        row = {
-            "indicator": indicator,
-            "naam": meta["naam"],
-            "level": meta["level"],
-            "bron": meta["bron"],
-            **latest[["year", "share", "share_low", "share_high", "denominator"]].to_dict(),
-            "suppressed_cells": latest["suppressed_cells"],
-            "women_share": women.get(ctx.region.code, pd.NA),
-            "women_share_national": women.get("NL", pd.NA),
-        }
-        derived_cols = [
-            "too_small",
-            "no_programme",
-            "rank_level_worst",
-            "rank_landsdeel_worst",
-            "judged",
-            "judged_year",
-            "judged_share",
-            "trend_pp_per_year",
-            "trend_se_pp",
-            "trend_points",
-            "national_share",
-            "change_1y_pp",
-            "change_5y_pp",
-            "diff_national_pp",
-            "rank_level",
-            "regions_in_level",
-            "rank_landsdeel",
-            "regions_in_landsdeel",
-            "target",
-            "target_year",
-            "gap_pp",
-            "projected_year",
-            "status",
-        ]
-        values = d if d is not None else pd.Series(pd.NA, index=derived_cols)
-        row.update({c: values[c] for c in derived_cols})
-        row.update(_longest_change(ctx, indicator, year))
-        rows.append(row)
+        row = main.get(ind.id) if ind.parent is None else _indicator_row(ctx, ind.id)
+        if row is not None and not text.is_missing(row["target"]):
+            rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _indicator_row(ctx: ReportContext, indicator: str) -> dict | None:
+    """One indicator at its latest year for the region with its derived measures (None
+    without a figure)."""
+    latest = ctx.latest(indicator)
+    if latest is None:
+        return None
+    year = int(latest["year"])
+    d = ctx.data.derived_row(indicator, ctx.region.code, year)
+    women = {
+        code: _share_in(ctx.series(indicator + WOMEN_SHARE_SUFFIX, region_code=code), year)
+        for code in (ctx.region.code, "NL")
+    }
+    meta = indicator_meta(indicator, ctx.config)
+    row = {
+        "indicator": indicator,
+        "naam": meta["naam"],
+        "level": meta["level"],
+        "bron": meta["bron"],
+        **latest[["year", "share", "share_low", "share_high", "denominator"]].to_dict(),
+        "suppressed_cells": latest["suppressed_cells"],
+        "women_share": women.get(ctx.region.code, pd.NA),
+        "women_share_national": women.get("NL", pd.NA),
+    }
+    derived_cols = [
+        "too_small",
+        "no_programme",
+        "rank_level_worst",
+        "rank_landsdeel_worst",
+        "judged",
+        "judged_year",
+        "judged_share",
+        "trend_pp_per_year",
+        "trend_se_pp",
+        "trend_points",
+        "national_share",
+        "change_1y_pp",
+        "change_5y_pp",
+        "diff_national_pp",
+        "rank_level",
+        "regions_in_level",
+        "rank_landsdeel",
+        "regions_in_landsdeel",
+        "target",
+        "target_year",
+        "gap_pp",
+        "projected_year",
+        "status",
+    ]
+    values = d if d is not None else pd.Series(pd.NA, index=derived_cols)
+    row.update({c: values[c] for c in derived_cols})
+    row.update(_longest_change(ctx, indicator, year))
+    return row
 
 
 def _longest_change(ctx: ReportContext, indicator: str, year: int) -> dict:
@@ -188,9 +208,7 @@ def target_text(row: pd.Series | dict) -> tuple[str, str]:
     """(target, gap) cells: '40% in 2020', '−12,3 procentpunt'."""
     if text.is_missing(row["target"]):
         return "geen doel", ""
-    goal = text.pct(row["target"], 0)
-    if not text.is_missing(row["target_year"]):
-        goal += f" in {int(row['target_year'])}"
+    goal = text.goal_text(row["target"], row["target_year"])
     gap = text.pp(-row["gap_pp"]) if not text.is_missing(row["gap_pp"]) else ""
     return goal, gap
 
@@ -228,7 +246,7 @@ def scorecard_html(ctx: ReportContext) -> str:
         rows.append(cells)
     caption = (
         f"Scorecard {r.name}: per indicator het laatste schooljaar met gegevens. Veranderingen "
-        "in procentpunten; tussen haakjes de marge door afgeschermde aantallen (<5)."
+        f"in procentpunten; tussen haakjes de marge {text.MARGIN_CAUSE} (<5)."
         + (
             ""
             if r.national
@@ -238,7 +256,7 @@ def scorecard_html(ctx: ReportContext) -> str:
         "studenten, niet gerangschikt."
     )
     out = text.table_html(header, rows, caption=caption, css_class="tp-table scorecard")
-    return scorecard_intro(ctx) + out + ho_definition.notes_html(ctx) + targets_html(ctx, frame)
+    return scorecard_intro(ctx) + out + ho_definition.notes_html(ctx) + targets_html(ctx)
 
 
 def _change(row: pd.Series, column: str) -> str:
@@ -270,11 +288,10 @@ def scorecard_intro(ctx: ReportContext) -> str:
     )
 
 
-def targets_html(ctx: ReportContext, frame: pd.DataFrame | None = None) -> str:
-    """The indicators with a target: value, target, verdict (or why there is none), and
-    below it what each target is set on and where it comes from."""
-    frame = scorecard_frame(ctx) if frame is None else frame
-    with_target = frame[frame["target"].notna()] if len(frame) else frame
+def targets_html(ctx: ReportContext) -> str:
+    """The indicators with a target (``targets_frame``): value, target, verdict (or why
+    there is none), and below it what each target is set on and where it comes from."""
+    with_target = targets_frame(ctx)
     if with_target.empty:
         return ""
     rows, notes = [], []

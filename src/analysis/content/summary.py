@@ -1,7 +1,8 @@
 """ "In één oogopslag": the report's one-page summary after the cover.
 
-One tile per headline indicator: the latest value, the change over five years as an arrow,
-the distance to the target, the region against Nederland, and a small trend line. Value,
+One tile per headline indicator (chosen in config/publication.yaml): the latest value, the
+change over five years as an arrow, the distance to the target, the region against
+Nederland, and a small trend line. Value,
 target and Nederland are those of the derived table (as in the scorecard); the trend line
 is drawn as inline SVG, so the page stays one A4 page and reads on a phone (the tiles wrap).
 """
@@ -14,17 +15,9 @@ from analysis.data import ReportContext
 from analysis.indicators.engine import indicator_meta
 from analysis.present import text
 from analysis.present.blocks import Html
+from analysis.publication_config import summary_tiles
 
 HEADING = "In één oogopslag"
-# The headline indicators, in tile order (those the region has no figure for are left out).
-TILES = (
-    "vo_havo_n",
-    "vo_vwo_n",
-    "vo_vmbo_techniek",
-    "mbo_techniek",
-    "hbo_techniek_instroom",
-    "wo_beta_instroom",
-)
 SPARK_W, SPARK_H = 140, 36
 
 
@@ -126,8 +119,10 @@ def tile(ctx: ReportContext, indicator: str) -> str | None:
 
 
 def summary_html(ctx: ReportContext) -> Html:
-    """The summary page: the tiles of the headline indicators the region has figures for."""
-    tiles = [t for i in TILES if i in ctx.config.indicators and (t := tile(ctx, i))]
+    """The summary page: the tiles of the headline indicators (``summary.tiles`` in
+    config/publication.yaml) the region has figures for."""
+    chosen = summary_tiles(ctx.config.indicators)
+    tiles = [t for i in chosen if (t := tile(ctx, i))]
     if not tiles:
         return Html("")
     legend = (

@@ -7,19 +7,17 @@ Analysts edit the file; this module checks it on load (ConfigError naming the en
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from analysis import paths
+from analysis.configfile import load_yaml
 from analysis.errors import ConfigError
 
 if TYPE_CHECKING:
     from analysis.data import ReportContext
 
-REPORT_TEXTS = paths.CONFIG_DIR / "report_texts.yaml"
+REPORT_TEXTS_NAME = "report_texts.yaml"  # in the config folder
 
 
 @dataclass(frozen=True)
@@ -86,16 +84,13 @@ def parse_report_texts(raw: Any, path: Path) -> ReportTexts:
     return ReportTexts({str(k): v for k, v in names.items()}, tuple(seats))
 
 
-@lru_cache(maxsize=4)
-def load_report_texts(path: Path = REPORT_TEXTS) -> ReportTexts:
-    """Read and validate config/report_texts.yaml (an absent file: no entries)."""
+def load_report_texts(path: Path | None = None) -> ReportTexts:
+    """Read and validate config/report_texts.yaml (an absent file: no entries; the file
+    read once per version, by ``configfile.load_yaml``)."""
+    path = path or paths.CONFIG_DIR / REPORT_TEXTS_NAME
     if not path.is_file():
         return ReportTexts({}, ())
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(path, f"cannot be read as YAML: {exc}") from exc
-    return parse_report_texts(raw, path)
+    return parse_report_texts(load_yaml(path, "report texts"), path)
 
 
 def mbo_seat_caveats(members: set[str], texts: ReportTexts | None = None) -> list[str]:

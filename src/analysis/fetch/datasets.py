@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from analysis import paths
+from analysis.configfile import load_yaml
 from analysis.errors import ConfigError
 
 DATASETS_FILE = paths.CONFIG_DIR / "datasets.yaml"
@@ -61,10 +60,7 @@ class DatasetConfig:
 def load_datasets(path: Path | None = None) -> DatasetConfig:
     """Read and validate the dataset configuration; errors name the file and the entry."""
     path = Path(path or DATASETS_FILE)
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(path, f"cannot read the dataset configuration: {exc}") from exc
+    doc = load_yaml(path, "dataset configuration")
     if not isinstance(doc, dict):
         raise ConfigError(path, "expected a mapping with 'catalogues:' and 'datasets:'")
     catalogues = {key: _catalogue(path, key, raw) for key, raw in _mapping(path, doc, "catalogues")}

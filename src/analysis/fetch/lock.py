@@ -18,6 +18,7 @@ import yaml
 
 from analysis import paths
 from analysis.atomic import write_text
+from analysis.configfile import load_yaml
 from analysis.errors import ConfigError
 
 DATA_LOCK = paths.CONFIG_DIR / "data-lock.yaml"
@@ -106,15 +107,16 @@ def load_lock(path: Path | None = None, *, missing_ok: bool = False) -> Lock:
     if missing_ok and not path.exists():
         return Lock()
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(path, f"cannot read the data lock: {exc.strerror or exc}") from exc
-    except yaml.YAMLError as exc:
+        doc = load_yaml(path, "data lock")
+    except ConfigError as exc:
+        cause = exc.__cause__
+        if not isinstance(cause, yaml.YAMLError):
+            raise  # missing or unreadable: the loader says which
         raise ConfigError(
             path,
-            f"the data lock is not valid YAML ({_yaml_where(exc)}); restore it with "
+            f"the data lock is not valid YAML ({_yaml_where(cause)}); restore it with "
             f"`git checkout -- {path.name}` or rewrite it with `techniekpact fetch --update`",
-        ) from exc
+        ) from cause
     if not isinstance(doc, dict) or not isinstance(doc.get("files"), list):
         raise ConfigError(path, "expected a mapping with a list under 'files:'")
     if doc.get("version") != LOCK_VERSION:

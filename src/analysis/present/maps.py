@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import yaml
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from analysis import paths
+from analysis.configfile import load_yaml
 from analysis.errors import ConfigError
 from analysis.present import plots, style, text
 
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 RD_NEW = "EPSG:28992"
-CONFIG_FILE = paths.CONFIG_DIR / "maps.yaml"
+CONFIG_NAME = "maps.yaml"  # in the config folder (--config-dir moves it)
 SIMPLIFY_M = 120  # invisible on a map of the Netherlands, a fraction of the vertices
 MAX_HEIGHT_IN = 8.2  # a map on its own fills an A4 page under its title
 MIN_HEIGHT_IN = 3.2
@@ -79,22 +79,11 @@ class MapConfig:
         return self.scales.get(indicator, self.scales["default"])
 
 
-def load_config(path: str | Path = CONFIG_FILE) -> MapConfig:
-    """Read and validate config/maps.yaml (cached per file version)."""
-    path = Path(path)
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        raise ConfigError(path, "the map settings file does not exist") from exc
-    return _load(path, stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=4)
-def _load(path: Path, _mtime: int, _size: int) -> MapConfig:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(path, f"cannot read the file: {exc}") from exc
+def load_config(path: str | Path | None = None) -> MapConfig:
+    """Read and validate config/maps.yaml (the file read once per version, by
+    ``configfile.load_yaml``); ``path`` defaults to the current config folder's file."""
+    path = Path(path) if path is not None else paths.CONFIG_DIR / CONFIG_NAME
+    raw = load_yaml(path, "map settings")
     if not isinstance(raw, dict) or set(raw) != {"scales", "water"}:
         raise ConfigError(path, "expected the keys 'scales' and 'water'")
     scales = {}

@@ -214,7 +214,7 @@ def _draw_line(ax: Axes, line: Line, pts: _Points) -> None:
             color=kw["color"],
             alpha=style.BAND_ALPHA,
             linewidth=0,
-            label=f"Marge {line.label} (<5-cellen)",
+            label=f"Marge {line.label} ({text.MARGIN_CAUSE})",
         )
 
 

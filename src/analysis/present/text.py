@@ -40,6 +40,9 @@ UNKNOWN_COUNT = "onbekend"
 SUPPRESSED_COUNT = f"<{DISCLOSURE_THRESHOLD}"
 MINUS = "\u2212"  # typographic minus sign
 DASH = "\u2013"  # en dash, for ranges
+# Why a share has a margin, in the words of the report's glossary ("Marge", "Afgeschermd"):
+# legends and captions say this, not "<5-cellen".
+MARGIN_CAUSE = "door afgeschermde aantallen"
 
 
 def is_missing(value: object) -> bool:
@@ -110,16 +113,33 @@ def shown_share(row: pd.Series | dict) -> str:
     return pct_range(row.get("share"), row.get("share_low"), row.get("share_high"))
 
 
+def place_parts(rank: object, worst: object, total: object) -> tuple[int, int, int] | None:
+    """(best, worst, of) of a place among peers, the worst equal to the best where the
+    margins do not overlap; None when unranked or alone ('1 van 1' says nothing). The one
+    reading of a rank for the tables and the key messages."""
+    if is_missing(rank) or is_missing(total) or int(total) < 2:  # type: ignore[call-overload]
+        return None
+    best = int(rank)  # type: ignore[call-overload]
+    low = best if is_missing(worst) else int(worst)  # type: ignore[call-overload]
+    return best, low, int(total)  # type: ignore[call-overload]
+
+
 def place_text(rank: object, worst: object, total: object, *, last: bool = False) -> str:
     """'2 van 5', '1–2 van 5' where the margins overlap; with ``last``, 'laatste van 5'; the
     missing-value mark when unranked or alone."""
-    if is_missing(rank) or is_missing(total) or int(total) < 2:  # type: ignore[call-overload]
-        return MISSING  # '1 van 1' says nothing
-    best, n = int(rank), int(total)  # type: ignore[call-overload]
-    low = best if is_missing(worst) else int(worst)  # type: ignore[call-overload]
+    parts = place_parts(rank, worst, total)
+    if parts is None:
+        return MISSING
+    best, low, n = parts
     if last and best == n:
         return f"laatste van {n}"
     return f"{best} van {n}" if low == best else f"{best}{DASH}{low} van {n}"
+
+
+def goal_text(target: object, year: object) -> str:
+    """A target as tables and sentences name it: '40% in 2020' ('40%' without a year)."""
+    goal = pct(target, 0)
+    return goal if is_missing(year) else f"{goal} in {int(year)}"  # type: ignore[call-overload]
 
 
 def pp(value: object, decimals: int = 1, unit: bool = True) -> str:

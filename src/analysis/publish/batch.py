@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from analysis import paths
+from analysis import paths, publication_config
 from analysis.errors import TechniekpactError
 from analysis.present.missing import missing_sources_note
-from analysis.publish import downloads, editions, plan
+from analysis.publish import downloads, editions, methodology, plan
 from analysis.publish.plan import ReportJob
 from analysis.store.manifest import read_manifest
 
@@ -70,6 +70,7 @@ def run_batch(
     data = plan.data_fingerprint(processed_dir, manifest)
     code = plan.code_fingerprint()
     plan.assign_keys(report_jobs, notebook, data, code)
+    publication_config.summary_tiles()  # a wrong tile id stops the batch, not each report
     reports_dir.mkdir(parents=True, exist_ok=True)
     lock = _acquire_lock(reports_dir)
     try:
@@ -136,6 +137,10 @@ def _run(report_jobs: list[ReportJob], *, started: float, problems: list[str],
         )
     except OSError as exc:  # a full disk, say: the reports stand, the record is reported
         problems.append(f"edition record not written in {reports_dir / 'edition'}: {exc}")
+    try:  # the methodology the reports and the index link to, inside the reports folder
+        methodology.write_methodology(reports_dir)
+    except OSError as exc:
+        problems.append(f"methodology page not written in {reports_dir}: {exc}")
     index_problem = _update_index(reports_dir, build["processed_dir"], manifest, inputs)
     elapsed = time.perf_counter() - started
     log.info(

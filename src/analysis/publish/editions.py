@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from analysis import paths
 from analysis.atomic import atomic_path, write_text
+from analysis.configfile import read_config_yaml
 from analysis.errors import TechniekpactError
 
 if TYPE_CHECKING:
@@ -59,10 +60,8 @@ def definition_checksums(config_path: Path | None = None) -> dict[str, str]:
     Per indicator, so that a changed definition names the indicators it changed; the
     Dutch name and description are left out (rewording is not a redefinition).
     """
-    import yaml
-
     path = config_path or paths.INDICATORS_CONFIG
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = read_config_yaml(path) or {}
     out = {}
     for ind_id, spec in sorted((raw.get("indicators") or {}).items()):
         counted = {k: v for k, v in (spec or {}).items() if k not in ("naam", "omschrijving")}

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from analysis import paths
 from analysis.atomic import write_text
+from analysis.configfile import read_config_yaml
 from analysis.present.missing import missing_sources_note
 from analysis.publish.plan import TEMPLATES_DIR, slugify
 
@@ -105,13 +106,9 @@ def write_index(reports_dir: Path, processed_dir: Path, manifest: dict, key: str
 
 def _definitions() -> dict[str, dict]:
     """Indicator names and sources (Dutch) from config/indicators.yaml; empty when absent."""
-    import yaml
-
-    try:
-        raw = yaml.safe_load(paths.INDICATORS_CONFIG.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
+    if not paths.INDICATORS_CONFIG.is_file():
         return {}
-    return raw.get("indicators") or {}
+    return (read_config_yaml(paths.INDICATORS_CONFIG) or {}).get("indicators") or {}
 
 
 def latest_shares(indicators: pd.DataFrame) -> pd.DataFrame:
@@ -203,28 +200,16 @@ def index_html(
     missing = missing_sources_note(manifest)
     if missing:
         banner += f'<div class="missing-sources" role="note">{html.escape(missing)}</div>'
-    css = (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
-    return f"""<!DOCTYPE html>
-<html lang="nl">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Techniekpact-monitor: rapporten per regio</title>
-<style>
-{css}
-main {{ max-width: 75rem; }}
-td.links {{ white-space: nowrap; }}
-th[aria-sort] button {{ font: inherit; font-weight: bold; color: inherit; background: none;
-  border: 0; padding: 0; cursor: pointer; text-align: inherit; }}
-th[aria-sort] button:focus-visible {{ outline: 2px solid #0072B2; outline-offset: 2px; }}
-th[aria-sort="ascending"] button::after {{ content: " ▲"; }}
-th[aria-sort="descending"] button::after {{ content: " ▼"; }}
-td.num small.split {{ display: block; white-space: nowrap; }}
-.tp-filter {{ margin: 0.5rem 0 1rem; }}
-</style>
-</head>
-<body class="tp-index">
-{banner}
+    style = """main { max-width: 75rem; }
+td.links { white-space: nowrap; }
+th[aria-sort] button { font: inherit; font-weight: bold; color: inherit; background: none;
+  border: 0; padding: 0; cursor: pointer; text-align: inherit; }
+th[aria-sort] button:focus-visible { outline: 2px solid #0072B2; outline-offset: 2px; }
+th[aria-sort="ascending"] button::after { content: " ▲"; }
+th[aria-sort="descending"] button::after { content: " ▼"; }
+td.num small.split { display: block; white-space: nowrap; }
+.tp-filter { margin: 0.5rem 0 1rem; }"""
+    body_html = f"""{banner}
 <main>
 <h1>Techniekpact-monitor: rapporten per regio</h1>
 <p>Aandeel bèta/techniek in het laatste schooljaar met gegevens: het totaal, en daaronder dat
@@ -245,10 +230,32 @@ Sorteer met de knoppen in de kolomkoppen (ook met Tab en Enter).</p>
 {_edition_block(reports_dir)}
 <h2>Actualiteit van de gegevens</h2>
 <ul>{vintage}</ul>
+<p>Hoe de cijfers zijn geteld: de <a href="{paths.METHODOLOGY_PAGE}">methodologie</a>
+(Engelstalig).</p>
 <p>Verwerkt op {html.escape(str(manifest.get("created", "onbekend")))}
 (codeversie {html.escape(str(manifest.get("code_version", "onbekend")))}).</p>
 </main>
-<script>{_SCRIPT}</script>
+<script>{_SCRIPT}</script>"""
+    return page("Techniekpact-monitor: rapporten per regio", "nl", style, "tp-index", body_html)
+
+
+def page(title: str, lang: str, style: str, body_class: str, body: str) -> str:
+    """A self-contained page of the reports folder (the index, the methodology): the
+    reports' house style inline plus ``style``, nothing it would have to fetch."""
+    css = (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+    return f"""<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{html.escape(title)}</title>
+<style>
+{css}
+{style}
+</style>
+</head>
+<body class="{body_class}">
+{body}
 </body>
 </html>
 """

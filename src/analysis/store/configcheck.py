@@ -1,4 +1,4 @@
-"""``techniekpact check-config``: both config files checked in seconds, every problem at once.
+"""``techniekpact check-config``: the config files checked in seconds, every problem at once.
 
 Processing runs the same check before it reads a single count file, so a typo in
 config/regions.yaml costs a second, not a full run. Only the small reference files are
@@ -108,11 +108,23 @@ def previous_store_problems(processed_dir: Path) -> list[str]:
     return [f"{p} (checked against the previous store)" for p in store_problems(store_file)]
 
 
+def publication_problems() -> list[str]:
+    """The summary tiles of config/publication.yaml (only the reports read them, so
+    ``process`` does not stop on them; ``check-config`` and the report batch do)."""
+    from analysis import publication_config
+
+    try:
+        publication_config.summary_tiles()
+    except ConfigError as exc:
+        return _problems(exc)
+    return []
+
+
 def run_check_config(raw_dir: Path, processed_dir: Path, files: list[Path]) -> int:
     """CLI entry: print every problem, or what was checked; 0 when all is well, else 3 (the
     CLI's status for a data or config error). ``files``: the raw folder's input files."""
     started = time.perf_counter()
-    problems = check_config(files)
+    problems = check_config(files) + publication_problems()
     store_file = processed_dir / paths.STORE_FILE
     checked_values = store_file.is_file() and _indicators_parse()
     if checked_values:
@@ -134,7 +146,7 @@ def run_check_config(raw_dir: Path, processed_dir: Path, files: list[Path]) -> i
         else ("municipalities not checked (no raw files)")
     )
     print(
-        f"techniekpact check-config: {paths.INDICATORS_CONFIG} and {paths.REGIONS_CONFIG} are "
-        f"fine; {where}; {against} ({took})."
+        f"techniekpact check-config: {paths.INDICATORS_CONFIG}, {paths.REGIONS_CONFIG} and "
+        f"{paths.CONFIG_DIR / 'publication.yaml'} are fine; {where}; {against} ({took})."
     )
     return 0

@@ -1,0 +1,103 @@
+"""``config/publication.yaml``: what an analyst chooses for the yearly publication — the
+headline tiles of the summary page and the limits on the regions' own texts.
+
+Stdlib + PyYAML only: the report batch checks the tiles before it imports pandas, so a
+wrong id stops the batch at once instead of failing every report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from analysis import paths
+from analysis.configfile import read_config_yaml
+from analysis.errors import ConfigError, ConfigErrors
+from analysis.suggest import did_you_mean
+
+SETTINGS_FILE = "publication.yaml"
+SECTIONS = ("summary", "teksten")
+TILES_EXPECTED = (
+    "a list of indicator ids from indicators.yaml in tile order, e.g. "
+    "tiles: [mbo_techniek, hbo_techniek_instroom]"
+)
+
+
+def settings_path(config_dir: Path | None = None) -> Path:
+    """Where the publication settings live (``--config-dir`` moves them with the rest)."""
+    return Path(config_dir or paths.CONFIG_DIR) / SETTINGS_FILE
+
+
+def read_settings(config_dir: Path | None = None) -> dict[str, Any]:
+    """The file's sections (empty when the file is absent); unknown sections are errors."""
+    path = settings_path(config_dir)
+    if not path.is_file():
+        return {}
+    raw = read_config_yaml(path) or {}
+    if not isinstance(raw, dict):
+        raise ConfigError(path, f"expected a mapping with the sections {', '.join(SECTIONS)}")
+    unknown = [str(k) for k in raw if k not in SECTIONS]
+    if unknown:
+        raise ConfigErrors(
+            path,
+            [
+                f"unknown section {k!r} (expected {', '.join(SECTIONS)})"
+                + did_you_mean(k, SECTIONS, quoted=True)
+                for k in unknown
+            ],
+        )
+    return raw
+
+
+def indicator_ids(config_dir: Path | None = None) -> list[str]:
+    """The indicator ids of indicators.yaml in the same folder, unvalidated (the tiles are
+    checked before the full indicator config is loaded; that one validates the rest)."""
+    folder = Path(config_dir or paths.CONFIG_DIR)
+    raw = read_config_yaml(folder / "indicators.yaml")
+    entries = raw.get("indicators") if isinstance(raw, dict) else None
+    return [str(k) for k in entries] if isinstance(entries, dict) else []
+
+
+def summary_tiles(
+    known: Iterable[str] | None = None, config_dir: Path | None = None
+) -> tuple[str, ...]:
+    """The headline indicators of "In één oogopslag", in tile order (``summary.tiles``).
+
+    ``known``: the indicator ids a tile may name (default: those of indicators.yaml beside
+    the settings). Every wrong entry is reported at once, with its place and close ids.
+    """
+    path = settings_path(config_dir)
+    section = read_settings(config_dir).get("summary")
+    if not isinstance(section, dict) or "tiles" not in section:
+        where = "is missing" if path.is_file() else "is missing (the file does not exist)"
+        raise ConfigError(
+            path,
+            f"summary.tiles {where}: expected {TILES_EXPECTED} (the repository's "
+            "config/publication.yaml has the standard six: copy its 'summary' section)",
+        )
+    unknown_keys = [str(k) for k in section if k != "tiles"]
+    tiles = section["tiles"]
+    if unknown_keys or not isinstance(tiles, list):
+        raise ConfigError(
+            path,
+            f"summary: unknown key(s) {unknown_keys}; expected only 'tiles'"
+            if unknown_keys
+            else f"summary.tiles: expected {TILES_EXPECTED}, not {tiles!r}",
+        )
+    ids = list(indicator_ids(config_dir) if known is None else known)
+    problems = []
+    for number, entry in enumerate(tiles, start=1):
+        where = f"summary.tiles, entry {number}"
+        if not isinstance(entry, str):
+            problems.append(f"{where}: {entry!r} is no indicator id (expected text)")
+        elif entry not in ids:
+            problems.append(
+                f"{where}: {entry!r} is no indicator in indicators.yaml"
+                + did_you_mean(entry, ids, quoted=True)
+            )
+        elif entry in tiles[: number - 1]:
+            problems.append(f"{where}: {entry!r} is listed twice")
+    if problems:
+        raise ConfigErrors(path, problems)
+    return tuple(tiles)
