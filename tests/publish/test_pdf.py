@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.server
 import threading
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -23,7 +24,7 @@ def test_pdf_printer_without_chromium_says_what_to_install(
 class _Recorder(http.server.BaseHTTPRequestHandler):
     """Answers every GET and records its path: any request here left the printed file."""
 
-    seen: list[str] = []
+    seen: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         self.seen.append(self.path)

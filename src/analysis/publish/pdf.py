@@ -232,4 +232,3 @@ class PdfPrinter:
             self._call(self._close()).result(timeout=60)
         finally:
             self._stop_loop()
-
