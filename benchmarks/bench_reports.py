@@ -133,7 +133,10 @@ def gemeente_reports(processed: Path, jobs: int, limit: int | None) -> int:
     everyone = len(regions)
     regions = regions[:limit] if limit else regions
     n = len(regions)
-    print(f"{n} of {everyone} gemeente reports, jobs={jobs}, {os.cpu_count()} cores")
+    print(
+        f"{n} of {everyone} gemeente reports, jobs={jobs}, {os.cpu_count()} cores; "
+        f"load average {_load()}"
+    )
     with tempfile.TemporaryDirectory(prefix="bench-gemeenten-") as tmp:
         for formats in ("html", "html,pdf"):
             command = [str(BIN / "techniekpact"), "reports", "--level", "gemeente"]
@@ -158,10 +161,14 @@ def gemeente_reports(processed: Path, jobs: int, limit: int | None) -> int:
             )
             print(
                 f"{formats:9} (exit {status}): {seconds:7.1f} s ({seconds / n:5.2f} s per report, "
-                f"cpu {cpu.seconds:.0f} s){whole}"
+                f"cpu {cpu.seconds:.0f} s){whole}; load average now {_load()}"
             )
-    print(f"load average now {os.getloadavg()[0]:.1f}")
     return 0
+
+
+def _load() -> str:
+    """The 1-, 5- and 15-minute load averages, as ``uptime`` prints them."""
+    return ", ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
 def main() -> int:
@@ -197,7 +204,8 @@ def main() -> int:
     names = [r.name for r in regions]
     today = date.today().isoformat()
     print(
-        f"{len(regions)} provincial reports, HTML + PDF, jobs={args.jobs}, {os.cpu_count()} cores"
+        f"{len(regions)} provincial reports, HTML + PDF, jobs={args.jobs}, {os.cpu_count()} cores;"
+        f" load average {_load()}"
     )
 
     with tempfile.TemporaryDirectory(prefix="bench-reports-") as tmp:
@@ -234,7 +242,7 @@ def main() -> int:
     cpu = f"cpu:                batch {batch_cpu.seconds:.1f} s"
     if naive_cpu_s is not None:
         cpu += f", naive {naive_cpu_s:.1f} s ({naive_cpu_s / batch_cpu.seconds:.1f} x)"
-    print(f"{cpu}; load average now {os.getloadavg()[0]:.1f}")
+    print(f"{cpu}; load average now {_load()}")
     return 0
 
 

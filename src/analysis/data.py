@@ -78,10 +78,10 @@ class ProcessedData:
             self._derived.update({tuple(map(str, k)): idx for k, idx in groups.items()})
             self._derived[None] = table
         key = (indicator, region_code, str(year))
-        if key not in self._derived_rows:
+        if key not in self._derived_rows:  # one row by position: a tenth of a ``take``
             positions = self._derived.get(key)
-            rows = self._derived[None].take(positions) if positions is not None else None
-            self._derived_rows[key] = rows.iloc[0] if rows is not None and len(rows) else None
+            found = positions is not None and len(positions)
+            self._derived_rows[key] = self._derived[None].iloc[int(positions[0])] if found else None
         return self._derived_rows[key]
 
 

@@ -392,8 +392,9 @@ def test_ctrl_c_stops_everything_within_seconds_and_the_next_run_carries_on(
     _gone, alive = psutil.wait_procs(ours, timeout=5)
     assert [p for p in alive if p.status() != psutil.STATUS_ZOMBIE] == [], "left running"
     folder = reports / "provincie"
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "utrecht.html", "utrecht.ipynb", "utrecht.key.json", "utrecht.pdf",
+    assert sorted(p.name for p in folder.iterdir()) == [  # the worker wrote the downloads
+        "utrecht.csv", "utrecht.html", "utrecht.ipynb", "utrecht.key.json", "utrecht.pdf",
+        "utrecht.xlsx",
     ]  # fmt: skip
     assert not list(reports.glob(".*.tmp"))
     assert (folder / "utrecht.html").read_text().rstrip().endswith("</html>")
@@ -417,6 +418,11 @@ def test_executed_notebook_is_kept_with_injected_parameters(built: dict) -> None
     namespace: dict = {}
     exec(injected[0].source, namespace)  # papermill wrote data literals; read them back
     assert namespace["region"] == "Fryslân" and namespace["region_level"] == "provincie"
+    # issue 13: the report links its downloads, which lie beside it
+    assert namespace["download_stem"] == "fryslan"
+    assert namespace["edition_dir"] == namespace["regional_text"] == ""
+    for suffix in (".csv", ".xlsx"):
+        assert (built["reports"] / "provincie" / f"fryslan{suffix}").stat().st_size > 0
 
 
 @needs_chromium

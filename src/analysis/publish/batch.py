@@ -127,10 +127,12 @@ def _run(report_jobs: list[ReportJob], *, started: float, problems: list[str],
     failures: list[str] = []
     if stale:
         failures = _build(stale, demo=bool(manifest.get("demo")), **build)
-    # Publication (issue 13): the figures beside each report, and this edition's record.
+    # Publication (issue 13): the figures beside each report, and this edition's record. The
+    # workers wrote the downloads of the reports they built; here only missing ones are
+    # written (a report built before, or a worker's attempt that failed: its error is here).
     processed_dir: Path = build["processed_dir"]
     built = {j.label for j in stale if plan.is_current(j, reports_dir)}
-    problems = problems + downloads.write_for_jobs(report_jobs, processed_dir, reports_dir, built)
+    problems = problems + downloads.write_for_jobs(report_jobs, processed_dir, reports_dir, set())
     try:
         editions.write_edition(
             reports_dir, processed_dir, manifest, build["generated_on"], rebuilt=bool(built)
@@ -383,6 +385,7 @@ def _task(job: ReportJob, processed_dir: Path, reports_dir: Path, demo: bool, ge
             "region": job.region.name,
             "processed_dir": str(processed_dir),
             "generated_on": generated_on,
+            **_publication_parameters(job, reports_dir),
         },
         title=report_title(job),
         demo=demo,
@@ -390,6 +393,18 @@ def _task(job: ReportJob, processed_dir: Path, reports_dir: Path, demo: bool, ge
         notebook_target=str(job.path(reports_dir, ".ipynb")),
         failed_target=str(job.path(reports_dir, ".failed.ipynb")),
     )
+
+
+def _publication_parameters(job: ReportJob, reports_dir: Path) -> dict[str, str]:
+    """The notebook's issue-13 parameters: downloads' stem, edition's changes, region's text."""
+    edition = reports_dir / paths.EDITION_DIR
+    text = job.key_parts.get("regional_text") or {}
+    return {
+        "regional_text": text.get("path", ""),
+        "texts_dir": text.get("root", ""),
+        "download_stem": job.slug,
+        "edition_dir": str(edition) if (edition / paths.EDITION_SUMMARY_FILE).is_file() else "",
+    }
 
 
 def _start_printer():

@@ -174,35 +174,39 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 def write_xlsx(frame: pd.DataFrame, target: Path) -> None:
     """One sheet per section, Dutch headers, shares as numbers in a percent format.
 
-    Written in openpyxl's streaming mode: a third of the time of a normal workbook.
+    Written with XlsxWriter, in memory: a fifth of the time of openpyxl's streaming mode
+    (which cost 2.5 s per region). Text is written as text, never read as a formula or link.
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.utils import get_column_letter
+    import xlsxwriter
 
-    book = Workbook(write_only=True)
     columns = [c for c in HEADERS if c != "section"]
     percent = {n for n, c in enumerate(columns) if c in PERCENT_COLUMNS}
-    for section, rows in frame.groupby("section", sort=False):
-        sheet = book.create_sheet(str(section)[:31])  # Excel's limit on sheet names
-        for n, column in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(n)].width = max(10, len(HEADERS[column]) + 2)
-        sheet.freeze_panes = "A2"
-        sheet.append([HEADERS[c] for c in columns])
-        for values in rows[columns].itertuples(index=False):
-            out: list[object] = []
-            for n, value in enumerate(values):
-                value = None if _missing(value) else _plain(value)
-                if n in percent and value is not None:
-                    cell = WriteOnlyCell(sheet, value)
-                    cell.number_format = "0.0%"
-                    value = cell
-                out.append(value)
-            sheet.append(out)
-    if not book.sheetnames:
-        book.create_sheet("Geen cijfers").append(["Deze regio heeft geen cijfers."])
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     with atomic_path(target, ".xlsx") as tmp:
-        book.save(tmp)
+        book = xlsxwriter.Workbook(str(tmp), options)
+        share_format = book.add_format({"num_format": "0.0%"})
+        for section, rows in frame.groupby("section", sort=False):
+            sheet = book.add_worksheet(str(section)[:31])  # Excel's limit on sheet names
+            for n, column in enumerate(columns):
+                sheet.set_column(n, n, max(10, len(HEADERS[column]) + 2))
+            sheet.freeze_panes(1, 0)
+            sheet.write_row(0, 0, [HEADERS[c] for c in columns])
+            cells = rows[columns].astype(object)
+            present = cells.notna().to_numpy().tolist()
+            for r, (values, known) in enumerate(
+                zip(cells.to_numpy().tolist(), present, strict=True), start=1
+            ):
+                for n, value in enumerate(values):
+                    if not known[n]:
+                        continue
+                    value = _plain(value)
+                    if isinstance(value, str):
+                        sheet.write_string(r, n, value)
+                    else:
+                        sheet.write_number(r, n, value, share_format if n in percent else None)
+        if not book.worksheets():
+            book.add_worksheet("Geen cijfers").write_string(0, 0, "Deze regio heeft geen cijfers.")
+        book.close()
 
 
 def _missing(value: object) -> bool:

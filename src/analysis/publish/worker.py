@@ -165,6 +165,7 @@ def run_report(task: Task) -> Outcome:
             from analysis.atomic import write_text
 
             write_text(task.html_target, html)
+            _write_downloads(task)
             _install(running_path(task.notebook_target), task.notebook_target)
             Path(task.failed_target).unlink(missing_ok=True)
         else:
@@ -177,6 +178,22 @@ def run_report(task: Task) -> Outcome:
         Path(running_path(task.notebook_target)).unlink(missing_ok=True)
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def _write_downloads(task: Task) -> None:
+    """The report's figures beside it (issue 13), here in the worker where the data is loaded
+    and in parallel, not after the batch in its main process. On failure the old files go:
+    the batch writes missing downloads again and reports why they fail."""
+    from analysis import data
+    from analysis.publish import downloads
+
+    p = task.parameters
+    try:
+        ctx = data.context(p["processed_dir"], p["region_level"], p["region"])
+        downloads.write_downloads(ctx, Path(task.html_target))
+    except Exception:  # the batch's own attempt reports it
+        for suffix in (".csv", ".xlsx"):
+            Path(task.html_target).with_suffix(suffix).unlink(missing_ok=True)
 
 
 def _execute(task: Task, outcome: Outcome):
