@@ -124,3 +124,11 @@ def test_the_analyst_chooses_the_tiles_and_their_order(
     assert names == [config[i].naam for i in expected]
     (folder / "publication.yaml").write_text("summary:\n  tiles: []\n", "utf-8")
     assert summary.summary_html(utrecht).html == ""
+
+
+def test_target_distance_is_from_the_value_the_tile_shows() -> None:
+    """A passed target's derived gap is taken in the target year (23.6% in 2020/21); the
+    tile shows the latest share (23.7%), so its distance is 40 - 23.7 = 16.3 points."""
+    row = {"target": 0.40, "share": 0.237, "gap_pp": 16.4}
+    assert summary.target_text(row) == "nog 16,3 procentpunt tot de streefwaarde van 40%"
+    assert summary.target_text({**row, "share": 0.41}) == "streefwaarde 40% gehaald"

@@ -42,9 +42,15 @@ def change(points: list[tuple[int, float]], year: int) -> tuple[str, str]:
 
 
 def target_text(row: dict) -> str:
-    """Distance to the target; none where the derived table does not judge it (``judged``
-    False: a level where the target means nothing, issue 15)."""
-    target, gap = row.get("target"), row.get("gap_pp")
+    """Distance from the tile's value to the target; none where the derived table does not
+    judge it (``judged`` False: a level where the target means nothing, issue 15).
+
+    The tile shows the latest share, so the distance is from that share, not the derived
+    ``gap_pp`` (which, for a target year that has passed, is taken in the target year).
+    """
+    target, share = row.get("target"), row.get("share")
+    both = not text.is_missing(target) and not text.is_missing(share)
+    gap = (float(target) - float(share)) * 100 if both else row.get("gap_pp")
     if text.is_missing(target):
         return "geen streefwaarde voor deze regio"
     judged = row.get("judged", True)
