@@ -132,3 +132,14 @@ def test_target_distance_is_from_the_value_the_tile_shows() -> None:
     row = {"target": 0.40, "share": 0.237, "gap_pp": 16.4}
     assert summary.target_text(row) == "nog 16,3 procentpunt tot de streefwaarde van 40%"
     assert summary.target_text({**row, "share": 0.41}) == "streefwaarde 40% gehaald"
+
+
+def test_a_region_without_a_university_shows_no_programme_not_zero(real_processed: Path) -> None:
+    """Zeeland has no wo institution (students are counted where they study): the tile says
+    'geen opleiding', as the scorecard does, instead of 0,0% 'gelijk sinds ...'."""
+    ctx = data.context(real_processed, "provincie", "Zeeland", "2026-12-01")
+    tile = summary.tile(ctx, "wo_beta_instroom")
+    assert tile is not None
+    assert "geen opleiding" in tile and "0,0%" not in tile and "gelijk sinds" not in tile
+    assert "tp-spark" not in tile  # no flat line at zero either
+    assert "0,0%" not in (summary.tile(ctx, "vo_havo_n") or "geen")  # a real figure stays

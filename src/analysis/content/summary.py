@@ -104,15 +104,21 @@ def tile(ctx: ReportContext, indicator: str) -> str | None:
     points = _points(ctx, indicator, ctx.region.code)
     arrow, moved = change(points, year)
     value = text.pct_range(latest["share"], latest["share_low"], latest["share_high"])
+    # As in the tables: no 0,0% (nor a flat line) where nothing is offered, no share on a
+    # handful.
+    no_share = text.flag(row, "no_programme") or text.flag(row, "too_small")
+    if no_share:
+        value, arrow, moved = text.shown_share(row), "", "geen vergelijking"
     if ctx.region.national:
         versus = ""
     elif text.is_missing(row.get("national_share")):
         versus = "<p>Nederland: geen cijfer</p>"
     else:
         versus = f"<p>Nederland: {html.escape(text.pct(row['national_share']))}</p>"
-    spark = sparkline(
-        points,
-        [] if ctx.region.national else _points(ctx, indicator, "NL"),
+    spark = (
+        ""
+        if no_share
+        else sparkline(points, [] if ctx.region.national else _points(ctx, indicator, "NL"))
     )
     return (
         '<div class="tp-tile">'
