@@ -21,6 +21,11 @@ region_level = "provincie"
 region = "Utrecht"
 processed_dir = "../data/processed"
 generated_on = ""
+# The batch's issue-13 parameters, declared as the real notebook declares them.
+regional_text = ""
+texts_dir = ""
+download_stem = ""
+edition_dir = ""
 """
 
 BODY = """\
