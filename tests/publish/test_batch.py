@@ -219,13 +219,19 @@ os.chdir("/")
 """
 
 
+def _stand_in_with(tmp_path: Path, code: str) -> Path:
+    """The stand-in report notebook with one more code cell after its parameters."""
+    notebook = make_notebook(tmp_path / "nb" / "report.ipynb")
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_code_cell(code))
+    nbformat.write(nb, notebook)
+    return notebook
+
+
 def test_a_report_starts_from_what_a_new_process_has(tmp_path: Path, fixed_code: None) -> None:
     """Each report changes rcParams, pandas and numpy options, the environment, sys.path,
     warning filters and the working directory; the next report in the worker sees none of it."""
-    notebook = make_notebook(tmp_path / "nb" / "report.ipynb")
-    nb = nbformat.read(notebook, as_version=4)
-    nb.cells.insert(1, nbformat.v4.new_code_cell(POLLUTE))
-    nbformat.write(nb, notebook)
+    notebook = _stand_in_with(tmp_path, POLLUTE)
     status, _out, err = run(
         regions=["Utrecht", "Fryslân", "Zeeland"],
         notebook=notebook,
@@ -243,11 +249,8 @@ def test_a_report_starts_from_what_a_new_process_has(tmp_path: Path, fixed_code:
 def test_a_killed_worker_fails_its_report_only(tmp_path: Path, fixed_code: None) -> None:
     """The worker running Fryslân dies (SIGKILL, as the OOM killer would); Fryslân fails with
     that message, a new worker builds the reports after it."""
-    notebook = make_notebook(tmp_path / "nb" / "report.ipynb")
-    nb = nbformat.read(notebook, as_version=4)
     kill = "import os, signal\nif region == 'Fryslân':\n    os.kill(os.getpid(), signal.SIGKILL)"
-    nb.cells.insert(1, nbformat.v4.new_code_cell(kill))
-    nbformat.write(nb, notebook)
+    notebook = _stand_in_with(tmp_path, kill)
     status, _out, err = run(
         regions=["Utrecht", "Fryslân", "Zeeland"],
         notebook=notebook,
@@ -353,16 +356,13 @@ def test_ctrl_c_stops_everything_within_seconds_and_the_next_run_carries_on(
 
     block = tmp_path / "block"  # while it exists, Zeeland's report hangs
     started = tmp_path / "zeeland-started"
-    notebook = make_notebook(tmp_path / "nb" / "report.ipynb")
-    nb = nbformat.read(notebook, as_version=4)
     hang = (
         "import os, time\n"
         f"if region == 'Zeeland' and os.path.exists({str(block)!r}):\n"
         f"    open({str(started)!r}, 'w').close()\n"
         "    time.sleep(600)"
     )
-    nb.cells.insert(1, nbformat.v4.new_code_cell(hang))
-    nbformat.write(nb, notebook)
+    notebook = _stand_in_with(tmp_path, hang)
     block.touch()
     reports = tmp_path / "reports"
     argv = [sys.executable, "-c", INTERRUPT_SCRIPT, str(notebook), "reports"]

@@ -352,7 +352,6 @@ PUPIL_LEVELS = {
 # ("...-onderwijstype-2019.csv"); one whose name has no year is taken as the release in
 # ../shared/data, the count of 1 October 2019, with a warning.
 PUPILS_DEFAULT_YEAR = 2019
-_ASSUMED = "no date column and no single year in the file name"
 _NAME_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
@@ -360,8 +359,11 @@ def _matches_pupils(sniffed: Sniffed) -> bool:
     return sniffed.kind == "csv" and any(PUPIL_COUNT_COLUMN.match(c) for c in sniffed.header)
 
 
-def pupil_years(rows: pd.DataFrame, sniffed: Sniffed, year: int | None) -> tuple[pd.Series, str]:
-    """Start year of the school year per row, and the rule that gave it.
+def pupil_years(
+    rows: pd.DataFrame, sniffed: Sniffed, year: int | None
+) -> tuple[pd.Series, str, bool]:
+    """Start year of the school year per row, the rule that gave it, and whether it was
+    assumed (no date column, no year in the file name).
 
     In order: an explicit ``year``; a SCHOOLJAAR column ('2019-2020' or '2019/20'); a
     PEILDATUM column (its 4-digit year: the peildatum is 1 October, the start of the
@@ -370,7 +372,8 @@ def pupil_years(rows: pd.DataFrame, sniffed: Sniffed, year: int | None) -> tuple
     """
     lines = rows["source_row"]
     if year is not None:
-        return pd.Series(year, index=rows.index, dtype="Int64"), f"given by the caller: {year}"
+        given = pd.Series(year, index=rows.index, dtype="Int64")
+        return given, f"given by the caller: {year}", False
     for column, pattern in (("SCHOOLJAAR", r"(\d{4})\s*[-/]\s*\d{2,4}"), ("PEILDATUM", None)):
         if column not in rows:
             continue
@@ -388,17 +391,19 @@ def pupil_years(rows: pd.DataFrame, sniffed: Sniffed, year: int | None) -> tuple
                 column=column,
                 expected="a school year like '2019-2020'" if pattern else "a date with its year",
             )
-        return found.astype("Int64"), f"from column {column}"
+        return found.astype("Int64"), f"from column {column}", False
     named = sorted({int(y) for y in _NAME_YEAR.findall(sniffed.path.stem)})
     if len(named) == 1 or (len(named) == 2 and named[1] == named[0] + 1):
         return (
             pd.Series(named[0], index=rows.index, dtype="Int64"),
             f"no date column: the year in the file name, school year starting {named[0]}",
+            False,
         )
     return (
         pd.Series(PUPILS_DEFAULT_YEAR, index=rows.index, dtype="Int64"),
-        f"{_ASSUMED}: assumed to be the count of 1 October {PUPILS_DEFAULT_YEAR} (rename the "
-        "file with its year if it is not)",
+        "no date column and no single year in the file name: assumed to be the count of "
+        f"1 October {PUPILS_DEFAULT_YEAR} (rename the file with its year if it is not)",
+        True,
     )
 
 
@@ -410,7 +415,7 @@ def read_pupils(sniffed: Sniffed, year: int | None = None) -> pd.DataFrame:
     if rows.empty:
         raise _no_rows(sniffed)
     lines = rows["source_row"]
-    years, rule = pupil_years(rows, sniffed, year)
+    years, rule, assumed = pupil_years(rows, sniffed, year)
     keys = pd.DataFrame(
         {
             "dataset": PUPILS_DATASET,
@@ -451,7 +456,7 @@ def read_pupils(sniffed: Sniffed, year: int | None = None) -> pd.DataFrame:
         )
     frame = validate_counts(pd.concat(pieces, ignore_index=True), sniffed)
     frame.attrs["year_rule"] = rule
-    if rule.startswith(_ASSUMED):
+    if assumed:
         frame.attrs.setdefault("warnings", []).append(f"school year: {rule}")
     frame.attrs["footer_rows"] = rows.attrs["footer_rows"]
     frame.attrs["counting"] = "pupils at the school location (vestiging), not their home"
