@@ -183,18 +183,16 @@ def compute_indicators(
         _check_national_cover(membership, len(store))
         sig_of_row, sig_regions = _signatures(membership, regions_index, len(store))
     indicators = list(config.indicators.values())
-    cells, cuts = _cells(store, indicators, config.settings.imputed_value)
-    if cells.empty:
+    by_sig, cuts = _group_sums(store, indicators, config.settings.imputed_value, sig_of_row)
+    if by_sig.empty:
         return schema.empty_frame(schema.INDICATOR_COLUMNS)
-    cells["sig"] = sig_of_row[cells.pop("row").to_numpy()]
     sums_columns = [*_SUMS, *_CODED, *_INTERVAL_SUMS]
-    by_sig = cells.groupby(["sig", "combo", "year"], sort=False, as_index=False)[sums_columns].sum()
     by_region = (
         by_sig.merge(sig_regions, on="sig")
         .groupby(["region", "combo", "year"], sort=False)[sums_columns]
         .sum()
     )
-    grid = _grid(cells, len(regions_index))
+    grid = _grid(by_sig, len(regions_index))
     sums = by_region.reindex(pd.MultiIndex.from_frame(grid), fill_value=0).reset_index()
     out = _assemble(sums, indicators, region_table, config.settings.imputed_value, cuts)
     out.attrs["cuts"] = _cut_records(cuts, indicators)
@@ -211,12 +209,18 @@ def _check_national_cover(membership: pd.DataFrame, n_rows: int, what: str = "st
         )
 
 
-def _cells(
-    store: pd.DataFrame, indicators: list[Indicator], imputed: float | None = None
+def _group_sums(
+    store: pd.DataFrame,
+    indicators: list[Indicator],
+    imputed: float | None,
+    group_of_row: npt.NDArray[np.intp],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One row per (store row, indicator view) with its contribution to the sums: known
-    counts and suppressed cells (cell by cell), and the cells' intervals from row totals; and
-    the cut each view counts per year (columns combo, year, cut, files)."""
+    """Per (row group, indicator view, year) with any row: the sums of the rows' known counts
+    and suppressed cells (cell by cell) and of the cells' intervals from row totals, split
+    into numerator and rest; and the cut each view counts per year (combo, year, cut, files).
+
+    Each view's rows are summed with ``np.bincount`` into (group, year) bins: the work grows
+    with the rows selected, with no table of (row, view) pairs in between."""
     cache = ColumnCache(store)
     is_gender = {g: rule_mask(Condition("gender", "in", (g,)), cache) for g in schema.GENDERS}
     suppressed = store["suppressed"].to_numpy(dtype=bool, na_value=False)
@@ -239,7 +243,11 @@ def _cells(
     cut_of_row = _cut_codes(store, cache)
     levels = _per_row(cache, "level", lambda v: str(v).casefold(), "", object)
     has_code = _per_row(cache, "programme_code", lambda v: str(v).strip() != "", False, bool)
-    rows, combos, flags, cuts, classified = [], [], [], [], []
+    n_bins = (int(group_of_row.max()) + 1 if len(group_of_row) else 0) * at.n_years
+    bin_of_row = group_of_row * at.n_years + at.year
+    values = {"known": known, "point": point, "low": low, "high": high}
+    parts: list[dict[str, npt.NDArray[Any]]] = []
+    cuts: list[tuple[int, npt.NDArray[np.int64], list[str], dict[int, list[str]]]] = []
     for i, ind in enumerate(indicators):
         den = rule_mask(ind.population(), cache) & counted
         if len(ind.levels) > 1:
@@ -264,47 +272,87 @@ def _cells(
                 in_cut[True][1],
             ),
         )
-        for v, (selected, in_numerator, chosen) in enumerate(views):
+        for v, (selected, in_numerator, (cut_years, cut_names)) in enumerate(views):
             idx = np.flatnonzero(selected)
             combo = i * len(_VIEWS) + v
-            rows.append(idx)
-            combos.append(np.full(len(idx), combo, dtype="int32"))
-            flags.append(in_numerator[idx])
-            classified.append(np.full(len(idx), ind.classified))
-            files = _files_by_year(idx, at, first_year, source_of_row, sources)
-            cuts.append(chosen.assign(combo=combo, files=chosen["year"].map(files)))
-    cut_table = (
-        pd.concat(cuts, ignore_index=True)
-        if cuts
-        else pd.DataFrame(columns=["combo", "year", "cut", "files"])
-    )
-    if not rows:
-        return (
-            pd.DataFrame(columns=["row", "combo", "year", *_SUMS, *_CODED, *_INTERVAL_SUMS]),
-            cut_table,
-        )
-    row = np.concatenate(rows)
-    flag = np.concatenate(flags)
-    applies = np.concatenate(classified)
-    cells = pd.DataFrame(
+            cuts.append(
+                (
+                    combo,
+                    cut_years,
+                    cut_names,
+                    _files_by_year(idx, at, first_year, source_of_row, sources),
+                )
+            )
+            if len(idx):
+                parts.append(
+                    _bin_sums(
+                        bin_of_row[idx],
+                        n_bins,
+                        in_numerator[idx],
+                        suppressed[idx],
+                        {name: column[idx] for name, column in values.items()},
+                        has_code[idx] if ind.classified else None,
+                    )
+                    | {"combo": combo}
+                )
+    cut_table = pd.DataFrame(
         {
-            "row": row,
-            "combo": np.concatenate(combos),
-            "year": years[row],
-            "known_num": np.where(flag, known[row], 0.0),
-            "known_other": np.where(flag, 0.0, known[row]),
-            "suppressed_num": (suppressed[row] & flag).astype("int64"),
-            "suppressed_other": (suppressed[row] & ~flag).astype("int64"),
-            "rows_coded": (applies & has_code[row]).astype("int64"),
-            "rows_uncoded": (applies & ~has_code[row]).astype("int64"),
-            **{
-                f"{name}_{part}": np.where(flag == (part == "num"), values[row], 0.0)
-                for name, values in (("point", point), ("low", low), ("high", high))
-                for part in ("num", "other")
-            },
+            "combo": np.concatenate([np.full(len(y), c, dtype="int64") for c, y, _, _ in cuts])
+            if cuts
+            else np.zeros(0, dtype="int64"),
+            "year": np.concatenate([y for _, y, _, _ in cuts]) if cuts else np.zeros(0, "int64"),
+            "cut": [name for _, _, names, _ in cuts for name in names],
+            "files": [files.get(int(y)) for _, ys, _, files in cuts for y in ys],
         }
     )
-    return cells, cut_table
+    columns = ["sig", "combo", "year", *_SUMS, *_CODED, *_INTERVAL_SUMS]
+    if not parts:
+        return pd.DataFrame(columns=columns), cut_table
+    sums = {
+        name: np.concatenate(
+            [
+                np.full(len(p["bin"]), p["combo"], dtype="int64") if name == "combo" else p[name]
+                for p in parts
+            ]
+        )
+        for name in ["bin", "combo", *_SUMS, *_CODED, *_INTERVAL_SUMS]
+    }
+    bins = sums.pop("bin")
+    sig, year = np.divmod(bins, max(at.n_years, 1))
+    return pd.DataFrame({"sig": sig, "year": year + first_year, **sums})[columns], cut_table
+
+
+def _bin_sums(
+    bins: npt.NDArray[np.intp],
+    n_bins: int,
+    in_numerator: npt.NDArray[np.bool_],
+    suppressed: npt.NDArray[np.bool_],
+    values: dict[str, npt.NDArray[np.float64]],
+    has_code: npt.NDArray[np.bool_] | None,
+) -> dict[str, npt.NDArray[Any]]:
+    """One view's rows summed per bin (row group x year), for the bins with any row."""
+    rows = np.bincount(bins, minlength=n_bins)
+    present = np.flatnonzero(rows)
+
+    def total(weights: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+        return np.bincount(bins, weights=weights, minlength=n_bins)[present]
+
+    other = ~in_numerator
+    out: dict[str, npt.NDArray[Any]] = {"bin": present}
+    for name, column in values.items():
+        num_name, other_name = (
+            ("known_num", "known_other") if name == "known" else (f"{name}_num", f"{name}_other")
+        )
+        out[num_name] = total(np.where(in_numerator, column, 0.0))
+        out[other_name] = total(np.where(other, column, 0.0))
+    out["suppressed_num"] = total(suppressed & in_numerator).astype("int64")
+    out["suppressed_other"] = total(suppressed & other).astype("int64")
+    if has_code is None:
+        out["rows_coded"] = out["rows_uncoded"] = np.zeros(len(present), dtype="int64")
+    else:
+        coded = total(has_code).astype("int64")
+        out["rows_coded"], out["rows_uncoded"] = coded, rows[present] - coded
+    return out
 
 
 def _years_of_every_level(
@@ -413,8 +461,8 @@ def _one_cut(
     first_year: int,
     cut_of_row: npt.NDArray[np.intp],
     preference: list[str],
-) -> tuple[npt.NDArray[np.bool_], pd.DataFrame]:
-    """Rows of the first preferred cut present in each year; and (year, cut) per year.
+) -> tuple[npt.NDArray[np.bool_], tuple[npt.NDArray[np.int64], list[str]]]:
+    """Rows of the first preferred cut present in each year; and (years, their cuts).
 
     A year whose rows come only in cuts outside ``preference`` counts nothing in this view.
     """
@@ -427,13 +475,11 @@ def _one_cut(
         code = schema.CUTS.index(cut)
         chosen = np.where(present[:, code] > 0, code, chosen)
     with_cut = np.flatnonzero(chosen >= 0)
-    table = pd.DataFrame(
-        {
-            "year": (with_cut + first_year).astype("int64"),
-            "cut": [schema.CUTS[c] for c in chosen[with_cut]],
-        }
+    years = (with_cut + first_year).astype("int64")
+    return den & (cut_of_row == chosen[at.year]), (
+        years,
+        [schema.CUTS[c] for c in chosen[with_cut]],
     )
-    return den & (cut_of_row == chosen[at.year]), table
 
 
 def _publishes_total(

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import functools
 import json
-import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pandera.errors
@@ -24,67 +24,78 @@ import pandera.errors
 from analysis import paths
 from analysis.errors import ConfigErrors, DataError, TechniekpactError
 from analysis.fetch.pinned import read_state
-from analysis.ingest import SourceFormat, format_by_id, read_file
+from analysis.ingest import SourceFormat, format_by_id
 from analysis.present.missing import missing_sources_note
 from analysis.provenance import code_version, sha256_file
-from analysis.store import schema
+from analysis.store import reading, schema
 from analysis.store.manifest import MANIFEST_VERSION, FileResult, utc_now
+
+if TYPE_CHECKING:
+    from analysis.regions.reference import Reference
 
 
 def read_all(
-    raw_dir: Path, files: list[Path], checksums: dict[str, str], *, jobs: int = 1
+    raw_dir: Path,
+    files: list[Path],
+    checksums: dict[str, str],
+    *,
+    pool: Executor | None = None,
+    reference: Reference | None = None,
+    known: dict[str, tuple[str, pd.DataFrame]] | None = None,
 ) -> tuple[list[tuple[FileResult, SourceFormat, pd.DataFrame]], list[str]]:
     """Recognise and read every file; collect every error instead of stopping at the first.
 
-    With ``jobs`` > 1 and enough bytes to read, the files are read in that many worker
-    processes (largest first); the results are the same and in the same order.
+    Count files are attributed to regions with ``reference`` when it is given (in the
+    worker that read them, with a ``pool`` from ``reading.readers``); ``known``: files
+    already read (by path), not read again. The results are in file order either way.
     """
     done: list[tuple[FileResult, SourceFormat, pd.DataFrame]] = []
     errors: list[str] = []
     lock_path = _lock_of(raw_dir)
-    for path, outcome in zip(files, _read_files(files, jobs), strict=True):
+    known = known or {}
+    rels = [str(path.relative_to(raw_dir)) for path in files]
+    to_read = [i for i, path in enumerate(files) if str(path) not in known]
+    outcomes = dict(
+        zip(
+            to_read,
+            reading.read_every(
+                [files[i] for i in to_read], [rels[i] for i in to_read], reference, pool
+            ),
+            strict=True,
+        )
+    )
+    for i, (path, rel) in enumerate(zip(files, rels, strict=True)):
+        if i in outcomes:
+            outcome = outcomes[i]
+        else:
+            format_id, frame = known[str(path)]
+            outcome = format_id, frame, dict(frame.attrs)
         if isinstance(outcome, str):
             errors.append(outcome)
             continue
-        format_id, frame = outcome
+        format_id, frame, read_attrs = outcome
         fmt = format_by_id(format_id)
-        rel = str(path.relative_to(raw_dir))
         result = FileResult(path=rel, sha256=checksums[rel], bytes=path.stat().st_size)
         # Some formats learn the dataset only from the content (e.g. ho enrolled vs first-years).
         result.format, result.role = fmt.id, fmt.role
-        result.dataset = frame.attrs.get("dataset", fmt.dataset)
+        result.dataset = read_attrs.get("dataset", fmt.dataset)
         result.description = fmt.description
         _add_provenance(result, lock_path)
         result.rows_read = len(frame)
-        result.warnings.extend(frame.attrs.get("warnings", []))
-        result.notes = {k: v for k, v in frame.attrs.items() if k != "warnings"}
+        result.warnings.extend(read_attrs.get("warnings", []))
+        result.notes = {k: v for k, v in read_attrs.items() if k != "warnings"}
+        if fmt.role == "counts" and reference is not None:
+            _add_attribution_notes(result, frame)
         done.append((result, fmt, frame))
     return done, errors
 
 
-# Below this many bytes, starting worker processes costs more than it saves.
-PARALLEL_READ_BYTES = 4_000_000
-
-
-def _read_files(files: list[Path], jobs: int) -> list[tuple[str, pd.DataFrame] | str]:
-    """``ingest.read_file`` of every file, in order; in worker processes when it pays."""
-    sizes = [path.stat().st_size for path in files]
-    if jobs <= 1 or len(files) < 2 or sum(sizes) < PARALLEL_READ_BYTES:
-        return [read_file(path) for path in files]
-    # Spawned, not forked: this process has started threads (pyarrow) by now.
-    context = multiprocessing.get_context("spawn")
-    largest_first = sorted(range(len(files)), key=lambda i: -sizes[i])
-    with ProcessPoolExecutor(min(jobs, len(files)), mp_context=context) as pool:
-        futures = {i: pool.submit(read_file, files[i]) for i in largest_first}
-        return [_outcome(futures[i], files[i]) for i in range(len(files))]
-
-
-def _outcome(future: Future, path: Path) -> tuple[str, pd.DataFrame] | str:
-    """A worker's result; a worker that died is an error naming the file, not a crash."""
-    try:
-        return future.result()
-    except Exception as exc:  # BrokenProcessPool, an unpicklable result, ...
-        return f"{path}: could not be read in a worker process ({type(exc).__name__}: {exc})"
+def _add_attribution_notes(result: FileResult, attributed: pd.DataFrame) -> None:
+    """What attributing the file's rows found (``regions.attribute``'s attrs)."""
+    result.warnings.extend(attributed.attrs.get("warnings", []))
+    disagreements = attributed.attrs.get("province_disagreements", [])
+    if disagreements:
+        result.notes["province_disagreements"] = disagreements
 
 
 def _add_provenance(result: FileResult, lock_path: str) -> None:
@@ -154,40 +165,48 @@ def build_processed(
     *,
     key: str,
     demo: bool,
-    jobs: int | None = None,
+    pool: Executor | None = None,
 ) -> bool:
     """Build and atomically install the processed store; False (nothing written) on bad input.
 
-    ``jobs``: processes reading the raw files (default: one per core).
+    ``pool``: worker processes reading the raw files (``reading.readers``), else read in turn.
     """
     from analysis import regions
     from analysis.indicators import derived, engine
     from analysis.indicators.values import unmatched_values
     from analysis.store import releases
-    from analysis.store.configcheck import check_config, previous_store_problems
+    from analysis.store.configcheck import check, previous_store_problems
 
-    problems = check_config(files)  # seconds, before any count file is read
-    if problems:
-        problems += previous_store_problems(processed_dir)
-        _report_errors(problems, processed_dir)
+    checked = check(files)  # seconds, before any count file is read
+    if checked.problems:
+        _report_errors(checked.problems + previous_store_problems(processed_dir), processed_dir)
         return False
-    done, errors = read_all(raw_dir, files, checksums, jobs=jobs or os.cpu_count() or 1)
+    done, errors = read_all(
+        raw_dir,
+        files,
+        checksums,
+        pool=pool,
+        reference=checked.reference,
+        known=checked.reference_files,
+    )
     if errors:
         _report_errors(errors, processed_dir)
         return False
     try:
         config = regions.load_config()
-        reference_frames = {r.path: frame for r, fmt, frame in done if fmt.role == "reference"}
-        reference = regions.build_reference(reference_frames, config)
+        reference, table = checked.reference, checked.region_table
+        if reference is None or table is None:  # raises the data error check left to us
+            reference_frames = {r.path: f for r, fmt, f in done if fmt.role == "reference"}
+            reference = regions.build_reference(reference_frames, config)
+            table = regions.region_table(reference, config)
         parts = []
         for result, fmt, frame in done:
             if fmt.role != "counts":
                 continue
-            attributed = regions.attribute(frame, reference, result.path)
-            result.warnings.extend(attributed.attrs.get("warnings", []))
-            disagreements = attributed.attrs.get("province_disagreements", [])
-            if disagreements:
-                result.notes["province_disagreements"] = disagreements
+            attributed = frame
+            if checked.reference is None:
+                attributed = regions.attribute(frame, reference, result.path)
+                _add_attribution_notes(result, attributed)
             _summarise_counts(result, attributed)
             parts.append(attributed)
         if not parts:
@@ -205,7 +224,6 @@ def build_processed(
             raise DataError(
                 processed_dir, f"the processed store fails its schema: {cases}"
             ) from exc
-        table = regions.region_table(reference, config)
         for warning in table.attrs.get("warnings", []):
             print(f"WARNING: {config.path}: {warning}", file=sys.stderr)
         unmatched = unmatched_values(indicator_config, store)

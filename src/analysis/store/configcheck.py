@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from analysis import paths
 from analysis.errors import ConfigError, TechniekpactError
+
+if TYPE_CHECKING:
+    from analysis.regions.reference import Reference
 
 
 def _problems(exc: ConfigError) -> list[str]:
@@ -25,23 +30,40 @@ def _problems(exc: ConfigError) -> list[str]:
     return [f"{exc.path}: {p}" for p in getattr(exc, "problems", [exc.problem])]
 
 
-def reference_frames(files: list[Path]) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    """The reference files among ``files``, read; count files are recognised, not read."""
-    from analysis.ingest import identify
+def reference_files(files: list[Path]) -> tuple[dict[str, tuple[str, pd.DataFrame]], list[str]]:
+    """The reference files among ``files``, read: path -> (format id, frame); and the errors.
+    Count files are recognised, not read."""
+    from analysis.ingest import read_file
 
-    frames, errors = {}, []
+    read, errors = {}, []
     for path in files:
-        try:
-            fmt, sniffed = identify(path)
-            if fmt.role == "reference":
-                frames[str(path)] = fmt.read(sniffed)
-        except TechniekpactError as exc:
-            errors.append(str(exc))
-    return frames, errors
+        outcome = read_file(path, roles=frozenset({"reference"}))
+        if isinstance(outcome, str):
+            errors.append(outcome)
+        elif not outcome[1].empty:
+            read[str(path)] = outcome
+    return read, errors
 
 
-def check_config(files: list[Path]) -> list[str]:
-    """Every problem of config/indicators.yaml and config/regions.yaml ('file: problem').
+def reference_frames(files: list[Path]) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The reference frames among ``files`` by path, and the errors (see ``reference_files``)."""
+    read, errors = reference_files(files)
+    return {path: frame for path, (_, frame) in read.items()}, errors
+
+
+@dataclass
+class ConfigCheck:
+    """What checking the config found and built; processing goes on from it."""
+
+    problems: list[str] = field(default_factory=list)
+    reference_files: dict[str, tuple[str, pd.DataFrame]] = field(default_factory=dict)
+    reference: Reference | None = None
+    region_table: pd.DataFrame | None = None
+
+
+def check(files: list[Path]) -> ConfigCheck:
+    """Every problem of config/indicators.yaml and config/regions.yaml ('file: problem'),
+    with the reference files read and the reference and region table built from them.
 
     Problems of the data themselves (a broken or missing reference file) are left to
     processing, which reports them with the other files.
@@ -49,29 +71,36 @@ def check_config(files: list[Path]) -> list[str]:
     from analysis import regions
     from analysis.indicators.rules import load_indicator_config
 
-    problems: list[str] = []
+    out = ConfigCheck()
     indicator_config = None
     try:
         indicator_config = load_indicator_config()
     except ConfigError as exc:
-        problems += _problems(exc)
+        out.problems += _problems(exc)
     try:
         region_config = regions.load_config()
     except ConfigError as exc:
-        return problems + _problems(exc)
-    frames, errors = reference_frames(files)
-    if errors or not frames:
-        return problems
+        out.problems += _problems(exc)
+        return out
+    out.reference_files, errors = reference_files(files)
+    if errors or not out.reference_files:
+        return out
     try:
-        reference = regions.build_reference(frames, region_config)
-        table = regions.region_table(reference, region_config)
+        frames = {path: frame for path, (_, frame) in out.reference_files.items()}
+        out.reference = regions.build_reference(frames, region_config)
+        out.region_table = regions.region_table(out.reference, region_config)
         if indicator_config is not None:
-            indicator_config.check_target_regions(table)
+            indicator_config.check_target_regions(out.region_table)
     except ConfigError as exc:
-        problems += _problems(exc)
+        out.problems += _problems(exc)
     except TechniekpactError:
-        pass  # a data problem: processing names the file
-    return problems
+        out.reference = out.region_table = None  # a data problem: processing names the file
+    return out
+
+
+def check_config(files: list[Path]) -> list[str]:
+    """Every problem of the config files, as ``check`` finds them."""
+    return check(files).problems
 
 
 def store_problems(store_file: Path) -> list[str]:

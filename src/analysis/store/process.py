@@ -129,11 +129,15 @@ def run_process(
         if reason is not None:
             print(f"techniekpact process: {reason}; rebuilding.")
 
-        from analysis.store.build import build_processed
+        from analysis.store.reading import readers
 
-        ok = build_processed(
-            raw_dir, processed_dir, files, checksums, key=key, demo=demo, jobs=jobs
-        )
+        # Started first: the workers load the readers while this process imports the rest.
+        with readers(files, jobs or os.cpu_count() or 1) as pool:
+            from analysis.store.build import build_processed
+
+            ok = build_processed(
+                raw_dir, processed_dir, files, checksums, key=key, demo=demo, pool=pool
+            )
     print(f"techniekpact process: finished in {time.perf_counter() - started:.1f} s.")
     return 0 if ok else 1
 
