@@ -73,11 +73,13 @@ _INTERVAL_SUMS = ("point_num", "low_num", "high_num", "point_other", "low_other"
 
 
 class ColumnCache:
-    """Factorised store columns, so that each rule is evaluated on the few distinct values."""
+    """Factorised store columns, so that each rule is evaluated on the few distinct values;
+    and each rule's mask, since indicators share their populations' conditions."""
 
     def __init__(self, frame: pd.DataFrame) -> None:
         self.frame = frame
         self._cache: dict[str, tuple[npt.NDArray[np.intp], pd.Index]] = {}
+        self.masks: dict[Rule, npt.NDArray[np.bool_]] = {}
 
     def factorized(self, column: str) -> tuple[npt.NDArray[np.intp], pd.Index]:
         """(codes, distinct values) of ``column``; code -1 marks an empty cell."""
@@ -88,7 +90,15 @@ class ColumnCache:
 
 
 def rule_mask(rule: Rule, cache: ColumnCache) -> npt.NDArray[np.bool_]:
-    """Which rows of the cached frame a configured rule selects (boolean array)."""
+    """Which rows of the cached frame a configured rule selects (a read-only boolean array)."""
+    mask = cache.masks.get(rule)
+    if mask is None:
+        mask = cache.masks[rule] = _rule_mask(rule, cache)
+        mask.flags.writeable = False
+    return mask
+
+
+def _rule_mask(rule: Rule, cache: ColumnCache) -> npt.NDArray[np.bool_]:
     if isinstance(rule, Classification):
         return _classification_mask(rule, cache)
     if isinstance(rule, Combination):
@@ -234,7 +244,9 @@ def _group_sums(
     )
     years = store["year"].to_numpy(dtype="int64")
     first_year = int(years.min()) if len(years) else 0
-    at = _Positions(years - first_year, int(years.max()) - first_year + 1 if len(years) else 0)
+    at = _Positions(
+        years - first_year, int(years.max()) - first_year + 1 if len(years) else 0, first_year
+    )
     source = store["source_file"] if "source_file" in store else store["dataset"]
     source_of_row, sources = pd.factorize(source.fillna(store["dataset"]).fillna(""))
     has_total = _publishes_total(at, source_of_row, len(sources), is_gender["totaal"])
@@ -257,9 +269,7 @@ def _group_sums(
         num = den & rule_mask(ind.numerator, cache)
         totaal = total_cells if ind.gender_total == "auto" else ~is_gender["totaal"]
         in_cut = {
-            gender_view: _one_cut(
-                den, at, first_year, cut_of_row, ind.cut_preference(gender_view=gender_view)
-            )
+            gender_view: _one_cut(den, at, cut_of_row, ind.cut_preference(gender_view=gender_view))
             for gender_view in (False, True)
         }
         views = (
@@ -280,7 +290,7 @@ def _group_sums(
                     combo,
                     cut_years,
                     cut_names,
-                    _files_by_year(idx, at, first_year, source_of_row, sources),
+                    _files_by_year(idx, at, source_of_row, sources),
                 )
             )
             if len(idx):
@@ -390,12 +400,12 @@ class _Positions:
 
     year: npt.NDArray[np.int64]
     n_years: int
+    first: int  # the year of index 0
 
 
 def _files_by_year(
     idx: npt.NDArray[np.intp],
     at: _Positions,
-    first_year: int,
     source_of_row: npt.NDArray[np.intp],
     sources: pd.Index,
 ) -> dict[int, list[str]]:
@@ -405,7 +415,7 @@ def _files_by_year(
     year, code = np.nonzero(present.reshape(at.n_years, n))
     out: dict[int, list[str]] = {}
     for y, c in zip(year, code, strict=True):
-        out.setdefault(first_year + int(y), []).append(str(sources[c]))
+        out.setdefault(at.first + int(y), []).append(str(sources[c]))
     return out
 
 
@@ -458,28 +468,28 @@ def _cut_codes(store: pd.DataFrame, cache: ColumnCache) -> npt.NDArray[np.intp]:
 def _one_cut(
     den: npt.NDArray[np.bool_],
     at: _Positions,
-    first_year: int,
     cut_of_row: npt.NDArray[np.intp],
     preference: list[str],
 ) -> tuple[npt.NDArray[np.bool_], tuple[npt.NDArray[np.int64], list[str]]]:
     """Rows of the first preferred cut present in each year; and (years, their cuts).
 
     A year whose rows come only in cuts outside ``preference`` counts nothing in this view.
+    Worked out on the denominator's rows only, since they are a small part of the store.
     """
     k = len(schema.CUTS)
-    present = np.bincount(at.year[den] * k + cut_of_row[den], minlength=at.n_years * k).reshape(
-        at.n_years, k
-    )
+    rows = np.flatnonzero(den)
+    year_cut = at.year[rows] * k + cut_of_row[rows]
+    present = np.bincount(year_cut, minlength=at.n_years * k).reshape(at.n_years, k)
     chosen = np.full(at.n_years, -1, dtype=np.intp)
     for cut in reversed(preference):  # the first preferred cut present wins
         code = schema.CUTS.index(cut)
         chosen = np.where(present[:, code] > 0, code, chosen)
     with_cut = np.flatnonzero(chosen >= 0)
-    years = (with_cut + first_year).astype("int64")
-    return den & (cut_of_row == chosen[at.year]), (
-        years,
-        [schema.CUTS[c] for c in chosen[with_cut]],
-    )
+    counted = np.zeros(at.n_years * k, dtype=bool)
+    counted[with_cut * k + chosen[with_cut]] = True
+    out = np.zeros(len(den), dtype=bool)
+    out[rows[counted[year_cut]]] = True
+    return out, (at.first + with_cut, [schema.CUTS[c] for c in chosen[with_cut]])
 
 
 def _publishes_total(
@@ -555,7 +565,9 @@ def _assemble(
     imputed: float,
     cuts: pd.DataFrame,
 ) -> pd.DataFrame:
-    """Shares, bounds and masking; the output columns in schema order."""
+    """Shares, bounds and masking; the output columns in schema order, the rows sorted by
+    indicator, region level, region code, year and gender."""
+    sums = sums.take(_output_order(sums, indicators, region_table))
     result = suppression.interval_share(*(sums[c].to_numpy() for c in _INTERVAL_SUMS))
     k_num = sums["suppressed_num"].to_numpy()
     k_all = k_num + sums["suppressed_other"].to_numpy()
@@ -609,10 +621,31 @@ def _assemble(
         cuts["cut"].to_numpy(), index=pd.MultiIndex.from_arrays([cuts["combo"], cuts["year"]])
     )
     out["cut"] = cut_of.reindex(pd.MultiIndex.from_arrays([combo, year])).to_numpy()
-    out = schema.conform(out, schema.INDICATOR_COLUMNS)
-    return out.sort_values(
-        ["indicator", "region_level", "region_code", "year", "gender"]
-    ).reset_index(drop=True)
+    return schema.conform(out, schema.INDICATOR_COLUMNS).reset_index(drop=True)
+
+
+def _output_order(
+    sums: pd.DataFrame, indicators: list[Indicator], region_table: pd.DataFrame
+) -> npt.NDArray[np.intp]:
+    """The row order of (indicator, region_level, region_code, year, gender) as text, from
+    the ranks of the few distinct values instead of sorting every row's strings."""
+
+    def rank(values: list[Any] | pd.Series) -> npt.NDArray[np.intp]:
+        return pd.factorize(pd.Series(values, dtype=object), sort=True)[0]
+
+    names = [ind.id + suffix for ind in indicators for suffix, _ in _VIEWS]
+    genders = [gender for _ in indicators for _, gender in _VIEWS]
+    table = region_table.reset_index(drop=True)
+    combo, region = sums["combo"].to_numpy(), sums["region"].to_numpy()
+    return np.lexsort(
+        (
+            rank(genders)[combo],
+            sums["year"].to_numpy(),
+            rank(table["region_code"])[region],
+            rank(table["region_level"])[region],
+            rank(names)[combo],
+        )
+    )
 
 
 def indicator_ids(config: IndicatorConfig | None = None, *, views: bool = False) -> list[str]:

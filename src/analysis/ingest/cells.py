@@ -100,24 +100,34 @@ def text(values: pd.Series) -> pd.Series:
 
 def validate(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     """Conform to COUNT_COLUMNS and validate; a failure names the column and a source row."""
-    import pandera.errors  # here, not at import: sniffing files must not load pandera
-
     out = schema.conform(frame, schema.COUNT_COLUMNS)
     out.attrs = dict(frame.attrs)
+    check_contract(out, "count contract", path)
+    return out
+
+
+def check_contract(frame: pd.DataFrame, what: str, path: Path) -> None:
+    """Validate ``frame`` against the count contract (``schema.COUNT_SCHEMA``) or, for an
+    attributed frame, the store contract (``schema.STORE_SCHEMA``); a failure is a
+    ``DataError`` naming the file, the column, a source row and the check."""
+    import pandera.errors  # here, not at import: sniffing files must not load pandera
+
+    contract = {"count contract": "COUNT_SCHEMA", "store contract": "STORE_SCHEMA"}[what]
     try:
-        schema.COUNT_SCHEMA.validate(out, lazy=True)
+        getattr(schema, contract).validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
-        case = exc.failure_cases.iloc[0]
-        column = case.get("column")
+        cases = exc.failure_cases
+        case = cases.iloc[0]
+        column = case.get("column") if isinstance(case.get("column"), str) else None
         index = case.get("index")
         row = None
-        if column in out and index is not None and not pd.isna(index) and index in out.index:
-            row = out.at[index, "source_row"]
+        if column in frame and index is not None and not pd.isna(index) and index in frame.index:
+            row = frame.at[index, "source_row"]
         raise DataError(
             path,
-            f"value {case.get('failure_case')!r} fails the count schema",
+            f"value {case.get('failure_case')!r} breaks the {what} "
+            f"({len(cases)} failing value(s) in all)",
             line=int(row) if row is not None and not pd.isna(row) else None,
-            column=str(column) if column is not None else None,
-            expected=str(case.get("check")),
+            column=column,
+            expected=f"check {case.get('check')!r} of analysis.store.schema.{contract}",
         ) from exc
-    return out

@@ -11,6 +11,7 @@ import re
 import pandas as pd
 
 from analysis.errors import DataError
+from analysis.ingest.cells import check_contract
 from analysis.ingest.rawfile import Sniffed, SourceFormat, read_rows, require_columns
 from analysis.store import schema
 
@@ -112,21 +113,9 @@ def map_values(
 
 def validate_counts(frame: pd.DataFrame, sniffed: Sniffed) -> pd.DataFrame:
     """Conform to the count contract and validate it; a failure names the column and check."""
-    import pandera.errors  # here, not at import: sniffing files must not load pandera
-
     frame = schema.conform(frame, schema.COUNT_COLUMNS)
-    try:
-        return schema.COUNT_SCHEMA.validate(frame, lazy=True)
-    except pandera.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-        first = cases.iloc[0]
-        column = first["column"] if isinstance(first["column"], str) else None
-        raise DataError(
-            sniffed.path,
-            f"{len(cases)} value(s) break the count contract, e.g. {first['failure_case']!r}",
-            column=column,
-            expected=f"check {first['check']!r} of analysis.store.schema.COUNT_SCHEMA",
-        ) from exc
+    check_contract(frame, "count contract", sniffed.path)
+    return frame
 
 
 def _no_rows(sniffed: Sniffed) -> DataError:

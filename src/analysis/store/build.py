@@ -13,13 +13,12 @@ import os
 import shutil
 import sys
 import tempfile
-from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import asdict
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.errors
 
 from analysis import paths
 from analysis.errors import ConfigErrors, DataError, TechniekpactError
@@ -32,6 +31,7 @@ from analysis.store.manifest import MANIFEST_VERSION, FileResult, utc_now
 
 if TYPE_CHECKING:
     from analysis.regions.reference import Reference
+    from analysis.store.configcheck import ConfigCheck
 
 
 def read_all(
@@ -171,10 +171,6 @@ def build_processed(
 
     ``pool``: worker processes reading the raw files (``reading.readers``), else read in turn.
     """
-    from analysis import regions
-    from analysis.indicators import derived, engine
-    from analysis.indicators.values import unmatched_values
-    from analysis.store import releases
     from analysis.store.configcheck import check, previous_store_problems
 
     checked = check(files)  # seconds, before any count file is read
@@ -189,94 +185,117 @@ def build_processed(
         reference=checked.reference,
         known=checked.reference_files,
     )
-    if errors:
-        _report_errors(errors, processed_dir)
+    if errors or checked.reference is None:  # without read errors, check says why
+        _report_errors(errors or [str(checked.data_error)], processed_dir)
         return False
     try:
-        config = regions.load_config()
-        reference, table = checked.reference, checked.region_table
-        if reference is None or table is None:  # raises the data error check left to us
-            reference_frames = {r.path: f for r, fmt, f in done if fmt.role == "reference"}
-            reference = regions.build_reference(reference_frames, config)
-            table = regions.region_table(reference, config)
-        parts = []
-        for result, fmt, frame in done:
-            if fmt.role != "counts":
-                continue
-            attributed = frame
-            if checked.reference is None:
-                attributed = regions.attribute(frame, reference, result.path)
-                _add_attribution_notes(result, attributed)
-            _summarise_counts(result, attributed)
-            parts.append(attributed)
-        if not parts:
-            raise DataError(raw_dir, "no file with counts was found", expected="DUO count files")
-        indicator_config = engine.load_indicator_config()
-        store = pd.concat(parts, ignore_index=True)
-        store["superseded_by"], overlaps = releases.resolve(
-            store, indicator_config.settings.max_revision
-        )
-        store = schema.conform(store, schema.STORE_COLUMNS)
-        try:
-            schema.STORE_SCHEMA.validate(store, lazy=True)
-        except pandera.errors.SchemaErrors as exc:
-            cases = exc.failure_cases.head(10).to_dict("records")
-            raise DataError(
-                processed_dir, f"the processed store fails its schema: {cases}"
-            ) from exc
-        for warning in table.attrs.get("warnings", []):
-            print(f"WARNING: {config.path}: {warning}", file=sys.stderr)
-        unmatched = unmatched_values(indicator_config, store)
-        # Synthetic files (the demo set, also when used as an ordinary raw folder) lack
-        # some real categories: there the misses are warnings.
-        if unmatched and not (demo or reference.synthetic):
-            raise ConfigErrors(indicator_config.path, unmatched)
-        indicator_table = engine.compute_indicators(store, table, indicator_config)
-        # Taken off the frame: pandas deep-copies attrs on every operation, and the parquet
-        # file should not carry them; the manifest keeps them.
-        cuts = indicator_table.attrs.pop("cuts", [])
-        derived_table = derived.derive(indicator_table, table, indicator_config)
-    except TechniekpactError as exc:
-        _report_errors([str(exc)], processed_dir)
-        return False
-
-    global_warnings = [
-        *(f"indicators (demo data): {problem}" for problem in unmatched),
-        *(f"regions: {issue}" for issue in reference.issues),
-        *(f"region table: {warning}" for warning in table.attrs.get("warnings", [])),
-        *(f"{result.path}: {warning}" for result, _, _ in done for warning in result.warnings),
-    ]
-    outputs = {
-        "store": (paths.STORE_FILE, store),
-        "indicators": (paths.INDICATORS_FILE, indicator_table),
-        "derived": (paths.DERIVED_FILE, derived_table),
-        "regions": (paths.REGIONS_FILE, table),
-    }
-    manifest = {
-        "manifest_version": MANIFEST_VERSION,
-        "created": utc_now(),
-        "demo": demo,
-        "input_key": key,
-        "code_version": code_version(),
-        "raw_dir": str(raw_dir.resolve()),
-        "inputs": [asdict(result) for result, _, _ in done],
-        "missing_sources": [] if demo else _missing_sources(raw_dir),
-        "overlaps": [overlap.as_dict() for overlap in overlaps],
-        "indicator_cuts": _cut_summary(cuts),
-        "warnings": global_warnings,
-        "outputs": {},
-    }
-    try:
-        _install(processed_dir, outputs, manifest)
-    except OSError as exc:  # a full disk, a read-only or vanished folder: say so, keep the old
+        staging = _Staging(processed_dir)
+    except OSError as exc:  # a read-only or vanished folder: say so, keep the old
         _report_errors([f"{processed_dir}: the outputs could not be written: {exc}"], processed_dir)
         return False
+    with staging:
+        try:
+            computed = _compute(raw_dir, done, checked, staging, demo=demo)
+        except TechniekpactError as exc:
+            _report_errors([str(exc)], processed_dir)
+            return False
+        manifest = {
+            "manifest_version": MANIFEST_VERSION,
+            "created": utc_now(),
+            "demo": demo,
+            "input_key": key,
+            "code_version": code_version(),
+            "raw_dir": str(raw_dir.resolve()),
+            "inputs": [asdict(result) for result, _, _ in done],
+            "missing_sources": [] if demo else _missing_sources(raw_dir),
+            "overlaps": [overlap.as_dict() for overlap in computed.overlaps],
+            "indicator_cuts": _cut_summary(computed.cuts),
+            "warnings": [
+                *computed.warnings,
+                *(f"{result.path}: {w}" for result, _, _ in done for w in result.warnings),
+            ],
+            "outputs": {},
+        }
+        try:
+            staging.install(manifest)
+        except OSError as exc:  # a full disk, a vanished folder: say so, keep the old store
+            _report_errors(
+                [f"{processed_dir}: the outputs could not be written: {exc}"], processed_dir
+            )
+            return False
     _print_summary(done, demo)
     missing = missing_sources_note(manifest)
     if missing:
         print(f"techniekpact process: {missing}", file=sys.stderr)
-    _print_warning_summary(global_warnings, {r.path for r, _, _ in done}, processed_dir)
+    _print_warning_summary(manifest["warnings"], {r.path for r, _, _ in done}, processed_dir)
     return True
+
+
+@dataclass
+class _Computed:
+    """What the build adds to the manifest besides the inputs."""
+
+    overlaps: list
+    cuts: list[dict]
+    warnings: list[str]
+
+
+def _compute(
+    raw_dir: Path,
+    done: list[tuple[FileResult, SourceFormat, pd.DataFrame]],
+    checked: ConfigCheck,
+    staging: _Staging,
+    *,
+    demo: bool,
+) -> _Computed:
+    """Store, regions, indicators and derived table from the read files, each handed to
+    ``staging`` as soon as it is complete."""
+    from analysis import regions
+    from analysis.indicators import derived, engine
+    from analysis.indicators.values import unmatched_values
+    from analysis.store import releases
+
+    config = regions.load_config()
+    reference, table = checked.reference, checked.region_table
+    assert reference is not None and table is not None  # build_processed checked
+    parts = []
+    for result, fmt, frame in done:
+        if fmt.role == "counts":
+            _summarise_counts(result, frame)
+            parts.append(frame)
+    if not parts:
+        raise DataError(raw_dir, "no file with counts was found", expected="DUO count files")
+    indicator_config = engine.load_indicator_config()
+    store = pd.concat(parts, ignore_index=True)
+    store["superseded_by"], overlaps = releases.resolve(
+        store, indicator_config.settings.max_revision
+    )
+    # Each file's rows were checked against the store contract where they were attributed.
+    store = schema.conform(store, schema.STORE_COLUMNS)
+    for warning in table.attrs.get("warnings", []):
+        print(f"WARNING: {config.path}: {warning}", file=sys.stderr)
+    unmatched = unmatched_values(indicator_config, store)
+    # Synthetic files (the demo set, also when used as an ordinary raw folder) lack
+    # some real categories: there the misses are warnings.
+    if unmatched and not (demo or reference.synthetic):
+        raise ConfigErrors(indicator_config.path, unmatched)
+    staging.write("store", store)
+    staging.write("regions", table)
+    indicator_table = engine.compute_indicators(store, table, indicator_config)
+    # Taken off the frame: pandas deep-copies attrs on every operation, and the parquet
+    # file should not carry them; the manifest keeps them.
+    cuts = indicator_table.attrs.pop("cuts", [])
+    staging.write("indicators", indicator_table)
+    staging.write("derived", derived.derive(indicator_table, table, indicator_config))
+    return _Computed(
+        overlaps=overlaps,
+        cuts=cuts,
+        warnings=[
+            *(f"indicators (demo data): {problem}" for problem in unmatched),
+            *(f"regions: {issue}" for issue in reference.issues),
+            *(f"region table: {warning}" for warning in table.attrs.get("warnings", [])),
+        ],
+    )
 
 
 def _missing_sources(raw_dir: Path) -> list[dict]:
@@ -302,36 +321,60 @@ def _cut_summary(records: list[dict]) -> list[dict]:
     return runs
 
 
-def _install(
-    processed_dir: Path, outputs: dict[str, tuple[str, pd.DataFrame]], manifest: dict
-) -> None:
-    """Write every output to a staging dir, then move each into place; the manifest last."""
-    processed_dir.mkdir(parents=True, exist_ok=True)
-    # Left by a run that was killed (SIGKILL, power loss); the caller holds the process lock.
-    for stale in processed_dir.glob(".staging-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=processed_dir))
-    try:
-        # In threads: Arrow writes and hashes without holding the GIL.
-        with ThreadPoolExecutor(len(outputs) or 1) as pool:
-            written = pool.map(lambda item: _write(staging, *item), outputs.items())
-            manifest["outputs"].update(written)
-        (staging / paths.MANIFEST_FILE).write_text(
+class _Staging:
+    """The outputs, written to a staging dir as soon as each is ready, then moved into place
+    together, the manifest last.
+
+    Each is written in a thread while the next is computed: Arrow writes and hashes without
+    holding the GIL. Leaving the ``with`` block removes whatever was not installed.
+    """
+
+    def __init__(self, processed_dir: Path) -> None:
+        processed_dir.mkdir(parents=True, exist_ok=True)
+        # Left by a run that was killed (SIGKILL, power loss); the caller holds the process lock.
+        for stale in processed_dir.glob(".staging-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        self.processed_dir = processed_dir
+        self.dir = Path(tempfile.mkdtemp(prefix=".staging-", dir=processed_dir))
+        self._pool = ThreadPoolExecutor(len(OUTPUT_FILES))
+        self._written: dict[str, Future[tuple[str, dict]]] = {}
+
+    def __enter__(self) -> _Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def write(self, name: str, frame: pd.DataFrame) -> None:
+        """Start writing output ``name`` (a key of ``OUTPUT_FILES``); nothing may change it."""
+        self._written[name] = self._pool.submit(_write, self.dir, name, OUTPUT_FILES[name], frame)
+
+    def install(self, manifest: dict) -> None:
+        """Wait for every output, then move each into place; the manifest last."""
+        manifest["outputs"].update(self._written[name].result() for name in OUTPUT_FILES)
+        (self.dir / paths.MANIFEST_FILE).write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False, default=_json_default) + "\n",
             encoding="utf-8",
         )
         for filename in [entry["path"] for entry in manifest["outputs"].values()]:
-            _fsync(staging / filename)
-            os.replace(staging / filename, processed_dir / filename)
-        _fsync(staging / paths.MANIFEST_FILE)
-        os.replace(staging / paths.MANIFEST_FILE, processed_dir / paths.MANIFEST_FILE)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            _fsync(self.dir / filename)
+            os.replace(self.dir / filename, self.processed_dir / filename)
+        _fsync(self.dir / paths.MANIFEST_FILE)
+        os.replace(self.dir / paths.MANIFEST_FILE, self.processed_dir / paths.MANIFEST_FILE)
 
 
-def _write(staging: Path, name: str, output: tuple[str, pd.DataFrame]) -> tuple[str, dict]:
+# The processed store's tables, in the manifest's order.
+OUTPUT_FILES = {
+    "store": paths.STORE_FILE,
+    "indicators": paths.INDICATORS_FILE,
+    "derived": paths.DERIVED_FILE,
+    "regions": paths.REGIONS_FILE,
+}
+
+
+def _write(staging: Path, name: str, filename: str, frame: pd.DataFrame) -> tuple[str, dict]:
     """Write one output as parquet; its manifest entry."""
-    filename, frame = output
     target = staging / filename
     frame.to_parquet(target, index=False)
     entry = {"path": filename, "sha256": sha256_file(target), "bytes": target.stat().st_size}

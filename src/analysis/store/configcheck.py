@@ -59,6 +59,8 @@ class ConfigCheck:
     reference_files: dict[str, tuple[str, pd.DataFrame]] = field(default_factory=dict)
     reference: Reference | None = None
     region_table: pd.DataFrame | None = None
+    # Why there is no reference, when the reference files were read but do not make one.
+    data_error: str | None = None
 
 
 def check(files: list[Path]) -> ConfigCheck:
@@ -83,7 +85,7 @@ def check(files: list[Path]) -> ConfigCheck:
         out.problems += _problems(exc)
         return out
     out.reference_files, errors = reference_files(files)
-    if errors or not out.reference_files:
+    if errors:
         return out
     try:
         frames = {path: frame for path, (_, frame) in out.reference_files.items()}
@@ -93,8 +95,9 @@ def check(files: list[Path]) -> ConfigCheck:
             indicator_config.check_target_regions(out.region_table)
     except ConfigError as exc:
         out.problems += _problems(exc)
-    except TechniekpactError:
-        out.reference = out.region_table = None  # a data problem: processing names the file
+    except TechniekpactError as exc:  # a data problem: processing reports it
+        out.reference = out.region_table = None
+        out.data_error = str(exc)
     return out
 
 

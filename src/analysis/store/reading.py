@@ -42,17 +42,21 @@ def readers(files: list[Path], jobs: int) -> Iterator[Executor | None]:
 
 
 def _import_readers() -> None:
-    """Load every reader and the attribution while the main process is busy elsewhere."""
+    """Load every reader, the attribution and the contracts (pandera) while the main
+    process is busy elsewhere."""
     import analysis.ingest
     import analysis.regions
+    from analysis.store import schema
 
     analysis.ingest.all_formats()
+    assert schema.COUNT_SCHEMA is not None and schema.STORE_SCHEMA is not None
 
 
 def read_one(
     path: Path, source_file: str, reference: Reference | None
 ) -> tuple[str, pd.DataFrame, dict] | str:
-    """``ingest.read_file``, and a count file attributed with ``reference`` when given.
+    """``ingest.read_file``, and a count file attributed with ``reference`` when given and
+    checked against the store contract.
 
     Returns (format id, frame, the reader's attrs) — attribution replaces the frame's attrs
     with its own — or the error message naming the file. Picklable both ways.
@@ -60,6 +64,7 @@ def read_one(
     from analysis import regions
     from analysis.errors import TechniekpactError
     from analysis.ingest import format_by_id, read_file
+    from analysis.ingest.cells import check_contract
 
     outcome = read_file(path)
     if isinstance(outcome, str):
@@ -69,9 +74,11 @@ def read_one(
     if reference is None or format_by_id(format_id).role != "counts":
         return format_id, frame, read_attrs
     try:
-        return format_id, regions.attribute(frame, reference, source_file), read_attrs
+        attributed = regions.attribute(frame, reference, source_file)
+        check_contract(attributed, "store contract", path)
     except TechniekpactError as exc:
         return str(exc)
+    return format_id, attributed, read_attrs
 
 
 def read_every(
