@@ -33,13 +33,13 @@ def _read(raw: Path, jobs: int, *, attribute: bool = False) -> tuple[list, list[
     files = input_files(raw)
     checksums = {str(p.relative_to(raw)): sha256_file(p) for p in files}
     checked = configcheck.check(files) if attribute else configcheck.ConfigCheck()
-    with reading.readers(files, jobs) as pool:
-        assert (pool is None) == (jobs == 1)
+    with reading.readers(files, jobs) as workers:
+        assert (workers is None) == (jobs == 1)
         return build.read_all(
             raw,
             files,
             checksums,
-            pool=pool,
+            readers=workers,
             reference=checked.reference,
             known=checked.reference_files,
         )

@@ -13,7 +13,7 @@ import os
 import shutil
 import sys
 import tempfile
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,14 +39,14 @@ def read_all(
     files: list[Path],
     checksums: dict[str, str],
     *,
-    pool: Executor | None = None,
+    readers: reading.Readers | None = None,
     reference: Reference | None = None,
     known: dict[str, tuple[str, pd.DataFrame]] | None = None,
 ) -> tuple[list[tuple[FileResult, SourceFormat, pd.DataFrame]], list[str]]:
     """Recognise and read every file; collect every error instead of stopping at the first.
 
     Count files are attributed to regions with ``reference`` when it is given (in the
-    worker that read them, with a ``pool`` from ``reading.readers``); ``known``: files
+    process that read them, with ``readers`` from ``reading.readers``); ``known``: files
     already read (by path), not read again. The results are in file order either way.
     """
     done: list[tuple[FileResult, SourceFormat, pd.DataFrame]] = []
@@ -59,7 +59,7 @@ def read_all(
         zip(
             to_read,
             reading.read_every(
-                [files[i] for i in to_read], [rels[i] for i in to_read], reference, pool
+                [files[i] for i in to_read], [rels[i] for i in to_read], reference, readers
             ),
             strict=True,
         )
@@ -165,11 +165,11 @@ def build_processed(
     *,
     key: str,
     demo: bool,
-    pool: Executor | None = None,
+    readers: reading.Readers | None = None,
 ) -> bool:
     """Build and atomically install the processed store; False (nothing written) on bad input.
 
-    ``pool``: worker processes reading the raw files (``reading.readers``), else read in turn.
+    ``readers``: worker processes reading beside this one (``reading.readers``), else one.
     """
     from analysis.store.configcheck import check, previous_store_problems
 
@@ -181,7 +181,7 @@ def build_processed(
         raw_dir,
         files,
         checksums,
-        pool=pool,
+        readers=readers,
         reference=checked.reference,
         known=checked.reference_files,
     )

@@ -132,11 +132,11 @@ def run_process(
         from analysis.store.reading import readers
 
         # Started first: the workers load the readers while this process imports the rest.
-        with readers(files, jobs or os.cpu_count() or 1) as pool:
+        with readers(files, jobs or os.cpu_count() or 1) as workers:
             from analysis.store.build import build_processed
 
             ok = build_processed(
-                raw_dir, processed_dir, files, checksums, key=key, demo=demo, pool=pool
+                raw_dir, processed_dir, files, checksums, key=key, demo=demo, readers=workers
             )
     print(f"techniekpact process: finished in {time.perf_counter() - started:.1f} s.")
     return 0 if ok else 1

@@ -1,9 +1,10 @@
 """Reading the raw files, in worker processes where it pays: recognise, read, attribute.
 
-The workers are started before anything heavy is imported, so that they load the readers
-while the main process checks the config; a count file is attributed to its regions in
-the worker that read it, so the main process only gathers the frames. Importing this
-module costs nothing: a no-change run imports it too.
+``jobs`` processes read: this one and ``jobs - 1`` workers, each taking the largest file
+left. The workers are started before anything heavy is imported, so that they load the
+readers while this process imports its own and checks the config. A count file is
+attributed to its regions by the process that read it. Importing this module costs
+nothing: a no-change run imports it too.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 from collections.abc import Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,21 +26,30 @@ if TYPE_CHECKING:
 PARALLEL_READ_BYTES = 4_000_000
 
 
+@dataclass(frozen=True)
+class Readers:
+    """Worker processes that read beside this one."""
+
+    pool: ProcessPoolExecutor
+    workers: int
+
+
 @contextlib.contextmanager
-def readers(files: list[Path], jobs: int) -> Iterator[Executor | None]:
-    """Worker processes for ``read_one``, starting now; None where reading in turn pays.
+def readers(files: list[Path], jobs: int) -> Iterator[Readers | None]:
+    """``jobs - 1`` worker processes for ``read_one``, starting now; None where reading in
+    turn pays (one job, or too few bytes to make up for starting a process).
 
     Spawned, not forked: the caller may have started threads (pyarrow) by the time it reads.
     """
     if jobs <= 1 or len(files) < 2 or sum(p.stat().st_size for p in files) < PARALLEL_READ_BYTES:
         yield None
         return
-    workers = min(jobs, len(files))
+    workers = min(jobs, len(files)) - 1
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_import_readers) as pool:
         for _ in range(workers):  # each submit to a pool without an idle worker starts one
             pool.submit(int)
-        yield pool
+        yield Readers(pool, workers)
 
 
 def _import_readers() -> None:
@@ -82,17 +93,27 @@ def read_one(
 
 
 def read_every(
-    files: list[Path], source_files: list[str], reference: Reference | None, pool: Executor | None
+    files: list[Path], source_files: list[str], reference: Reference | None, readers: Readers | None
 ) -> list[tuple | str]:
-    """``read_one`` of every file, in order; in ``pool``'s workers (largest first) if given."""
-    if pool is None:
-        return [read_one(p, s, reference) for p, s in zip(files, source_files, strict=True)]
+    """``read_one`` of every file, in order; largest first, each by whichever of this process
+    and the ``readers`` is free (a worker's file is handed over only when it is idle)."""
+    results: dict[int, tuple | str] = {}
     sizes = [path.stat().st_size for path in files]
-    futures = {
-        i: pool.submit(read_one, files[i], source_files[i], reference)
-        for i in sorted(range(len(files)), key=lambda i: -sizes[i])
-    }
-    return [_outcome(futures[i], files[i]) for i in range(len(files))]
+    left = sorted(range(len(files)), key=lambda i: -sizes[i])
+    running: dict[Future, int] = {}
+    while left or running:
+        while readers is not None and left and len(running) < readers.workers:
+            i = left.pop(0)
+            running[readers.pool.submit(read_one, files[i], source_files[i], reference)] = i
+        if left:
+            i = left.pop(0)
+            results[i] = read_one(files[i], source_files[i], reference)
+        else:
+            wait(running, return_when=FIRST_COMPLETED)
+        for future in [f for f in running if f.done()]:
+            i = running.pop(future)
+            results[i] = _outcome(future, files[i])
+    return [results[i] for i in range(len(files))]
 
 
 def _outcome(future: Future, path: Path) -> tuple | str:
