@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import municipal
+from analysis.frames import row_groups
 from analysis.indicators.engine import load_indicator_config
 from analysis.indicators.rules import IndicatorConfig, Settings
 
@@ -103,6 +104,7 @@ STATUSES = (
 # Levels counted where the programme is given: a zero share means nothing is offered.
 PROGRAMME_LEVELS = ("hbo", "wo")
 _SERIES = ["indicator", "region_level", "region_code", "gender"]
+_SERIES_KEY = "_series"
 # Two-sided 95% quantiles of Student's t by degrees of freedom (n - 2); 1.96 beyond.
 _T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306}
 
@@ -127,6 +129,8 @@ def derive(
     ].copy()
     for column in ("share", "share_low", "share_high", "denominator", "numerator"):
         out[column] = indicators[column].astype("Float64")
+    # One integer per series, carried through the merges (they keep the left order).
+    out[_SERIES_KEY] = row_groups(out[_SERIES])
     out = _small(out, config)
     out = _changes(out)
     out = _national(out)
@@ -174,8 +178,7 @@ class _Lagged:
     """
 
     def __init__(self, out: pd.DataFrame) -> None:
-        series = out.groupby(_SERIES, sort=False, dropna=False).ngroup().to_numpy("int64")
-        self.key = series * 10_000 + out["year"].to_numpy("int64")
+        self.key = out[_SERIES_KEY].to_numpy("int64") * 10_000 + out["year"].to_numpy("int64")
         self.index = pd.Index(self.key)
         if not self.index.is_unique:
             raise ValueError("indicator table: more than one row per series and year")
@@ -336,7 +339,6 @@ def _verdicts(out: pd.DataFrame, settings: Settings, as_of: int) -> pd.DataFrame
     The rules apply in order, the first that holds decides (np.select); vectorised, as the
     gemeente level has well over 100,000 rows.
     """
-    out = out.sort_values([*_SERIES, "year"]).reset_index(drop=True)
     share = out["share"].to_numpy("float64", na_value=np.nan)
     target = out["target"].to_numpy("float64", na_value=np.nan)
     year = out["year"].to_numpy("float64")
@@ -389,14 +391,14 @@ def _judged_values(
     rows = np.flatnonzero(passed)
     if len(rows) == 0:
         return judged_year, judged_share
-    asked = out.loc[rows, _SERIES].assign(_row=rows, _cutoff=cutoff[rows])
-    known = out.loc[out["share"].notna(), [*_SERIES, "year", "share"]]
+    asked = out.loc[rows, [_SERIES_KEY]].assign(_row=rows, _cutoff=cutoff[rows])
+    known = out.loc[out["share"].notna(), [_SERIES_KEY, "year", "share"]]
     known = known.assign(_cutoff=known["year"].astype("float64"))
     found = pd.merge_asof(
         asked.sort_values("_cutoff"),
         known.sort_values("_cutoff"),
         on="_cutoff",
-        by=_SERIES,
+        by=_SERIES_KEY,
         direction="backward",
     )
     judged_year[found["_row"].to_numpy()] = found["year"].to_numpy("float64", na_value=np.nan)

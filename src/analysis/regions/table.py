@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from analysis import municipal
 from analysis.errors import ConfigErrors
+from analysis.frames import row_groups
 from analysis.regions.config import RegionConfig
 from analysis.regions.names import COROPS, PROVINCES
 from analysis.regions.reference import Reference, resolve_config_municipality
@@ -182,20 +183,10 @@ def region_groups(
     keys["gemeente"] = keys["municipality_code"].mask(
         level.isin(list(without_gemeente)).fillna(False).to_numpy()
     )
-    group = _row_groups(keys)
+    group = row_groups(keys)
     first = np.unique(group, return_index=True)[1]
     member = _membership(keys.iloc[first].reset_index(drop=True), table)
     return group, member.rename(columns={"combo": "group"})
-
-
-def _row_groups(keys: pd.DataFrame) -> np.ndarray:
-    """A number per distinct row of ``keys`` (empty cells included), in order of first
-    appearance: ``groupby(...).ngroup()`` from one integer key per row."""
-    group = np.zeros(len(keys), dtype="int64")
-    for column in keys.columns:
-        codes, uniques = pd.factorize(keys[column], use_na_sentinel=False)
-        group = pd.factorize(group * (len(uniques) + 1) + codes)[0].astype("int64")
-    return group
 
 
 def _repeat(values: pd.Series, repeat: np.ndarray) -> pd.Series:
