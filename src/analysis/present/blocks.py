@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Union
 
-from analysis.present import plots
+if TYPE_CHECKING:  # matplotlib only where a chart is shown: the batch's index needs none
+    from analysis.present.plots import Chart
 
 
 @dataclass(frozen=True)
@@ -27,12 +29,14 @@ class Markdown:
     markdown: str
 
 
-Block = Html | Markdown | plots.Chart
+Block = Union[Html, Markdown, "Chart"]  # "Chart" by name: plots is not imported here
 
 
 def show(blocks: Block | str | Iterable[Block]) -> None:
     """Display blocks as raw ``text/html`` / ``text/markdown`` outputs (no text/plain)."""
     from IPython.display import display
+
+    from analysis.present import plots
 
     if isinstance(blocks, Html | Markdown | plots.Chart | str):
         blocks = [blocks]
