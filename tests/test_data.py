@@ -39,3 +39,30 @@ def test_bad_date_and_missing_files(processed: Path, tmp_path: Path) -> None:
 
 def test_processed_data_is_read_once(processed: Path) -> None:
     assert data.load_processed(processed) is data.load_processed(processed)
+
+
+def test_a_series_holds_the_rows_a_filter_of_the_table_finds(processed: Path) -> None:
+    """The series look-up (a dict of positions, its text kept as Python strings) gives every
+    row of the indicator, gender and region, by year, with the table's values."""
+    import pandas as pd
+
+    loaded = data.load_processed(processed)
+    table = loaded.indicators
+    for indicator, gender, code in [
+        *table[["indicator", "gender", "region_code"]]
+        .drop_duplicates()
+        .sample(20, random_state=1)
+        .itertuples(index=False),
+        ("no_such_indicator", "totaal", "NL"),
+    ]:
+        wanted = table[
+            (table["indicator"] == indicator)
+            & (table["gender"] == gender)
+            & (table["region_code"] == code)
+        ].sort_values("year", kind="stable")
+        got = loaded.series(indicator, gender, code)
+        assert got["year"].is_monotonic_increasing
+        pd.testing.assert_frame_equal(
+            got.reset_index(drop=True).astype(object),
+            wanted.reset_index(drop=True).astype(object),
+        )
