@@ -66,3 +66,36 @@ def test_a_series_holds_the_rows_a_filter_of_the_table_finds(processed: Path) ->
             got.reset_index(drop=True).astype(object),
             wanted.reset_index(drop=True).astype(object),
         )
+
+
+def test_a_level_look_up_holds_the_rows_and_unranked_regions_a_filter_finds(
+    processed: Path,
+) -> None:
+    import pandas as pd
+
+    loaded = data.load_processed(processed)
+    table, derived = loaded.indicators, loaded.derived
+    columns = ["indicator", "region_level", "year"]
+    keys = table[columns].drop_duplicates().dropna()
+    flagged_keys = derived.loc[derived["too_small"].eq(True), columns].drop_duplicates()
+    assert len(flagged_keys)  # the fixture has regions too small to rank
+    for indicator, level, year in [
+        *keys.sample(20, random_state=2).itertuples(index=False),
+        *flagged_keys.head(5).itertuples(index=False),
+        ("no_such_indicator", "provincie", 2020),
+    ]:
+        at = (table["indicator"] == indicator) & (table["region_level"] == level)
+        wanted = table[at & (table["year"] == year) & (table["gender"] == "totaal")]
+        got = loaded.level_rows(indicator, level, int(year))
+        pd.testing.assert_frame_equal(
+            got.reset_index(drop=True).astype(object),
+            wanted.reset_index(drop=True).astype(object),
+        )
+        flagged = derived[
+            (derived["indicator"] == indicator)
+            & (derived["region_level"] == level)
+            & (derived["year"] == year)
+            & (derived["gender"] == "totaal")
+            & (derived["too_small"].eq(True) | derived["no_programme"].eq(True))
+        ]
+        assert loaded.unranked_codes(indicator, level, int(year)) == set(flagged["region_code"])

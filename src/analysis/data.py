@@ -53,6 +53,9 @@ class ProcessedData:
     # (indicator, region_code) -> derived rows of gender totaal; built on first use.
     _derived: dict = field(default_factory=dict, repr=False, compare=False)
     _derived_rows: dict = field(default_factory=dict, repr=False, compare=False)
+    # (indicator, region_level, year) -> rows of gender totaal / unranked region codes.
+    _levels: dict = field(default_factory=dict, repr=False, compare=False)
+    _unranked: dict = field(default_factory=dict, repr=False, compare=False)
 
     def series(self, indicator: str, gender: str, region_code: str) -> pd.DataFrame:
         """One indicator x gender x region, by year: a dict lookup instead of a table scan."""
@@ -71,6 +74,40 @@ class ProcessedData:
             frame = table.take(positions) if positions is not None else table.iloc[0:0]
             self._frames[key] = frame
         return frame
+
+    def level_rows(self, indicator: str, region_level: str, year: int) -> pd.DataFrame:
+        """Every region's row of one indicator (gender totaal) at a level in a year, in the
+        table's order: a look-up shared by the reports of a batch, not a scan of the table."""
+        if not self._levels:
+            self.series("", "totaal", "")  # the table with Python strings, sorted by year
+            table = self._series[None]
+            positions = table.index[(table["gender"] == "totaal").to_numpy(bool)]
+            totaal = table.take(positions)
+            groups = totaal.groupby(["indicator", "region_level", "year"], sort=False).indices
+            self._levels.update({tuple(map(str, k)): positions[i] for k, i in groups.items()})
+        key = (indicator, region_level, str(year))
+        frame = self._frames.get(("level", *key))
+        if frame is None:
+            table = self._series[None]
+            found = self._levels.get(key)
+            frame = table.take(found) if found is not None else table.iloc[0:0]
+            self._frames[("level", *key)] = frame
+        return frame
+
+    def unranked_codes(self, indicator: str, region_level: str, year: int) -> frozenset[str]:
+        """The regions of a level that are not ranked in a year: too small or without the
+        programme (derived measures, gender totaal)."""
+        if not self._unranked:
+            table = self.derived
+            flagged = table[
+                (table["gender"] == "totaal")
+                & (table["too_small"].fillna(False) | table["no_programme"].fillna(False))
+            ]
+            columns = ["indicator", "region_level", "year"]
+            for k, rows in flagged.groupby(columns, sort=False)["region_code"]:
+                self._unranked[tuple(map(str, k))] = frozenset(rows)
+            self._unranked[None] = frozenset()
+        return self._unranked.get((indicator, region_level, str(year)), self._unranked[None])
 
     def derived_row(self, indicator: str, region_code: str, year: int) -> pd.Series | None:
         """The derived measures (gender totaal) of one indicator, region and year, if any."""

@@ -56,13 +56,7 @@ def scope(ctx: ReportContext) -> tuple[str, list[str]] | None:
 
 def values(data: ProcessedData, indicator: str, year: int) -> pd.DataFrame:
     """Every municipality's row of ``indicator`` (totaal) in ``year``."""
-    table = data.indicators
-    return table[
-        (table["indicator"] == indicator)
-        & (table["region_level"] == municipal.LEVEL)
-        & (table["year"] == year)
-        & (table["gender"] == "totaal")
-    ]
+    return data.level_rows(indicator, municipal.LEVEL, year)
 
 
 def _latest_national_year(ctx: ReportContext, indicator: str) -> int | None:

@@ -211,16 +211,8 @@ def _with_flags(row: pd.Series, derived_row: pd.Series | None) -> dict:
 
 def ranked_values(ctx: ReportContext, indicator: str, level: str, year: int) -> pd.DataFrame:
     """The regions of a level that may be ranked: not too small, not without programme."""
-    values = _level_values(ctx, indicator, level, year)
-    table = ctx.data.derived
-    flags = table[
-        (table["indicator"] == indicator)
-        & (table["region_level"] == level)
-        & (table["year"] == year)
-        & (table["gender"] == "totaal")
-        & (table["too_small"].fillna(False) | table["no_programme"].fillna(False))
-    ]
-    return values[~values["region_code"].isin(set(flags["region_code"]))]
+    values = ctx.data.level_rows(indicator, level, year)
+    return values[~values["region_code"].isin(ctx.data.unranked_codes(indicator, level, year))]
 
 
 def level_section(ctx: ReportContext, section: str) -> list[Block]:
@@ -357,16 +349,6 @@ def _value_in(frame: pd.DataFrame, year: int, column: str) -> object:
     return rows[column].iloc[0] if len(rows) else pd.NA
 
 
-def _level_values(ctx: ReportContext, indicator: str, level: str, year: int) -> pd.DataFrame:
-    table = ctx.data.indicators
-    return table[
-        (table["indicator"] == indicator)
-        & (table["region_level"] == level)
-        & (table["year"] == year)
-        & (table["gender"] == "totaal")
-    ]
-
-
 def _comparison_year(ctx: ReportContext, indicator: str) -> int | None:
     own = ctx.series(indicator)
     own = own[own["share"].notna()]
@@ -435,7 +417,7 @@ def peers_section(ctx: ReportContext, raw_dir: Path | None = None) -> list[Block
         if year is None:
             continue
         values = ranked_values(ctx, indicator, level, year)
-        shown = _level_values(ctx, indicator, level, year)
+        shown = ctx.data.level_rows(indicator, level, year)
         among = f"alle {level_plural(level)}"
         if level == municipal.LEVEL:  # 342 bars say nothing: the province's municipalities
             province = _own(ctx, "province_code")
@@ -512,7 +494,7 @@ def map_blocks(ctx: ReportContext, level: str, raw_dir: Path | None = None) -> l
         reason = problem or "geen gegevens voor de kaartindicator"
         return [Markdown(f"*Kaart niet beschikbaar: {reason}.*")]
     meta = indicator_meta(MAP_INDICATOR, ctx.config)
-    values = _level_values(ctx, MAP_INDICATOR, level, year)
+    values = ctx.data.level_rows(MAP_INDICATOR, level, year)
     r = ctx.region
     plural = level_plural(level)
     return [
@@ -563,6 +545,8 @@ def preload(processed_dir: str | Path, levels: list[str]) -> None:
     data = load_processed(processed_dir)
     data.series("", "totaal", "")
     data.derived_row("", "", 0)
+    data.level_rows("", "", 0)
+    data.unranked_codes("", "", 0)
     wanted = ["provincie" if lv == "nederland" else lv for lv in levels]
     if any(lv != "nederland" for lv in levels):  # "Gemeenten in <regio>" in their reports
         wanted.append(municipal.LEVEL)
