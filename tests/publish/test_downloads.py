@@ -128,3 +128,23 @@ def test_a_failing_region_is_reported_and_the_others_still_get_theirs(
     assert (tmp_path / "provincie" / "utrecht.csv").is_file()
     assert (tmp_path / "provincie" / "utrecht.xlsx").is_file()
     assert not (tmp_path / "provincie" / "nergensland.csv").exists()
+
+
+def test_source_files_per_dataset_level_and_year_leave_out_superseded_releases(
+    tmp_path: Path,
+) -> None:
+    store = tmp_path / "store.parquet"
+    pd.DataFrame(
+        {
+            "dataset": ["duo_mbo", "duo_mbo", "duo_mbo", "duo_mbo", "duo_ho", "duo_ho"],
+            "level": ["mbo", "mbo", "mbo", "mbo", "hbo", "hbo"],
+            "year": pd.array([2022, 2022, 2022, 2023, 2022, None], dtype="Int64"),
+            "source_file": ["b.csv", "a.csv", "b.csv", "old.csv", "h.csv", "x.csv"],
+            "superseded_by": [None, None, None, "new.csv", None, None],
+            "count": [1, 2, 3, 4, 5, 6],
+        }
+    ).to_parquet(store)
+    assert downloads.source_index(tmp_path) == {
+        ("duo_mbo", "mbo", 2022): "a.csv; b.csv",
+        ("duo_ho", "hbo", 2022): "h.csv",
+    }
