@@ -650,11 +650,13 @@ def _compact_hatches(svg: bytes) -> bytes:
     return _HATCH_PATTERN.sub(compact, svg)
 
 
+@functools.lru_cache(maxsize=64)
 def _hatch_tile(d: str) -> tuple[float, float, str] | None:
     """(width, height, path) of the smallest tile that repeats the path's shapes, or None.
 
     The path must be one shape (a subpath) repeated by translation; the tile's periods divide
     72 pt; the shapes kept are those that reach into the smaller tile (the pattern clips).
+    Cached: every map of a worker's reports has the same few hatches.
     """
     subpaths = ["M" + part for part in d.split("M") if part.strip()]
     shapes, origins = set(), []
