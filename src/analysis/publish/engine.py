@@ -24,6 +24,7 @@ the data they were built from (tested: a report built alone and tenth in a batch
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import locale
 import os
@@ -232,6 +233,11 @@ def clean_slate(shell: ReportShell) -> Iterator[None]:
     numpy_err, numpy_print = np.geterr(), np.get_printoptions()
     saved_locale = locale.setlocale(locale.LC_ALL)
     shell.reset(new_session=True)
+    # The previous report's objects are unreachable now: collect them, and keep what stays
+    # (the caches reports share) out of later passes. A worker runs with automatic
+    # collection off (worker.init_worker), so this is a report's one full pass.
+    gc.collect()
+    gc.freeze()
     mpl.rc_file_defaults()
     with warnings.catch_warnings():  # also forgets which warnings were already shown
         warnings.simplefilter("ignore")  # reset_option warns about deprecated options
