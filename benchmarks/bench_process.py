@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import speed_check
+
 from analysis import paths
 
 TECHNIEKPACT = Path(sys.executable).with_name("techniekpact")
@@ -52,6 +54,7 @@ def main() -> None:
     raw_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else paths.SHARED_DATA_DIR
     if not raw_dir.is_dir():
         sys.exit(f"no raw data at {raw_dir}")
+    before = speed_check()
     with tempfile.TemporaryDirectory() as tmp:
         processed = Path(tmp) / "processed"
         full, full_cpu, peak, _ = _run(raw_dir, processed)
@@ -62,6 +65,8 @@ def main() -> None:
     print(f"full process (--force):    {forced:6.2f} s   (CPU {forced_cpu:.2f} s)")
     print(f"no-change re-run:          {again:6.2f} s   (target < 1 s)  -> {message}")
     print(f"peak memory (max RSS):     {peak:6d} MiB")
+    print(f"before: {before}")
+    print(f"after:  {speed_check()}")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from machine import speed_check
+
 from analysis import paths
 from analysis.publish import batch, pdf, plan
 
@@ -207,6 +209,7 @@ def main() -> int:
         f"{len(regions)} provincial reports, HTML + PDF, jobs={args.jobs}, {os.cpu_count()} cores;"
         f" load average {_load()}"
     )
+    print(f"before: {speed_check()}")
 
     with tempfile.TemporaryDirectory(prefix="bench-reports-") as tmp:
         command = [str(BIN / "techniekpact"), "reports", "--level", "provincie"]
@@ -243,6 +246,7 @@ def main() -> int:
     if naive_cpu_s is not None:
         cpu += f", naive {naive_cpu_s:.1f} s ({naive_cpu_s / batch_cpu.seconds:.1f} x)"
     print(f"{cpu}; load average now {_load()}")
+    print(f"after:  {speed_check()}")
     return 0
 
 
