@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
+from analysis.indicators.derived import DERIVED_COLUMNS
 from analysis.store import schema
 
 PARAMETERS = """\
@@ -148,10 +149,8 @@ def make_processed(folder: Path, *, demo: bool = True) -> Path:
                 )
     indicators = schema.conform(pd.DataFrame(rows), schema.INDICATOR_COLUMNS)
     indicators.to_parquet(folder / "indicators.parquet", index=False)
-    # Issue 13: the batch's downloads read the folder as a report does (derived: empty).
-    pd.DataFrame({"indicator": pd.Series(dtype="string")}).to_parquet(
-        folder / "derived.parquet", index=False
-    )
+    # The batch's downloads and index read the folder as a report does (derived: empty).
+    schema.empty_frame(DERIVED_COLUMNS).to_parquet(folder / "derived.parquet", index=False)
     write_manifest(folder, demo=demo)
     return folder
 

@@ -157,3 +157,34 @@ def test_index_names_missing_sources_in_dutch(tmp_path: Path) -> None:
     assert "Gemeentelijke indeling op 1 januari (CBS) &amp; &lt;co&gt;." in note  # escaped
     plain = index.index_html(regions, indicators, definitions, {"demo": False}, tmp_path)
     assert 'class="missing-sources"' not in plain
+
+
+def test_index_says_geen_opleiding_where_the_region_has_no_such_programme(tmp_path: Path) -> None:
+    regions = pd.DataFrame({"region_level": ["corop", "corop"], "region": ["Achterhoek", "Twente"]})
+    indicators = _indicators(
+        [
+            ("hbo_techniek_instroom", "corop", "Achterhoek", 2024, 0.0, 0.0, 0.0),
+            ("hbo_techniek_instroom", "corop", "Twente", 2024, 0.0, 0.0, 0.0),
+        ]
+    )
+    derived = pd.DataFrame(
+        {
+            "indicator": ["hbo_techniek_instroom"] * 3,
+            "region_level": ["corop"] * 3,
+            "region": ["Achterhoek", "Achterhoek", "Twente"],
+            "year": [2024, 2024, 2024],
+            "gender": ["totaal", "man", "totaal"],
+            "no_programme": pd.array([True, True, False], dtype="boolean"),
+        }
+    )
+    without = index.shares_without_programme(derived)
+    assert without == {("corop", "Achterhoek", "hbo_techniek_instroom", 2024)}
+    definitions = {"hbo_techniek_instroom": {"naam": "Instroom hbo", "bron": "DUO ho"}}
+    page = index.index_html(
+        regions, indicators, definitions, {}, tmp_path, without_programme=without
+    )
+    achterhoek, twente = _row(page, "Achterhoek"), _row(page, "Twente")
+    assert "geen opleiding <small>(2024/25)</small>" in achterhoek
+    assert "0,0%" not in achterhoek
+    # A real share of zero (a programme with no bèta students) stays a figure.
+    assert "0,0% <small>(2024/25)</small>" in twente

@@ -96,8 +96,19 @@ def write_index(reports_dir: Path, processed_dir: Path, manifest: dict, key: str
 
     regions = pd.read_parquet(processed_dir / paths.REGIONS_FILE)
     indicators = pd.read_parquet(processed_dir / paths.INDICATORS_FILE)
+    derived = pd.read_parquet(
+        processed_dir / paths.DERIVED_FILE,
+        columns=["indicator", "region_level", "region", "year", "gender", "no_programme"],
+    )
     definitions = _definitions()
-    page = index_html(regions, indicators, definitions, manifest, reports_dir)
+    page = index_html(
+        regions,
+        indicators,
+        definitions,
+        manifest,
+        reports_dir,
+        without_programme=shares_without_programme(derived),
+    )
     target = reports_dir / INDEX_FILE
     write_text(target, page)
     write_text(reports_dir / KEY_FILE, key + "\n")
@@ -117,6 +128,18 @@ def latest_shares(indicators: pd.DataFrame) -> pd.DataFrame:
         "year"
     )
     return rows.groupby(["region_level", "region", "indicator"], as_index=False).last()
+
+
+def shares_without_programme(derived: pd.DataFrame) -> frozenset[tuple[str, str, str, int]]:
+    """(region level, region, indicator, year) whose share is 0 because the region has no
+    such programme (``no_programme``, gender totaal): the reports print "geen opleiding"."""
+    rows = derived[(derived["gender"] == "totaal") & derived["no_programme"].fillna(False)]
+    return frozenset(
+        (str(level), str(region), str(indicator), int(year))
+        for level, region, indicator, year in rows[
+            ["region_level", "region", "indicator", "year"]
+        ].itertuples(index=False)
+    )
 
 
 def gender_shares(indicators: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
@@ -156,8 +179,10 @@ def index_html(
     definitions: dict[str, dict],
     manifest: dict,
     reports_dir: Path,
+    *,
+    without_programme: frozenset[tuple[str, str, str, int]] = frozenset(),
 ) -> str:
-    """The index page."""
+    """The index page; ``without_programme``: see ``shares_without_programme``."""
     from analysis.present.text import level_label
 
     latest_rows = latest_shares(indicators)
@@ -179,7 +204,9 @@ def index_html(
             f'<td data-sort="{html.escape(order_key)}">{html.escape(level_label(level))}</td>',
             f'<th scope="row" data-sort="{html.escape(name)}">{html.escape(name)}</th>',
         ]
-        cells += [_share_cell(latest, genders, (level, name, i)) for i in headline]
+        cells += [
+            _share_cell(latest, genders, (level, name, i), without_programme) for i in headline
+        ]
         cells.append(f'<td class="links" data-sort="">{_links(reports_dir, level, name)}</td>')
         body.append(f'<tr data-level="{html.escape(level)}">' + "".join(cells) + "</tr>")
     levels = list(dict.fromkeys(str(v) for v in regions["region_level"]))
@@ -277,13 +304,26 @@ def _sort_head(label: str, state: str, numeric: bool = False) -> str:
     )
 
 
-def _share_cell(latest: pd.DataFrame, genders: pd.DataFrame, key: tuple[str, str, str]) -> str:
-    """Latest total share (school year; bounds as a tooltip), then men's and women's."""
+def _share_cell(
+    latest: pd.DataFrame,
+    genders: pd.DataFrame,
+    key: tuple[str, str, str],
+    without_programme: frozenset[tuple[str, str, str, int]],
+) -> str:
+    """Latest total share (school year; bounds as a tooltip), then men's and women's; "geen
+    opleiding" where the region has no such programme, as in the reports."""
     import pandas as pd
+
+    from analysis.present.text import NO_PROGRAMME
 
     if key not in latest.index:
         return '<td class="num" data-sort="">–</td>'
     row = latest.loc[key]
+    if (*key, int(row["year"])) in without_programme:
+        return (
+            f'<td class="num" data-sort="">{NO_PROGRAMME}'
+            f" <small>({html.escape(str(row['schooljaar']))})</small></td>"
+        )
     bounds = ""
     if pd.notna(row["share_low"]) and row["share_low"] != row["share_high"]:
         bounds = f' title="tussen {percent(row["share_low"])} en {percent(row["share_high"])}"'
