@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from analysis import paths
 from analysis.errors import TechniekpactError
@@ -59,6 +59,13 @@ class ProcessedData:
 
     def series(self, indicator: str, gender: str, region_code: str) -> pd.DataFrame:
         """One indicator x gender x region, by year: a dict lookup instead of a table scan."""
+        self._by_year()
+        key = (indicator, gender, region_code)
+        return self._rows(key, self._series.get(key))
+
+    def _by_year(self) -> pd.DataFrame:
+        """The indicator table by year, its text as Python strings, with the positions of
+        each series (built on first use)."""
         if not self._series:
             table = _python_strings(
                 self.indicators.sort_values("year", kind="stable").reset_index(drop=True)
@@ -66,11 +73,14 @@ class ProcessedData:
             groups = table.groupby(["indicator", "gender", "region_code"], sort=False).indices
             self._series.update({tuple(map(str, k)): idx for k, idx in groups.items()})
             self._series[None] = table
-        key = (indicator, gender, region_code)
+        return self._series[None]
+
+    def _rows(self, key: tuple, positions: Any) -> pd.DataFrame:
+        """The rows at ``positions`` of ``_by_year`` (none when None): taken once, then shared
+        by the sections and the next regions."""
         frame = self._frames.get(key)
-        if frame is None:  # taken once, then shared by the sections and the next regions
-            positions = self._series.get(key)
-            table = self._series[None]
+        if frame is None:
+            table = self._by_year()
             frame = table.take(positions) if positions is not None else table.iloc[0:0]
             self._frames[key] = frame
         return frame
@@ -79,20 +89,13 @@ class ProcessedData:
         """Every region's row of one indicator (gender totaal) at a level in a year, in the
         table's order: a look-up shared by the reports of a batch, not a scan of the table."""
         if not self._levels:
-            self.series("", "totaal", "")  # the table with Python strings, sorted by year
-            table = self._series[None]
+            table = self._by_year()
             positions = table.index[(table["gender"] == "totaal").to_numpy(bool)]
             totaal = table.take(positions)
             groups = totaal.groupby(["indicator", "region_level", "year"], sort=False).indices
             self._levels.update({tuple(map(str, k)): positions[i] for k, i in groups.items()})
         key = (indicator, region_level, str(year))
-        frame = self._frames.get(("level", *key))
-        if frame is None:
-            table = self._series[None]
-            found = self._levels.get(key)
-            frame = table.take(found) if found is not None else table.iloc[0:0]
-            self._frames[("level", *key)] = frame
-        return frame
+        return self._rows(("level", *key), self._levels.get(key))
 
     def unranked_codes(self, indicator: str, region_level: str, year: int) -> frozenset[str]:
         """The regions of a level that are not ranked in a year: too small or without the

@@ -294,17 +294,15 @@ def _group_sums(
                 )
             )
             if len(idx):
-                parts.append(
-                    _bin_sums(
-                        bin_of_row[idx],
-                        n_bins,
-                        in_numerator[idx],
-                        suppressed[idx],
-                        {name: column[idx] for name, column in values.items()},
-                        has_code[idx] if ind.classified else None,
-                    )
-                    | {"combo": combo}
+                part = _bin_sums(
+                    bin_of_row[idx],
+                    n_bins,
+                    in_numerator[idx],
+                    suppressed[idx],
+                    {name: column[idx] for name, column in values.items()},
+                    has_code[idx] if ind.classified else None,
                 )
+                parts.append(part | {"combo": np.full(len(part["bin"]), combo, dtype="int64")})
     cut_table = pd.DataFrame(
         {
             "combo": np.concatenate([np.full(len(y), c, dtype="int64") for c, y, _, _ in cuts])
@@ -318,15 +316,7 @@ def _group_sums(
     columns = ["sig", "combo", "year", *_SUMS, *_CODED, *_INTERVAL_SUMS]
     if not parts:
         return pd.DataFrame(columns=columns), cut_table
-    sums = {
-        name: np.concatenate(
-            [
-                np.full(len(p["bin"]), p["combo"], dtype="int64") if name == "combo" else p[name]
-                for p in parts
-            ]
-        )
-        for name in ["bin", "combo", *_SUMS, *_CODED, *_INTERVAL_SUMS]
-    }
+    sums = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
     bins = sums.pop("bin")
     sig, year = np.divmod(bins, max(at.n_years, 1))
     return pd.DataFrame({"sig": sig, "year": year + first_year, **sums})[columns], cut_table
@@ -350,11 +340,8 @@ def _bin_sums(
     other = ~in_numerator
     out: dict[str, npt.NDArray[Any]] = {"bin": present}
     for name, column in values.items():
-        num_name, other_name = (
-            ("known_num", "known_other") if name == "known" else (f"{name}_num", f"{name}_other")
-        )
-        out[num_name] = total(np.where(in_numerator, column, 0.0))
-        out[other_name] = total(np.where(other, column, 0.0))
+        out[f"{name}_num"] = total(np.where(in_numerator, column, 0.0))
+        out[f"{name}_other"] = total(np.where(other, column, 0.0))
     out["suppressed_num"] = total(suppressed & in_numerator).astype("int64")
     out["suppressed_other"] = total(suppressed & other).astype("int64")
     if has_code is None:

@@ -50,17 +50,19 @@ def format_by_id(format_id: str) -> SourceFormat:
     return next(f for f in all_formats() if f.id == format_id)
 
 
-def read_file(path: Path, roles: frozenset[str] | None = None) -> tuple[str, pd.DataFrame] | str:
+def read_file(
+    path: Path, roles: frozenset[str] | None = None
+) -> tuple[str, pd.DataFrame | None] | str:
     """Recognise and read one file: (format id, frame), or the error message naming the file.
 
-    With ``roles``, a file of another role is recognised but not read (its frame is empty).
+    With ``roles``, a file of another role is recognised but not read (frame None).
     A plain function of a path that returns picklable values, so that processing can read
     files in worker processes.
     """
     try:
         fmt, sniffed = identify(path)
         if roles is not None and fmt.role not in roles:
-            return fmt.id, pd.DataFrame()
+            return fmt.id, None
         return fmt.id, fmt.load(sniffed)
     except TechniekpactError as exc:
         return str(exc)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -102,19 +103,18 @@ def validate(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     """Conform to COUNT_COLUMNS and validate; a failure names the column and a source row."""
     out = schema.conform(frame, schema.COUNT_COLUMNS)
     out.attrs = dict(frame.attrs)
-    check_contract(out, "count contract", path)
+    check_contract(out, schema.COUNT_SCHEMA, path)
     return out
 
 
-def check_contract(frame: pd.DataFrame, what: str, path: Path) -> None:
-    """Validate ``frame`` against the count contract (``schema.COUNT_SCHEMA``) or, for an
-    attributed frame, the store contract (``schema.STORE_SCHEMA``); a failure is a
-    ``DataError`` naming the file, the column, a source row and the check."""
+def check_contract(frame: pd.DataFrame, contract: Any, path: Path) -> None:
+    """Validate ``frame`` against a contract of ``analysis.store.schema`` (``COUNT_SCHEMA``,
+    or ``STORE_SCHEMA`` for an attributed frame); a failure is a ``DataError`` naming the
+    file, the column, a source row and the check."""
     import pandera.errors  # here, not at import: sniffing files must not load pandera
 
-    contract = {"count contract": "COUNT_SCHEMA", "store contract": "STORE_SCHEMA"}[what]
     try:
-        getattr(schema, contract).validate(frame, lazy=True)
+        contract.validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         case = cases.iloc[0]
@@ -125,9 +125,9 @@ def check_contract(frame: pd.DataFrame, what: str, path: Path) -> None:
             row = frame.at[index, "source_row"]
         raise DataError(
             path,
-            f"value {case.get('failure_case')!r} breaks the {what} "
+            f"value {case.get('failure_case')!r} breaks the {contract.name} "
             f"({len(cases)} failing value(s) in all)",
             line=int(row) if row is not None and not pd.isna(row) else None,
             column=column,
-            expected=f"check {case.get('check')!r} of analysis.store.schema.{contract}",
+            expected=f"check {case.get('check')!r} of the {contract.name}",
         ) from exc

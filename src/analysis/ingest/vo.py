@@ -114,7 +114,7 @@ def map_values(
 def validate_counts(frame: pd.DataFrame, sniffed: Sniffed) -> pd.DataFrame:
     """Conform to the count contract and validate it; a failure names the column and check."""
     frame = schema.conform(frame, schema.COUNT_COLUMNS)
-    check_contract(frame, "count contract", sniffed.path)
+    check_contract(frame, schema.COUNT_SCHEMA, sniffed.path)
     return frame
 
 

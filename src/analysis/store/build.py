@@ -53,23 +53,16 @@ def read_all(
     errors: list[str] = []
     lock_path = _lock_of(raw_dir)
     known = known or {}
-    rels = [str(path.relative_to(raw_dir)) for path in files]
-    to_read = [i for i, path in enumerate(files) if str(path) not in known]
-    outcomes = dict(
-        zip(
-            to_read,
-            reading.read_every(
-                [files[i] for i in to_read], [rels[i] for i in to_read], reference, readers
-            ),
-            strict=True,
-        )
-    )
-    for i, (path, rel) in enumerate(zip(files, rels, strict=True)):
-        if i in outcomes:
-            outcome = outcomes[i]
-        else:
+    to_read = [path for path in files if str(path) not in known]
+    rels = {path: str(path.relative_to(raw_dir)) for path in files}
+    read = iter(reading.read_every(to_read, [rels[p] for p in to_read], reference, readers))
+    for path in files:
+        rel = rels[path]
+        if str(path) in known:
             format_id, frame = known[str(path)]
-            outcome = format_id, frame, dict(frame.attrs)
+            outcome: tuple | str = format_id, frame, dict(frame.attrs)
+        else:
+            outcome = next(read)
         if isinstance(outcome, str):
             errors.append(outcome)
             continue

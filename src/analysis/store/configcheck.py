@@ -40,8 +40,10 @@ def reference_files(files: list[Path]) -> tuple[dict[str, tuple[str, pd.DataFram
         outcome = read_file(path, roles=frozenset({"reference"}))
         if isinstance(outcome, str):
             errors.append(outcome)
-        elif not outcome[1].empty:
-            read[str(path)] = outcome
+            continue
+        format_id, frame = outcome
+        if frame is not None:
+            read[str(path)] = (format_id, frame)
     return read, errors
 
 

@@ -171,6 +171,7 @@ def _build_schemas() -> dict[str, Any]:
 
     count_schema = pa.DataFrameSchema(
         _count_checks(),
+        name="count contract (analysis.store.schema.COUNT_SCHEMA)",
         checks=[
             # A suppressed cell never carries a number; a count is either known or suppressed.
             pa.Check(
@@ -184,7 +185,8 @@ def _build_schemas() -> dict[str, Any]:
     # The count columns were validated file by file (COUNT_SCHEMA, ``ingest.cells.validate``)
     # and the store is their concatenation: it checks only what attribution added.
     store_schema = pa.DataFrameSchema(
-        {
+        name="store contract (analysis.store.schema.STORE_SCHEMA)",
+        columns={
             "source_file": pa.Column("string"),
             "province_code": pa.Column("string", _matches(r"^PV\d{2}$"), nullable=True),
             "corop_code": pa.Column("string", _matches(r"^CR\d{2}$"), nullable=True),
