@@ -5,6 +5,10 @@ about half of that, most of it waiting. So a batch starts one ``PdfPrinter`` and
 every report with it, two pages at a time. The pages are kept and reused: a new page (and,
 once none is open, a new renderer process) per report cost Chromium 1.5 s CPU more.
 Playwright's own browser download is not used: the system Chromium is.
+
+Chromium writes a link to a local file (the downloads, the methodology page) as an absolute
+file:// URI of the machine that printed it, which is dead once the reports are published;
+``relative_file_links`` makes them relative to the PDF's folder, as they are in the HTML.
 """
 
 from __future__ import annotations
@@ -13,11 +17,14 @@ import asyncio
 import contextlib
 import html
 import os
+import posixpath
+import re
 import shutil
 import threading
 from concurrent.futures import Future
 from pathlib import Path
 from types import TracebackType
+from urllib.parse import quote, unquote, urlsplit
 
 from analysis.atomic import atomic_path
 
@@ -209,6 +216,7 @@ class PdfPrinter:
                     outline=True,
                     tagged=True,
                 )
+                tmp.write_bytes(relative_file_links(tmp.read_bytes(), target.parent))
             kept = context is self._context  # not a page of a browser started since
         finally:
             if kept:
@@ -247,6 +255,33 @@ class PdfPrinter:
             self._call(self._close()).result(timeout=60)
         finally:
             self._stop_loop()
+
+
+# A link action as Chromium (Skia) writes it: an uncompressed literal string without escapes,
+# ASCII (Chromium percent-encodes the rest).
+_FILE_LINK = re.compile(rb"/URI \((file://[!-'*-\[\]-~]*)\)")
+
+
+def relative_file_links(pdf: bytes, folder: Path) -> bytes:
+    """The PDF with each link to a local file made relative to ``folder`` (where the PDF
+    lies): '../methodologie.html#x' instead of 'file:///home/.../methodologie.html#x'.
+
+    A relative URI is resolved against the PDF's own location (PDF 1.7, 12.6.4.7), so the
+    links work wherever the reports folder is published. The shorter URI is padded with
+    spaces after the string, so every byte offset in the cross-reference table stays right.
+    """
+    here = str(folder.resolve())
+
+    def relative(match: re.Match) -> bytes:
+        uri = match.group(1).decode("ascii")
+        address, hash_sign, fragment = uri.partition("#")
+        path = posixpath.relpath(unquote(urlsplit(address).path), here)
+        new = f"{quote(path)}{hash_sign}{fragment}".encode("ascii")
+        if len(new) > len(match.group(1)):  # cannot happen inside the reports folder
+            return match.group(0)
+        return b"/URI (" + new + b")" + b" " * (len(match.group(1)) - len(new))
+
+    return _FILE_LINK.sub(relative, pdf)
 
 
 async def _local_only(route) -> None:
