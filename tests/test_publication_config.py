@@ -11,7 +11,7 @@ import yaml
 
 from analysis import paths
 from analysis.errors import ConfigError
-from analysis.publication_config import read_settings, summary_tiles
+from analysis.publication_config import index_columns, read_settings, summary_tiles
 
 
 def _folder(tmp_path: Path, publication: str | None) -> Path:
@@ -27,6 +27,7 @@ def test_the_shipped_tiles_are_those_of_the_file() -> None:
     raw = yaml.safe_load((paths.CONFIG_DIR / "publication.yaml").read_text(encoding="utf-8"))
     assert summary_tiles() == tuple(raw["summary"]["tiles"])
     assert "mbo_techniek" in summary_tiles()
+    assert index_columns() == tuple(raw["index"]["columns"])
 
 
 def test_unknown_ids_are_all_named_with_their_entry_and_close_matches(tmp_path: Path) -> None:
@@ -69,3 +70,17 @@ def test_the_ids_a_report_knows_decide(tmp_path: Path) -> None:
     folder = _folder(tmp_path, "summary:\n  tiles: [eigen_indicator]\n")
     assert summary_tiles(["eigen_indicator"], folder) == ("eigen_indicator",)
     assert read_settings(tmp_path / "nowhere") == {}
+
+
+def test_the_index_columns_are_checked_as_the_tiles_are(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "index:\n  columns: [mbo_techniek, vo_havo]\n")
+    with pytest.raises(ConfigError) as caught:
+        index_columns(config_dir=folder)
+    message = str(caught.value)
+    assert "index.columns, entry 2: 'vo_havo' is no indicator in indicators.yaml" in message
+    assert "did you mean: 'vo_havo_n'" in message
+    for name in ("b", "c"):
+        (tmp_path / name).mkdir()
+    with pytest.raises(ConfigError, match=r"index\.columns is missing: expected a list"):
+        index_columns(config_dir=_folder(tmp_path / "b", "summary: {tiles: []}\n"))
+    assert index_columns(config_dir=_folder(tmp_path / "c", "index: {columns: []}\n")) == ()

@@ -1,5 +1,6 @@
 """``config/publication.yaml``: what an analyst chooses for the yearly publication — the
-headline tiles of the summary page and the limits on the regions' own texts.
+headline tiles of the summary page, the index page's columns and the limits on the regions'
+own texts.
 
 Stdlib + PyYAML only: the report batch checks the tiles before it imports pandas, so a
 wrong id stops the batch at once instead of failing every report.
@@ -17,11 +18,7 @@ from analysis.errors import ConfigError, ConfigErrors
 from analysis.suggest import did_you_mean
 
 SETTINGS_FILE = "publication.yaml"
-SECTIONS = ("summary", "teksten")
-TILES_EXPECTED = (
-    "a list of indicator ids from indicators.yaml in tile order, e.g. "
-    "tiles: [mbo_techniek, hbo_techniek_instroom]"
-)
+SECTIONS = ("summary", "index", "teksten")
 
 
 def settings_path(config_dir: Path | None = None) -> Path:
@@ -67,28 +64,52 @@ def summary_tiles(
     ``known``: the indicator ids a tile may name (default: those of indicators.yaml beside
     the settings). Every wrong entry is reported at once, with its place and close ids.
     """
+    return _indicator_list("summary", "tiles", "tile", known, config_dir)
+
+
+def index_columns(
+    known: Iterable[str] | None = None, config_dir: Path | None = None
+) -> tuple[str, ...]:
+    """The indicators of the index page's columns, in column order (``index.columns``);
+    checked as the tiles are."""
+    return _indicator_list("index", "columns", "column", known, config_dir)
+
+
+def _indicator_list(
+    section_name: str,
+    key: str,
+    order: str,
+    known: Iterable[str] | None,
+    config_dir: Path | None,
+) -> tuple[str, ...]:
+    """The list ``section_name.key`` of indicator ids; every problem named at once."""
     path = settings_path(config_dir)
-    section = read_settings(config_dir).get("summary")
-    if not isinstance(section, dict) or "tiles" not in section:
+    name = f"{section_name}.{key}"
+    expected = (
+        f"a list of indicator ids from indicators.yaml in {order} order, e.g. "
+        f"{key}: [mbo_techniek, hbo_techniek_instroom]"
+    )
+    section = read_settings(config_dir).get(section_name)
+    if not isinstance(section, dict) or key not in section:
         where = "is missing" if path.is_file() else "is missing (the file does not exist)"
         raise ConfigError(
             path,
-            f"summary.tiles {where}: expected {TILES_EXPECTED} (the repository's "
-            "config/publication.yaml has the standard six: copy its 'summary' section)",
+            f"{name} {where}: expected {expected} (the repository's config/publication.yaml "
+            f"has the standard list: copy its {section_name!r} section)",
         )
-    unknown_keys = [str(k) for k in section if k != "tiles"]
-    tiles = section["tiles"]
-    if unknown_keys or not isinstance(tiles, list):
+    unknown_keys = [str(k) for k in section if k != key]
+    entries = section[key]
+    if unknown_keys or not isinstance(entries, list):
         raise ConfigError(
             path,
-            f"summary: unknown key(s) {unknown_keys}; expected only 'tiles'"
+            f"{section_name}: unknown key(s) {unknown_keys}; expected only {key!r}"
             if unknown_keys
-            else f"summary.tiles: expected {TILES_EXPECTED}, not {tiles!r}",
+            else f"{name}: expected {expected}, not {entries!r}",
         )
     ids = list(indicator_ids(config_dir) if known is None else known)
     problems = []
-    for number, entry in enumerate(tiles, start=1):
-        where = f"summary.tiles, entry {number}"
+    for number, entry in enumerate(entries, start=1):
+        where = f"{name}, entry {number}"
         if not isinstance(entry, str):
             problems.append(f"{where}: {entry!r} is no indicator id (expected text)")
         elif entry not in ids:
@@ -96,8 +117,8 @@ def summary_tiles(
                 f"{where}: {entry!r} is no indicator in indicators.yaml"
                 + did_you_mean(entry, ids, quoted=True)
             )
-        elif entry in tiles[: number - 1]:
+        elif entry in entries[: number - 1]:
             problems.append(f"{where}: {entry!r} is listed twice")
     if problems:
         raise ConfigErrors(path, problems)
-    return tuple(tiles)
+    return tuple(entries)

@@ -11,6 +11,8 @@ from analysis.publish import index
 from analysis.publish.render import external_resources
 from analysis.store import schema
 
+COLUMNS = ("mbo_techniek", "vo_havo_n")
+
 
 def _indicators(rows: list[tuple], gender: str = "totaal") -> pd.DataFrame:
     frame = pd.DataFrame(
@@ -47,7 +49,9 @@ def test_index_shows_latest_share_bounds_links_and_vintage(tmp_path: Path) -> No
     }
     (tmp_path / "provincie").mkdir()
     (tmp_path / "provincie" / "utrecht.html").write_text("x")
-    page = index.index_html(regions, indicators, definitions, {"demo": False}, tmp_path)
+    page = index.index_html(
+        regions, indicators, definitions, {"demo": False}, tmp_path, columns=COLUMNS
+    )
     utrecht, zeeland = _row(page, "Utrecht"), _row(page, "Zeeland")
     # Latest year with a share; bounds as a tooltip when they differ from each other.
     assert 'title="tussen 12,0% en 13,0%">12,5% <small>(2021/22)</small>' in utrecht
@@ -59,7 +63,9 @@ def test_index_shows_latest_share_bounds_links_and_vintage(tmp_path: Path) -> No
     assert '<button type="button">Mbo techniek</button>' in page
     assert 'class="demo-banner' not in page
     assert external_resources(page) == []
-    demo_page = index.index_html(regions, indicators, definitions, {"demo": True}, tmp_path)
+    demo_page = index.index_html(
+        regions, indicators, definitions, {"demo": True}, tmp_path, columns=COLUMNS
+    )
     assert "DEMO — synthetische gegevens" in demo_page
 
 
@@ -81,7 +87,7 @@ def test_index_rounds_as_the_reports_do_and_shows_men_and_women(tmp_path: Path) 
         ignore_index=True,
     )
     definitions = {"mbo_techniek": {"naam": "Mbo techniek", "bron": "DUO mbo"}}
-    page = index.index_html(regions, indicators, definitions, {}, tmp_path)
+    page = index.index_html(regions, indicators, definitions, {}, tmp_path, columns=COLUMNS)
     cell = re.search(r'<td class="num" data-sort="0.0125.*?</td>', page, re.S).group(0)
     assert ">1,3% <small>(2021/22)</small>" in cell
     assert "mannen 2,3% · vrouwen 0,4%" in cell  # 2021's, not the women's 2020 figure
@@ -102,7 +108,7 @@ def test_index_names_levels_and_sources_in_dutch_never_by_id(tmp_path: Path) -> 
         "mbo_techniek": {"naam": "Mbo techniek", "bron": "DUO mbo"},
         "hbo_techniek_gediplomeerd": {"naam": "Hbo gediplomeerd", "bron": "DUO hbo"},
     }
-    page = index.index_html(regions, indicators, definitions, {}, tmp_path)
+    page = index.index_html(regions, indicators, definitions, {}, tmp_path, columns=COLUMNS)
     assert "<li>DUO hbo: 2018/19</li>" in page
     assert "__aandeel_vrouwen" not in page and "hbo_techniek" not in page
     assert '<option value="corop">COROP-gebied</option>' in page
@@ -113,7 +119,9 @@ def test_index_names_levels_and_sources_in_dutch_never_by_id(tmp_path: Path) -> 
 def test_index_sorts_with_buttons_and_aria_sort_and_filters_by_level(tmp_path: Path) -> None:
     regions = pd.DataFrame({"region_level": ["provincie"], "region": ["Utrecht"]})
     indicators = _indicators([("mbo_techniek", "provincie", "Utrecht", 2021, 0.3, 0.3, 0.3)])
-    page = index.index_html(regions, indicators, {"mbo_techniek": {"naam": "M"}}, {}, tmp_path)
+    page = index.index_html(
+        regions, indicators, {"mbo_techniek": {"naam": "M"}}, {}, tmp_path, columns=COLUMNS
+    )
     heads = re.findall(r"<th scope=\"col\"([^>]*)>(.*?)</th>", page)
     assert [(attrs.strip(), label) for attrs, label in heads] == [
         ('aria-sort="ascending"', '<button type="button">Niveau</button>'),
@@ -150,12 +158,14 @@ def test_index_names_missing_sources_in_dutch(tmp_path: Path) -> None:
         {"path": "b.csv", "title": "Gemeentelijke indeling op 1 januari (CBS) & <co>"},
     ]
     manifest = {"demo": False, "missing_sources": missing}
-    page = index.index_html(regions, indicators, definitions, manifest, tmp_path)
+    page = index.index_html(regions, indicators, definitions, manifest, tmp_path, columns=COLUMNS)
     note = re.search(r'<div class="missing-sources" role="note">(.*?)</div>', page).group(1)
     assert note.startswith("Let op: niet alle bronnen waren beschikbaar.")
     assert "zonder Ingeschrevenen hoger onderwijs (DUO), 2020-2024; " in note
     assert "Gemeentelijke indeling op 1 januari (CBS) &amp; &lt;co&gt;." in note  # escaped
-    plain = index.index_html(regions, indicators, definitions, {"demo": False}, tmp_path)
+    plain = index.index_html(
+        regions, indicators, definitions, {"demo": False}, tmp_path, columns=COLUMNS
+    )
     assert 'class="missing-sources"' not in plain
 
 
@@ -181,10 +191,34 @@ def test_index_says_geen_opleiding_where_the_region_has_no_such_programme(tmp_pa
     assert without == {("corop", "Achterhoek", "hbo_techniek_instroom", 2024)}
     definitions = {"hbo_techniek_instroom": {"naam": "Instroom hbo", "bron": "DUO ho"}}
     page = index.index_html(
-        regions, indicators, definitions, {}, tmp_path, without_programme=without
+        regions,
+        indicators,
+        definitions,
+        {},
+        tmp_path,
+        columns=("hbo_techniek_instroom",),
+        without_programme=without,
     )
     achterhoek, twente = _row(page, "Achterhoek"), _row(page, "Twente")
     assert "geen opleiding <small>(2024/25)</small>" in achterhoek
     assert "0,0%" not in achterhoek
     # A real share of zero (a programme with no bèta students) stays a figure.
     assert "0,0% <small>(2024/25)</small>" in twente
+
+
+def test_index_shows_the_configured_columns_in_their_order(tmp_path: Path) -> None:
+    regions = pd.DataFrame({"region_level": ["provincie"], "region": ["Utrecht"]})
+    indicators = _indicators(
+        [
+            ("mbo_techniek", "provincie", "Utrecht", 2021, 0.3, 0.3, 0.3),
+            ("vo_havo_n", "provincie", "Utrecht", 2021, 0.4, 0.4, 0.4),
+        ]
+    )
+    definitions = {"mbo_techniek": {"naam": "Mbo"}, "vo_havo_n": {"naam": "Havo N"}}
+    page = index.index_html(
+        regions, indicators, definitions, {}, tmp_path, columns=("vo_havo_n", "mbo_techniek")
+    )
+    assert page.index(">Havo N</button>") < page.index(">Mbo</button>")
+    assert re.search(r"40,0%.*30,0%", _row(page, "Utrecht"), re.S)
+    only = index.index_html(regions, indicators, definitions, {}, tmp_path, columns=())
+    assert '<button type="button">Mbo</button>' not in only and "30,0%" not in only

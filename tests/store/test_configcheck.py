@@ -247,7 +247,9 @@ def test_check_config_names_a_wrong_summary_tile(
 ) -> None:
     """config/publication.yaml's tiles are checked with the rest, in the same run."""
     folder = _config_dir(tmp_path, REGIONS)
-    (folder / "publication.yaml").write_text("summary:\n  tiles: [wo_beta_instroon]\n", "utf-8")
+    (folder / "publication.yaml").write_text(
+        "summary:\n  tiles: [wo_beta_instroon]\nindex:\n  columns: [mbo_techniek]\n", "utf-8"
+    )
     use_config(folder)
     status = main(["check-config", "--raw-dir", str(raw_dir), "--processed-dir", str(tmp_path)])
     err = capsys.readouterr().err

@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis import paths
+from analysis import paths, publication_config
 from analysis.atomic import write_text
 from analysis.configfile import read_config_yaml
 from analysis.present.missing import missing_sources_note
@@ -27,7 +28,6 @@ INDEX_FILE = "index.html"
 # Publication (issue 13): the figures beside each report, linked like the reports.
 DOWNLOAD_LINKS = ((".xlsx", "Excel"), (".csv", "CSV"))
 KEY_FILE = ".index.key"
-HEADLINE_INDICATORS = ("hbo_techniek_instroom", "mbo_techniek", "vo_havo_n")
 LEVEL_ORDER = ("nederland", "landsdeel", "landsdeel_cbs", "provincie", "corop")
 UNKNOWN_SOURCE = "Bron onbekend (indicator niet in de configuratie)"
 # Sorting by a column's button (a button: reachable with Tab, pressed with Enter or Space),
@@ -107,6 +107,7 @@ def write_index(reports_dir: Path, processed_dir: Path, manifest: dict, key: str
         definitions,
         manifest,
         reports_dir,
+        columns=publication_config.index_columns(definitions),
         without_programme=shares_without_programme(derived),
     )
     target = reports_dir / INDEX_FILE
@@ -180,9 +181,12 @@ def index_html(
     manifest: dict,
     reports_dir: Path,
     *,
+    columns: Sequence[str],
     without_programme: frozenset[tuple[str, str, str, int]] = frozenset(),
 ) -> str:
-    """The index page; ``without_programme``: see ``shares_without_programme``."""
+    """The index page: a column per indicator of ``columns`` (config/publication.yaml's
+    ``index.columns`` when the batch writes it); ``without_programme``: see
+    ``shares_without_programme``."""
     from analysis.present.text import level_label
 
     latest_rows = latest_shares(indicators)
@@ -193,7 +197,7 @@ def index_html(
         _order=regions["region_level"].map(lambda v: order.get(v, len(order)))
     ).sort_values(["_order", "region_level", "region"])
     # Only configured indicators have a Dutch name to head a column with.
-    headline = [i for i in HEADLINE_INDICATORS if definitions.get(i, {}).get("naam")]
+    headline = [i for i in columns if definitions.get(i, {}).get("naam")]
     heads = "".join(_sort_head(definitions[i]["naam"], "none", numeric=True) for i in headline)
     first_heads = _sort_head("Niveau", "ascending") + _sort_head("Regio", "none")
     body = []

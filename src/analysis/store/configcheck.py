@@ -143,15 +143,17 @@ def previous_store_problems(processed_dir: Path) -> list[str]:
 
 
 def publication_problems() -> list[str]:
-    """The summary tiles of config/publication.yaml (only the reports read them, so
-    ``process`` does not stop on them; ``check-config`` and the report batch do)."""
+    """The summary tiles and index columns of config/publication.yaml (only the reports
+    read them, so ``process`` does not stop on them; ``check-config`` and the batch do)."""
     from analysis import publication_config
 
-    try:
-        publication_config.summary_tiles()
-    except ConfigError as exc:
-        return _problems(exc)
-    return []
+    problems = []
+    for read in (publication_config.summary_tiles, publication_config.index_columns):
+        try:
+            read()
+        except ConfigError as exc:
+            problems += _problems(exc)
+    return problems
 
 
 def run_check_config(raw_dir: Path, processed_dir: Path, files: list[Path]) -> int:
