@@ -506,6 +506,10 @@ def test_a_notebook_writing_to_stderr_fails_its_region(tmp_path: Path, fixed_cod
     assert "provincie/Utrecht" not in err
     assert (tmp_path / "reports" / "provincie" / "utrecht.html").is_file()
     assert not (tmp_path / "reports" / "provincie" / "fryslan.html").exists()
+    # The progress bar ran (its line has no newline): the message got a line of its own.
+    assert "rapporten:" in err
+    failed = err.index("FAILED provincie/Fryslân")
+    assert err[failed - 1] in "\r\n"
 
 
 def test_without_chromium_html_is_built_and_pdf_failure_reported(

@@ -8,6 +8,7 @@ this process while the workers go on -> key files, index page, summary.
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 import signal
@@ -16,6 +17,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import IO
 
 from analysis import paths, publication_config
 from analysis.errors import TechniekpactError
@@ -28,6 +30,7 @@ DEFAULT_NOTEBOOK = paths.NOTEBOOKS_DIR / "region_report.ipynb"
 LOCK_FILE = ".lock"
 LOG_FILE = "reports.log"
 log = logging.getLogger(__name__)
+_PACKAGE = __name__.split(".")[0]  # the logger the CLI's handler is on
 
 
 class ReportsBusyError(TechniekpactError):
@@ -70,7 +73,9 @@ def run_batch(
     data = plan.data_fingerprint(processed_dir, manifest)
     code = plan.code_fingerprint()
     plan.assign_keys(report_jobs, notebook, data, code)
-    publication_config.summary_tiles()  # a wrong tile id stops the batch, not each report
+    # A wrong tile or column id stops the batch, not each report (or the index at its end).
+    publication_config.summary_tiles()
+    publication_config.index_columns()
     reports_dir.mkdir(parents=True, exist_ok=True)
     lock = _acquire_lock(reports_dir)
     try:
@@ -205,6 +210,44 @@ def _log_file(path: Path) -> Iterator[None]:
             handler.close()
 
 
+class _AboveBar(io.TextIOBase):
+    """A console stream whose writes go above the progress bar (``tqdm.write``)."""
+
+    def __init__(self, stream: IO[str], bar) -> None:
+        self.stream, self._bar = stream, bar
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._bar.write(text, file=self.stream, end="")
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+@contextlib.contextmanager
+def _messages_above(bar) -> Iterator[None]:
+    """While the bar runs, the package's console handlers write above it instead of into
+    its line. Only their stream changes: their levels, filters and formats stay (tqdm's
+    ``logging_redirect_tqdm`` would replace them by one handler without a level)."""
+    consoles = [
+        h
+        for h in logging.getLogger(_PACKAGE).handlers
+        if type(h) is logging.StreamHandler and h.stream in (sys.stdout, sys.stderr)
+    ]
+    if bar.disable:
+        consoles = []
+    for handler in consoles:
+        handler.setStream(_AboveBar(handler.stream, bar))
+    try:
+        yield
+    finally:
+        for handler in consoles:
+            handler.setStream(handler.stream.stream)
+
+
 def _acquire_lock(reports_dir: Path):
     """An exclusive lock on the reports folder; a second batch gets a clear message."""
     from filelock import FileLock, Timeout
@@ -288,13 +331,17 @@ def _build(
         printer_start = launching.submit(_start_printer) if want_pdf else None
         launching.shutdown(wait=False)
         tasks = [_task(job, processed_dir, reports_dir, demo, generated_on) for job in stale]
-        with tqdm(
-            total=len(stale),
-            unit="rapport",
-            desc="rapporten",
-            file=sys.stderr,
-            disable=not progress,
-        ) as bar:
+        # Messages while the bar runs are written above it (tqdm.write), not into its line.
+        with (
+            tqdm(
+                total=len(stale),
+                unit="rapport",
+                desc="rapporten",
+                file=sys.stderr,
+                disable=not progress,
+            ) as bar,
+            _messages_above(bar),
+        ):
 
             def done(sealing: Future, job: ReportJob) -> None:
                 try:
