@@ -662,3 +662,31 @@ def test_the_methodology_is_published_inside_the_reports_folder(built: dict) -> 
     target = (reports / hrefs[0]).resolve()
     assert target.is_file() and target.is_relative_to(reports)
     assert "<h1" in target.read_text(encoding="utf-8")
+
+
+def test_reports_of_regions_the_data_no_longer_has_are_removed(
+    tmp_path: Path, fixed_code: None
+) -> None:
+    """A merged gemeente or a pact taken out of regions.yaml: its old report is not left in
+    the folder that is published. Other files, and the other levels' folders, stay."""
+    reports = tmp_path / "reports"
+    gone = ("oud-gewest.html", "oud-gewest.pdf", "oud-gewest.key.json", "oud-gewest.csv")
+    kept = ("notities.txt", ".verborgen.html")
+    (reports / "provincie").mkdir(parents=True)
+    (reports / "waterschap").mkdir()
+    for name in (*gone, *kept):
+        (reports / "provincie" / name).write_text("x", encoding="utf-8")
+    (reports / "waterschap" / "rijnland.html").write_text("x", encoding="utf-8")
+    status, out, _ = run(
+        regions=["Utrecht"],
+        notebook=make_notebook(tmp_path / "nb" / "report.ipynb"),
+        processed_dir=make_processed(tmp_path / "processed"),
+        reports_dir=reports,
+    )
+    assert status == 0
+    assert "removed the reports of 1 region(s) the data no longer has: provincie/oud-gewest" in out
+    assert not any((reports / "provincie" / name).exists() for name in gone)
+    assert all((reports / "provincie" / name).exists() for name in kept)
+    assert (reports / "provincie" / "utrecht.html").is_file()
+    assert (reports / "waterschap" / "rijnland.html").is_file()
+    assert "oud-gewest" not in (reports / "index.html").read_text(encoding="utf-8")

@@ -28,6 +28,8 @@ from analysis.store.manifest import read_manifest
 
 DEFAULT_NOTEBOOK = paths.NOTEBOOKS_DIR / "region_report.ipynb"
 LOCK_FILE = ".lock"
+# The files a report consists of, longest first (".failed.ipynb" before ".ipynb").
+REPORT_SUFFIXES = (".failed.ipynb", ".key.json", ".ipynb", ".html", ".pdf", ".csv", ".xlsx")
 LOG_FILE = "reports.log"
 log = logging.getLogger(__name__)
 _PACKAGE = __name__.split(".")[0]  # the logger the CLI's handler is on
@@ -148,6 +150,12 @@ def _run(report_jobs: list[ReportJob], *, started: float, problems: list[str],
         methodology.write_methodology(reports_dir)
     except OSError as exc:
         problems.append(f"methodology page not written in {reports_dir}: {exc}")
+    if withdrawn := _remove_withdrawn(reports_dir, processed_dir):
+        log.info(
+            "techniekpact reports: removed the reports of %d region(s) the data no longer has: %s.",
+            len(withdrawn),
+            ", ".join(withdrawn),
+        )
     index_problem = _update_index(reports_dir, build["processed_dir"], manifest, inputs)
     elapsed = time.perf_counter() - started
     log.info(
@@ -184,11 +192,36 @@ def _regional_texts(
         if source.is_file():
             entry = {"path": str(source), "root": str(folder), "sha256": sha256_file(source)}
             plan.add_key_part(job, "regional_text", entry)
-    every = plan.make_jobs(plan.read_regions(processed_dir), ("html",))
+    return regional_text.unknown_texts(folder, _report_slugs(processed_dir))
+
+
+def _report_slugs(processed_dir: Path) -> dict[str, set[str]]:
+    """{level folder: the file slugs of its reports} for every region of the store."""
     known: dict[str, set[str]] = {}
-    for job in every:
+    for job in plan.make_jobs(plan.read_regions(processed_dir), ("html",)):
         known.setdefault(job.level_slug, set()).add(job.slug)
-    return regional_text.unknown_texts(folder, known)
+    return known
+
+
+def _remove_withdrawn(reports_dir: Path, processed_dir: Path) -> list[str]:
+    """Remove the report files of regions the store no longer has (a merged gemeente, a
+    pact taken out of config/regions.yaml), so that the folder publishes no report of a
+    region that is gone; returns their labels ('gemeente/brielle'). Only the files a
+    report consists of (``REPORT_SUFFIXES``) in the level folders of the store's levels:
+    anything else there is left alone. The published edition is kept aside beforehand
+    (analyst guide, the yearly cycle)."""
+    withdrawn: set[str] = set()
+    for level, slugs in _report_slugs(processed_dir).items():
+        folder = reports_dir / level
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            suffix = next((s for s in REPORT_SUFFIXES if path.name.endswith(s)), None)
+            slug = path.name[: -len(suffix)] if suffix else ""
+            if slug and not slug.startswith(".") and slug not in slugs and path.is_file():
+                path.unlink()
+                withdrawn.add(f"{level}/{slug}")
+    return sorted(withdrawn)
 
 
 @contextlib.contextmanager
