@@ -122,3 +122,12 @@ def test_a_sub_indicator_with_its_own_target_is_in_the_targets_table(tmp_path: P
     assert f"{gap} onder het doel" in row
     assert f"{naam}: aandeel techniek op niveau 2 (bron: Regionaal convenant)." in out
     assert naam.lower() not in " ".join(cover.kernboodschappen(ctx)).lower()
+
+
+def test_a_target_without_data_near_its_year_gets_no_verdict(utrecht: data.ReportContext) -> None:
+    """A share from long before a passed target year: 'geen oordeel', naming the year."""
+    row = {"status": "geen gegevens", "share": 0.31, "target_year": 2020, "level": "mbo"}
+    assert scorecard.verdict_text(row, utrecht) == (
+        "geen oordeel: geen cijfers voor het doeljaar 2020/21 of het schooljaar ervoor"
+    )
+    assert scorecard.verdict_text({**row, "share": None}, utrecht) == text.MISSING

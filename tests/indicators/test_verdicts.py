@@ -176,6 +176,32 @@ def test_data_stop_before_a_passed_target_year() -> None:
     assert (ahead["status"], ahead["projected_year"]) == (d.ON_TREND, 2025)
 
 
+def test_a_passed_target_is_not_judged_on_data_long_before_its_year() -> None:
+    # Data end in 2017/18, target 2020, written in 2026. Within one year of 2020 there is
+    # nothing (2019, 2020 absent): no verdict, although 2017 has a share (0.32).
+    old = {2015: 0.30, 2016: 0.31, 2017: 0.32}
+    out = d.derive(table({("mbo", "NL"): old}), REGIONS, config(), as_of=2026)
+    last = row(out, "mbo", "NL", 2017)
+    assert last["status"] == d.NO_DATA
+    assert pd.isna(last["judged_year"]) and pd.isna(last["judged_share"])
+    assert last["share"] == pytest.approx(0.32)
+    # An analyst who accepts three years: judged on 2017 (2020 - 3), 8 pp short.
+    lenient = config(settings={"judged_within_years": 3})
+    last = row(
+        d.derive(table({("mbo", "NL"): old}), REGIONS, lenient, as_of=2026), "mbo", "NL", 2017
+    )
+    assert (last["status"], last["judged_year"]) == (d.MISSED, 2017)
+    assert last["gap_pp"] == pytest.approx(8.0)
+
+
+@pytest.mark.parametrize("value", [-1, 1.5, True, "1"])
+def test_judged_within_years_must_be_a_whole_number(value) -> None:
+    with pytest.raises(
+        ConfigError, match=r"settings\.judged_within_years must be a whole number >= 0"
+    ):
+        config(settings={"judged_within_years": value})
+
+
 # --- the trend rule -----------------------------------------------------------------------------
 
 AHEAD = {"mbo": {"value": 0.40, "year": 2040}}

@@ -189,7 +189,20 @@ def verdict_text(row: pd.Series | dict, ctx: ReportContext) -> str:
             f"bij de trend {trend_phrase(row, ctx)} niet vóór "
             f"{ctx.config.settings.projection_horizon}"
         )
+    if status == derived.NO_DATA and not text.is_missing(row.get("share")):
+        # A share, but none in or shortly before the passed target year: no verdict on it.
+        return f"geen oordeel: {no_target_year_data(row, ctx)}"
     return {derived.NO_DATA: text.MISSING}.get(status, status)
+
+
+def no_target_year_data(row: pd.Series | dict, ctx: ReportContext) -> str:
+    """'geen cijfers voor het doeljaar 2020/21 of het schooljaar ervoor' (as the setting
+    ``judged_within_years`` allows)."""
+    within = ctx.config.settings.judged_within_years
+    earlier = {0: "", 1: " of het schooljaar ervoor"}.get(
+        within, f" of de {within} schooljaren ervoor"
+    )
+    return f"geen cijfers voor het doeljaar {text.schooljaar(int(row['target_year']))}{earlier}"
 
 
 def trend_phrase(row: pd.Series | dict, ctx: ReportContext) -> str:

@@ -18,7 +18,9 @@ One row per row of the indicator table. Changes and gaps are in percentage point
   config names. A target whose year has passed (the school year that starts in the target
   year is in the data, or the calendar year ``as_of`` is later) is judged on the share in
   the target year, or, when the data stop before it, on the last school year before it
-  (``judged_year``). A target still ahead is projected only on a clear rising trend.
+  (``judged_year``), at most ``settings.judged_within_years`` earlier: a verdict on older
+  data would not hold up, so the status is then *no data*. A target still ahead is
+  projected only on a clear rising trend.
 """
 
 from __future__ import annotations
@@ -351,6 +353,9 @@ def _verdicts(out: pd.DataFrame, settings: Settings, as_of: int) -> pd.DataFrame
     reached = np.maximum(reached, year + 1)
     passed = ~np.isnan(target_year) & ((year >= target_year) | (as_of > target_year))
     judged_year, judged_share = _judged_values(out, np.minimum(year, target_year), passed)
+    # Measured from the target year (a row of an earlier year has an earlier cutoff).
+    too_old = judged_year < target_year - settings.judged_within_years
+    judged_year[too_old] = judged_share[too_old] = np.nan
     rules = [
         (np.isnan(target), NO_TARGET),
         (np.isnan(share), NO_DATA),

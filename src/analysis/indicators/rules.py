@@ -242,6 +242,9 @@ class Settings:
     min_denominator: int = 20
     # The trend is the least-squares slope over the last this many school years.
     trend_years: int = 5
+    # A passed target is judged on its target year or, when the data stop before it, on a
+    # school year at most this many years earlier; older data get no verdict.
+    judged_within_years: int = 1
 
 
 @dataclass(frozen=True)
@@ -593,6 +596,7 @@ def _settings(path: Path, raw: Any) -> Settings:
             "min_denominator",
             "trend_years",
             "max_revision",
+            "judged_within_years",
         },
     )
     settings = Settings(**raw)
@@ -620,7 +624,7 @@ def _settings(path: Path, raw: Any) -> Settings:
         raise ConfigError(
             path, f"settings.max_revision must be a share in (0, 1), not {revision!r}"
         )
-    for name, least in (("min_denominator", 1), ("trend_years", 2)):
+    for name, least in (("min_denominator", 1), ("trend_years", 2), ("judged_within_years", 0)):
         value = getattr(settings, name)
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
             raise ConfigError(path, f"settings.{name} must be a whole number >= {least}")
