@@ -176,3 +176,23 @@ def test_cover_names_missing_sources(tmp_path: Path) -> None:
         "Deze cijfers zijn gemaakt zonder Alle vestigingen vo (DUO)." in page
     )
     assert "demo-banner" not in page
+
+
+def test_a_region_without_a_university_says_so(real_processed: Path) -> None:
+    """The Achterhoek has no university (known, not computed): its wo figures are absent
+    because higher education is counted where it is given, and the report says why. Twente
+    (Universiteit Twente) gets no such sentence."""
+    from analysis.content import sections
+
+    ctx = data.context(real_processed, "corop", "Achterhoek", "2026-12-01")
+    messages = cover.kernboodschappen(ctx)
+    wo = [m for m in messages if "instroom wo" in m]
+    assert wo == [
+        "In de Achterhoek is geen universiteit; hoger onderwijs wordt geteld waar de opleiding "
+        "gegeven wordt, dus voor het aandeel instroom wo in bèta-techniek zijn er geen cijfers."
+    ]
+    section = sections.level_section(ctx, "wo")
+    assert section[0].markdown.startswith("In de Achterhoek is geen universiteit;")
+    twente = data.context(real_processed, "corop", "Twente", "2026-12-01")
+    assert not any("geen universiteit" in m for m in cover.kernboodschappen(twente))
+    assert "geen universiteit" not in str(sections.level_section(twente, "wo"))

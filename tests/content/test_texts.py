@@ -81,3 +81,34 @@ def test_configured_seats_hold_in_the_real_data(shared_data: Path) -> None:
     for seat in load_report_texts().mbo_zetels:
         places = set(frame.loc[frame[name_col] == seat.naam, place_col].str.strip().str.upper())
         assert places == {seat.zetel.naam.upper()}, (seat.naam, places)
+
+
+def _ctx(series: dict[str, pd.DataFrame], levels: dict[str, str]):
+    from types import SimpleNamespace
+
+    indicators = {i: SimpleNamespace(level=level) for i, level in levels.items()}
+    return SimpleNamespace(
+        series=lambda i: series.get(i, pd.DataFrame(columns=["year"])),
+        config=SimpleNamespace(indicators=indicators),
+    )
+
+
+def _rows(*rows: tuple[int, float, int]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["year", "denominator", "suppressed_cells"])
+
+
+def test_a_region_without_any_wo_students_has_no_university() -> None:
+    from analysis.content.texts import missing_ho_institution
+
+    levels = {"wo_in": "wo", "wo_dipl": "wo", "hbo_in": "hbo", "mbo": "mbo"}
+    none_now = _rows((2018, 12.0, 0), (2019, 0.0, 0))  # the latest year counts
+    ctx = _ctx({"wo_in": none_now, "hbo_in": none_now, "mbo": none_now}, levels)
+    assert missing_ho_institution(ctx, ["wo_in", "wo_dipl"]) == "universiteit"  # no rows: no say
+    assert missing_ho_institution(ctx, ["hbo_in"]) == "hogeschool"
+    assert missing_ho_institution(ctx, ["mbo"]) is None  # mbo is counted at the seat: no rule
+    assert missing_ho_institution(ctx, ["wo_in", "hbo_in"]) is None  # two kinds: no one noun
+    assert missing_ho_institution(ctx, ["wo_dipl"]) is None  # nothing seen at all
+    students = _ctx({"wo_in": _rows((2019, 0.0, 0)), "wo_dipl": _rows((2019, 3.0, 0))}, levels)
+    assert missing_ho_institution(students, ["wo_in", "wo_dipl"]) is None
+    hidden = _ctx({"wo_in": _rows((2019, 0.0, 2))}, levels)  # suppressed cells: maybe 1-4 students
+    assert missing_ho_institution(hidden, ["wo_in"]) is None

@@ -12,7 +12,12 @@ from datetime import date
 
 from analysis.content import messages
 from analysis.content.scorecard import NOT_JUDGED_REASON, scorecard_frame
-from analysis.content.texts import load_report_texts, mbo_seat_caveats, region_members
+from analysis.content.texts import (
+    load_report_texts,
+    mbo_seat_caveats,
+    missing_ho_institution,
+    region_members,
+)
 from analysis.data import ReportContext
 from analysis.indicators.engine import indicator_meta, latest_year
 from analysis.present import text
@@ -174,6 +179,12 @@ def _targets_without_data(ctx: ReportContext, region: str) -> list[str]:
         sentence = (
             f"Voor het aandeel {text.lcfirst(meta['naam'])} zijn er voor {region} geen cijfers."
         )
+        if institution := missing_ho_institution(ctx, [indicator]):
+            sentence = (
+                f"In {region} is geen {institution}; hoger onderwijs wordt geteld waar de "
+                f"opleiding gegeven wordt, dus voor het aandeel {text.lcfirst(meta['naam'])} "
+                "zijn er geen cijfers."
+            )
         if meta["level"] == "mbo":
             seats = mbo_seat_caveats(region_members(ctx))
             sentence += "".join(f" {s}" for s in seats[:1])

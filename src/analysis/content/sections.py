@@ -16,7 +16,12 @@ import pandas as pd
 from analysis import municipal, paths
 from analysis.content.cover import peers_phrase
 from analysis.content.scorecard import place
-from analysis.content.texts import mbo_seat_caveats, region_members
+from analysis.content.texts import (
+    load_report_texts,
+    mbo_seat_caveats,
+    missing_ho_institution,
+    region_members,
+)
 from analysis.data import ProcessedData, ReportContext, load_processed
 from analysis.errors import TechniekpactError
 from analysis.indicators.engine import indicator_meta
@@ -224,10 +229,15 @@ def level_section(ctx: ReportContext, section: str) -> list[Block]:
     seats = mbo_seat_caveats(region_members(ctx)) if section == "mbo" else []
     notes: list[Block] = [Markdown(f"*{note}*") for note in seats]
     if not present:
-        return [
-            Markdown(f"Voor {r.name} zijn geen cijfers over het {label} beschikbaar."),
-            *notes,
-        ]
+        institution = missing_ho_institution(ctx, main) if main else None
+        why = (
+            f"In {load_report_texts().name(r.name)} is geen {institution}; hoger onderwijs "
+            f"wordt geteld waar de opleiding gegeven wordt, dus over het {label} zijn er geen "
+            "cijfers."
+            if institution
+            else f"Voor {r.name} zijn geen cijfers over het {label} beschikbaar."
+        )
+        return [Markdown(why), *notes]
     blocks: list[Block] = [
         Html(_section_table(ctx, present, f"{label.capitalize()} in {r.name}: laatste schooljaar")),
         *notes,

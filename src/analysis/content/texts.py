@@ -114,6 +114,31 @@ def mbo_seat_caveats(members: set[str], texts: ReportTexts | None = None) -> lis
     return out
 
 
+HO_INSTITUTION = {"hbo": "hogeschool", "wo": "universiteit"}
+
+
+def missing_ho_institution(ctx: ReportContext, indicators: list[str]) -> str | None:
+    """'universiteit' (or 'hogeschool') when the region has no wo (hbo) students at all in
+    the latest year of ``indicators`` (denominator 0, nothing suppressed; an indicator
+    without rows does not count against it). Higher education is counted where the
+    programme is given, so such a region has no figures, and the reader should know why
+    rather than read "geen cijfers"."""
+    levels, seen = set(), False
+    for indicator in indicators:
+        spec = ctx.config.indicators.get(indicator)
+        if spec is None or spec.level not in HO_INSTITUTION:
+            return None
+        levels.add(spec.level)
+        series = ctx.series(indicator)
+        if series.empty:
+            continue
+        last = series.sort_values("year").iloc[-1]
+        if last["denominator"] != 0 or last["suppressed_cells"] != 0:
+            return None
+        seen = True
+    return HO_INSTITUTION[levels.pop()] if seen and len(levels) == 1 else None
+
+
 def region_members(ctx: ReportContext) -> set[str]:
     """The CBS codes of the municipalities in the report's region (empty for Nederland)."""
     regions = ctx.data.regions
