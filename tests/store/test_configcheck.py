@@ -101,8 +101,8 @@ def test_a_former_municipality_is_named_with_its_successor_by_name(
         _config_dir(tmp_path, REGIONS.replace("Bernhaze", "Uden").replace("Lochen", "Lochem"))
     )
     config = regions.load_config(paths.REGIONS_CONFIG)
-    frames, _ = configcheck.reference_frames(input_files(raw_dir))
-    ref = regions.build_reference(frames, config)
+    read, _ = configcheck.reference_files(input_files(raw_dir))
+    ref = regions.build_reference({path: frame for path, (_, frame) in read.items()}, config)
     try:
         messages = regions.region_table(ref, config).attrs["warnings"]
     except ConfigError as exc:

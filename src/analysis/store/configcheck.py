@@ -47,12 +47,6 @@ def reference_files(files: list[Path]) -> tuple[dict[str, tuple[str, pd.DataFram
     return read, errors
 
 
-def reference_frames(files: list[Path]) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    """The reference frames among ``files`` by path, and the errors (see ``reference_files``)."""
-    read, errors = reference_files(files)
-    return {path: frame for path, (_, frame) in read.items()}, errors
-
-
 @dataclass
 class ConfigCheck:
     """What checking the config found and built; processing goes on from it."""
