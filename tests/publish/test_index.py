@@ -222,3 +222,24 @@ def test_index_shows_the_configured_columns_in_their_order(tmp_path: Path) -> No
     assert re.search(r"40,0%.*30,0%", _row(page, "Utrecht"), re.S)
     only = index.index_html(regions, indicators, definitions, {}, tmp_path, columns=())
     assert '<button type="button">Mbo</button>' not in only and "30,0%" not in only
+
+
+def test_a_level_without_any_report_keeps_its_figures_and_says_so_once(tmp_path: Path) -> None:
+    regions = pd.DataFrame(
+        {
+            "region_level": ["provincie", "provincie", "gemeente", "gemeente"],
+            "region": ["Utrecht", "Zeeland", "Bernheze", "Lochem"],
+        }
+    )
+    indicators = _indicators([("mbo_techniek", "gemeente", "Lochem", 2021, 0.3, 0.3, 0.3)])
+    (tmp_path / "provincie").mkdir()
+    (tmp_path / "provincie" / "utrecht.pdf").write_text("x")
+    page = index.index_html(
+        regions, indicators, {"mbo_techniek": {"naam": "M"}}, {}, tmp_path, columns=COLUMNS
+    )
+    assert page.count("Voor de gemeenten zijn in deze editie geen rapporten gemaakt") == 1
+    assert "provincies zijn" not in page  # Utrecht has a report: the level is built
+    assert "nog niet gemaakt" in _row(page, "Zeeland")  # built level, this one missing
+    lochem = _row(page, "Lochem")
+    assert "nog niet gemaakt" not in lochem and '<td class="links" data-sort="">–</td>' in lochem
+    assert "30,0%" in lochem  # the figures stay

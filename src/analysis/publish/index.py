@@ -29,6 +29,7 @@ INDEX_FILE = "index.html"
 DOWNLOAD_LINKS = ((".xlsx", "Excel"), (".csv", "CSV"))
 KEY_FILE = ".index.key"
 LEVEL_ORDER = ("nederland", "landsdeel", "landsdeel_cbs", "provincie", "corop")
+NOT_BUILT = "nog niet gemaakt"  # a region whose level has reports, but not this one
 UNKNOWN_SOURCE = "Bron onbekend (indicator niet in de configuratie)"
 # Sorting by a column's button (a button: reachable with Tab, pressed with Enter or Space),
 # its state in aria-sort; the level filter shows only that level's rows and says how many.
@@ -187,7 +188,7 @@ def index_html(
     """The index page: a column per indicator of ``columns`` (config/publication.yaml's
     ``index.columns`` when the batch writes it); ``without_programme``: see
     ``shares_without_programme``."""
-    from analysis.present.text import level_label
+    from analysis.present.text import join_and, level_label, level_plural
 
     latest_rows = latest_shares(indicators)
     genders = gender_shares(indicators, latest_rows)
@@ -200,6 +201,19 @@ def index_html(
     headline = [i for i in columns if definitions.get(i, {}).get("naam")]
     heads = "".join(_sort_head(definitions[i]["naam"], "none", numeric=True) for i in headline)
     first_heads = _sort_head("Niveau", "ascending") + _sort_head("Regio", "none")
+    links = {
+        (str(r.region_level), str(r.region)): _links(
+            reports_dir, str(r.region_level), str(r.region)
+        )
+        for r in regions.itertuples()
+    }
+    # A level without any report in this folder (the gemeenten, unless built): its rows keep
+    # their figures, and one sentence says so instead of a "nog niet gemaakt" on every row.
+    unbuilt = [
+        level
+        for level in dict.fromkeys(str(v) for v in regions["region_level"])
+        if not any(found for (lv, _), found in links.items() if lv == level)
+    ]
     body = []
     for region in regions.itertuples():
         level, name = str(region.region_level), str(region.region)
@@ -211,7 +225,9 @@ def index_html(
         cells += [
             _share_cell(latest, genders, (level, name, i), without_programme) for i in headline
         ]
-        cells.append(f'<td class="links" data-sort="">{_links(reports_dir, level, name)}</td>')
+        found = links[(level, name)]
+        shown = found or ("–" if level in unbuilt else NOT_BUILT)
+        cells.append(f'<td class="links" data-sort="">{shown}</td>')
         body.append(f'<tr data-level="{html.escape(level)}">' + "".join(cells) + "</tr>")
     levels = list(dict.fromkeys(str(v) for v in regions["region_level"]))
     options = "".join(
@@ -231,6 +247,12 @@ def index_html(
     missing = missing_sources_note(manifest)
     if missing:
         banner += f'<div class="missing-sources" role="note">{html.escape(missing)}</div>'
+    unbuilt_note = (
+        f"<p>Voor de {html.escape(join_and([level_plural(v) for v in unbuilt]))} zijn in deze "
+        "editie geen rapporten gemaakt; de tabel toont wel hun cijfers.</p>"
+        if unbuilt
+        else ""
+    )
     style = """main { max-width: 75rem; }
 td.links { white-space: nowrap; }
 th[aria-sort] button { font: inherit; font-weight: bold; color: inherit; background: none;
@@ -247,6 +269,7 @@ td.num small.split { display: block; white-space: nowrap; }
 van mannen en van vrouwen in hetzelfde schooljaar.
 Leerlingen en studenten tellen mee bij de vestiging van hun school, niet bij hun woonadres.
 Sorteer met de knoppen in de kolomkoppen (ook met Tab en Enter).</p>
+{unbuilt_note}
 <div class="tp-filter" id="tp-filter" hidden>
 <label for="tp-level">Niveau</label>
 <select id="tp-level"><option value="">alle niveaus</option>{options}</select>
@@ -343,10 +366,10 @@ def _share_cell(
 
 
 def _links(reports_dir: Path, level: str, name: str) -> str:
-    """Links to a region's HTML and PDF report, where they exist."""
+    """Links to a region's reports and downloads, where they exist (empty: none)."""
     links = []
     for suffix, label in ((".html", "HTML"), (".pdf", "PDF"), *DOWNLOAD_LINKS):
         relative = f"{slugify(level)}/{slugify(name)}{suffix}"
         if (reports_dir / relative).is_file():
             links.append(f'<a href="{html.escape(relative)}">{label}</a>')
-    return " · ".join(links) or "nog niet gemaakt"
+    return " · ".join(links)
