@@ -7,11 +7,12 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+from matplotlib.collections import LineCollection
 from matplotlib.colors import to_hex
 from shapely.geometry import Polygon, box
 
 from analysis.errors import ConfigError
-from analysis.present import maps
+from analysis.present import maps, plots
 
 # Four squares of 20 km in RD New around Amersfoort (155 000, 463 000).
 X0, Y0, SIDE = 140_000, 450_000, 20_000
@@ -86,8 +87,30 @@ def test_map_alt_legend_hatches_and_fixed_scale() -> None:
         "Geen gegevens",
         "Te onzeker (marge > 10 procentpunt)",
     ]
-    hatches = [h.get_hatch() for h in chart.fig.legends[0].legend_handles[1:]]
-    assert hatches[0] != hatches[1] and all(hatches)
+    # The two hatches differ (lines and dots), in the legend and on the map, and are vector
+    # lines clipped to the regions: no SVG pattern, which Chromium would rasterise.
+    drawn = chart.fig.legends[0].findobj(LineCollection)
+    assert [bool(c.get_linestyle()[0][1]) for c in drawn] == [False, True]  # lines, dots
+    ax = chart.fig.axes[0]
+    colours = (maps.MISSING_HATCH.color, maps.UNCERTAIN_HATCH.color)
+    hatched = [
+        c
+        for c in ax.collections
+        if isinstance(c, LineCollection) and to_hex(c.get_colors()[0]) in colours
+    ]
+    assert [to_hex(c.get_colors()[0]) for c in hatched] == list(colours)
+    assert all(c.get_clip_path() is not None for c in hatched)
+    svg = plots.figure_svg(chart.fig)
+    assert b"<pattern" not in svg and b"<clipPath" in svg
+    # Each hatch is clipped to its own square: the lines to GM3 (the third, no figure), the
+    # dots to GM2 (the second, te onzeker): 20 km each from X0 (reprojected: to the metre).
+    for collection, (left, right) in zip(
+        hatched, [(X0 + 2 * SIDE, X0 + 3 * SIDE), (X0 + SIDE, X0 + 2 * SIDE)], strict=True
+    ):
+        clip, _affine = collection.get_clip_path().get_transformed_path_and_affine()
+        xs, ys = clip.vertices[:, 0], clip.vertices[:, 1]
+        assert (xs.min(), xs.max()) == (pytest.approx(left, abs=1), pytest.approx(right, abs=1))
+        assert (ys.min(), ys.max()) == (pytest.approx(Y0, abs=1), pytest.approx(Y0 + SIDE, abs=1))
     # The scale is fixed: the colorbar runs 0-60% whatever the data's range.
     colorbar = chart.fig.axes[1]
     assert colorbar.get_ylim() == pytest.approx((0.0, 0.6))
@@ -178,3 +201,21 @@ def test_bad_map_config_names_the_entry(tmp_path: Path, text: str, message: str)
     with pytest.raises(ConfigError, match=message) as caught:
         maps.load_config(path)
     assert str(path) in str(caught.value)
+
+
+def test_hatches_are_lines_at_the_density_of_matplotlibs() -> None:
+    """'///': 45-degree lines 1/18 inch apart across; '....': rows of dots 3 pt apart, every
+    other row shifted half a step (as matplotlib staggers them)."""
+    lines = maps.MISSING_HATCH.lines(0, 0, 1.0, 0.5)
+    (x0, y0), (x1, y1) = lines[0]
+    assert (x1 - x0, y1 - y0) == (pytest.approx(0.5), pytest.approx(0.5))  # 45 degrees
+    assert lines[1][0][0] - lines[0][0][0] == pytest.approx(1 / 18)
+    assert lines[:, 0, 0].min() <= -0.5 and lines[:, 0, 0].max() >= 1.0  # the box is covered
+    rows = maps.UNCERTAIN_HATCH.lines(0, 0, 1.0, 1.0)
+    step = 3 / 72
+    assert rows[1][0][1] - rows[0][0][1] == pytest.approx(step)
+    assert rows[1][0][0] - rows[0][0][0] == pytest.approx(step / 2)
+    assert rows[2][0][0] == pytest.approx(rows[0][0][0])
+    dots = maps.UNCERTAIN_HATCH.artist(rows, None)
+    _offset, (on, off) = dots.get_linestyle()[0]
+    assert (on, off) == (0, pytest.approx(3.0))  # a dot every 3 pt (dashes scale with the width)

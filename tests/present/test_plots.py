@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import base64
-import io
 import re
 from xml.etree import ElementTree
 
 import geopandas as gpd
-import matplotlib as mpl
 import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_hex
-from matplotlib.figure import Figure
 from shapely.geometry import box
 
 from analysis.present import plots, style
@@ -242,50 +239,3 @@ def test_reused_trend_figures_draw_the_same_svg_as_new_ones() -> None:
         reused = plots.trend_chart(panels, title=title, source="DUO", reuse=True)
         assert reused.fig is None and reused.alt == fresh.alt
         assert reused.svg == plots.figure_svg(fresh.fig), title
-
-
-def _dot_centres(pattern: ElementTree.Element) -> set[tuple[float, float]]:
-    """Centres of the circles of a hatch pattern's path (each a closed Bezier subpath)."""
-    ns = "{http://www.w3.org/2000/svg}"
-    d = pattern.find(f"{ns}path").get("d")
-    centres = set()
-    for sub in d.split("M")[1:]:
-        xy = [float(v) for v in re.findall(r"-?[\d.]+", sub)]
-        xs, ys = xy[0::2], xy[1::2]
-        centres.add((round((min(xs) + max(xs)) / 2, 3), round((min(ys) + max(ys)) / 2, 3)))
-    return centres
-
-
-def test_a_dense_hatch_is_written_as_its_smallest_repeating_tile() -> None:
-    """The maps' dotted 'te onzeker' hatch: matplotlib draws 4 x 6 = 24 rows of dots per
-    72 pt tile, every other row offset by half a step (3 pt), so the dots repeat every 3 pt
-    across and 6 pt down. The compact tile, repeated, puts a dot where the original has one."""
-    from matplotlib.patches import Rectangle
-
-    fig = Figure(figsize=(2, 2))
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.add_patch(Rectangle((0, 0), 1, 1, facecolor="white", edgecolor="#333333", hatch="...."))
-    ax.add_patch(Rectangle((0, 0), 0.5, 0.5, facecolor="white", edgecolor="#8c8c8c", hatch="//"))
-    buffer = io.BytesIO()
-    with mpl.rc_context(plots.SVG_RC):  # as figure_svg writes it, before compacting
-        fig.savefig(buffer, format="svg", facecolor="white", metadata={"Date": None})
-    full = buffer.getvalue()
-    compact = plots.figure_svg(fig)
-    assert len(compact) < len(full) / 10
-    ns = "{http://www.w3.org/2000/svg}"
-    patterns = {
-        p.get("id"): p for p in ElementTree.fromstring(compact).iter(f"{ns}pattern")
-    }  # fmt: skip
-    originals = {p.get("id"): p for p in ElementTree.fromstring(full).iter(f"{ns}pattern")}
-    sizes = sorted((p.get("width"), p.get("height")) for p in patterns.values())
-    assert sizes == [("3", "6"), ("72", "72")]  # the line hatch is small: as it was
-    for pid, pattern in patterns.items():
-        if pattern.get("width") == "72":
-            assert ElementTree.tostring(pattern) == ElementTree.tostring(originals[pid])
-            continue
-        tile = _dot_centres(pattern)
-        wrapped = {(round(x % 3, 3), round(y % 6, 3)) for x, y in tile}
-        original = _dot_centres(originals[pid])
-        assert len(original) > 500
-        assert {(round(x % 3, 3), round(y % 6, 3)) for x, y in original} == wrapped
-        assert {(1.5, 3.0), (0.0, 0.0)} <= wrapped  # staggered rows

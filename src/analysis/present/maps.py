@@ -5,8 +5,10 @@
 - Colour: cividis (colour-blind safe) on a fixed scale per indicator from
   config/maps.yaml, so a colour means the same share on every map and page; the legend
   states the scale.
-- "Geen gegevens" (no figure) is light and hatched ``///``; "te onzeker" (bounds wider than
-  the configured threshold) keeps its colour, dotted; the two never look alike.
+- "Geen gegevens" (no figure) is light and hatched with diagonal lines; "te onzeker" (bounds
+  wider than the configured threshold) keeps its colour, dotted; the two never look alike.
+  Both are drawn as lines clipped to the regions (``Hatch``), not as matplotlib hatches:
+  those become SVG patterns, which Chromium rasterises into the PDF (blurred when zoomed).
 - Water: the big lakes and sea arms are no part of the municipality polygons; they are the
   gaps a morphological closing of the land fills, kept where a configured point lies
   (config/maps.yaml), so they are drawn blue instead of as white holes.
@@ -24,10 +26,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerPatch
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.path import Path as MplPath
 
 from analysis import paths
 from analysis.configfile import load_yaml
@@ -47,8 +52,6 @@ MARGIN = 0.04  # around the regions shown, as a fraction of the larger side
 WATER_FILL = "#cfe3f1"
 CONTEXT_FILL = "#d4d4d4"  # neighbouring regions: plain grey, no hatch
 MISSING_FILL = "#f6f6f6"
-MISSING_HATCH = "///"
-UNCERTAIN_HATCH = "...."
 OUTLINE = style.OKABE_ITO["vermillion"]
 LABEL_PT = 6.5
 
@@ -65,6 +68,98 @@ class Scale:
             f"vaste schaal {text.num(self.low * 100)}–{text.num(self.high * 100)}%, "
             "gelijk op elke kaart"
         )
+
+
+@dataclass(frozen=True)
+class Hatch:
+    """A fill pattern as vector lines in figure inches (the same density on every map):
+    diagonal lines, or rows of round dots (a dash pattern of dots; every other row shifted
+    by half a step, as matplotlib's dotted hatch)."""
+
+    spacing_in: float
+    color: str
+    linewidth_pt: float
+    dotted: bool
+
+    def lines(self, x0: float, y0: float, width: float, height: float) -> np.ndarray:
+        """Segments (n, 2, 2) covering the box (inches): 45° lines, or horizontal rows."""
+        step = self.spacing_in
+        if self.dotted:
+            ys = np.arange(y0, y0 + height + step, step)
+            shift = (np.arange(len(ys)) % 2) * step / 2
+            starts = np.column_stack([x0 - step + shift, ys])
+            ends = np.column_stack([np.full(len(ys), x0 + width + step), ys])
+        else:
+            xs = np.arange(x0 - height, x0 + width + step, step)
+            starts = np.column_stack([xs, np.full(len(xs), y0)])
+            ends = np.column_stack([xs + height, np.full(len(xs), y0 + height)])
+        return np.stack([starts, ends], axis=1)
+
+    def artist(self, segments: np.ndarray, transform) -> LineCollection:
+        style = {"linestyles": [(0, (0, self.spacing_in * 72 / self.linewidth_pt))]}
+        return LineCollection(
+            segments,
+            colors=self.color,
+            linewidths=self.linewidth_pt,
+            capstyle="round" if self.dotted else "butt",
+            transform=transform,
+            zorder=4,
+            **(style if self.dotted else {}),
+        )
+
+
+# Matplotlib's "///" (18 lines per inch) and "...." (24 rows of dots per inch), as vectors.
+MISSING_HATCH = Hatch(1 / 18, "#8c8c8c", 0.6, dotted=False)
+UNCERTAIN_HATCH = Hatch(1 / 24, "#333333", 1.3, dotted=True)
+
+
+class _HatchPatch(Patch):
+    """A legend entry: a swatch with a ``Hatch`` over it (see ``_HatchHandler``)."""
+
+    def __init__(self, hatch_lines: Hatch, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.hatch_lines = hatch_lines
+
+
+class _HatchHandler(HandlerPatch):
+    """Draws a ``_HatchPatch``'s swatch and its hatch lines, clipped to the swatch."""
+
+    def create_artists(
+        self, legend, orig_handle, xdescent, ydescent, width, height, fontsize, trans
+    ):
+        (swatch,) = super().create_artists(
+            legend, orig_handle, xdescent, ydescent, width, height, fontsize, trans
+        )
+        hatch = orig_handle.hatch_lines
+        # The handle box is in points (``trans`` scales them for the dpi); the hatch in inches.
+        segments = hatch.lines(-xdescent / 72, -ydescent / 72, width / 72, height / 72) * 72
+        lines = hatch.artist(segments, trans)
+        lines.set_clip_path(swatch)
+        return [swatch, lines]
+
+
+def _hatch_regions(ax, fig, geometries, hatch: Hatch, view) -> None:
+    """``hatch`` over ``geometries`` (within ``view``, a shapely box), clipped to them."""
+    import shapely
+    from shapely.geometry.polygon import orient
+
+    parts = []
+    for geom in geometries:
+        if geom is None or geom.is_empty:
+            continue
+        clipped = geom.intersection(view)
+        for poly in getattr(clipped, "geoms", [clipped]):
+            if not isinstance(poly, shapely.Polygon) or poly.is_empty:
+                continue
+            poly = orient(poly, 1.0)  # exterior anticlockwise, holes clockwise: nonzero rule
+            for ring in (poly.exterior, *poly.interiors):
+                parts.append(MplPath(np.asarray(ring.coords)[:, :2], closed=True))
+    if not parts:
+        return
+    width, height = fig.get_size_inches()
+    lines = hatch.artist(hatch.lines(0, 0, width, height), fig.dpi_scale_trans)
+    lines.set_clip_path(MplPath.make_compound_path(*parts), ax.transData)
+    ax.add_collection(lines, autolim=False)
 
 
 @dataclass(frozen=True)
@@ -227,10 +322,11 @@ def choropleth(
     uncertain = has & _uncertain(focus, too_uncertain_pp)
     lacking = [n for c, n in prepared.missing.items() if codes is None or c in codes]
     water = prepared.water
-    if not getattr(water, "is_empty", True):
-        import shapely
+    import shapely
 
-        water = water.intersection(shapely.box(x0, y0, x1, y1))
+    view_box = shapely.box(x0, y0, x1, y1)
+    if not getattr(water, "is_empty", True):
+        water = water.intersection(view_box)
     handles = _handles(
         focus,
         has,
@@ -264,17 +360,14 @@ def choropleth(
         gpd.GeoSeries([water], crs=RD_NEW).plot(ax=ax, color=WATER_FILL, linewidth=0)
     missing = focus[~has]
     if len(missing):
-        missing.plot(
-            ax=ax, facecolor=MISSING_FILL, edgecolor="#8c8c8c", hatch=MISSING_HATCH, linewidth=0.3
-        )
+        missing.plot(ax=ax, facecolor=MISSING_FILL, edgecolor="#8c8c8c", linewidth=0.3)
+        _hatch_regions(ax, fig, missing.geometry, MISSING_HATCH, view_box)
     if has.any():
         colours = [cmap(norm(v)) for v in focus.loc[has, "share"]]
         focus[has].plot(ax=ax, color=colours, edgecolor="white", linewidth=0.5)
     if uncertain.any():
-        focus[uncertain].plot(
-            ax=ax, facecolor="none", edgecolor="#333333", hatch=UNCERTAIN_HATCH, linewidth=0
-        )
-        focus[uncertain].boundary.plot(ax=ax, color="white", linewidth=0.5)
+        _hatch_regions(ax, fig, focus[uncertain].geometry, UNCERTAIN_HATCH, view_box)
+        focus[uncertain].boundary.plot(ax=ax, color="white", linewidth=0.5, zorder=5)
     outlined = focus[focus["region_code"] == highlight_code]
     if len(outlined):
         outlined.boundary.plot(ax=ax, color=OUTLINE, linewidth=2.0)
@@ -286,7 +379,9 @@ def choropleth(
         _labels(ax, focus, has, map_w / (x1 - x0), norm, cmap)
     _colorbar(fig, ax, norm, cmap, scale, focus.loc[has, "share"], left_in + map_w, height, map_h)
     plots._title(fig, title)
-    plots._legend(fig, handles, legend_labels, plots._title_in(title))
+    plots._legend(
+        fig, handles, legend_labels, plots._title_in(title), {_HatchPatch: _HatchHandler()}
+    )
     alt = _alt(
         what,
         subject or title,
@@ -340,19 +435,16 @@ def _handles(
         )
     if (~has).any():
         handles.append(
-            Patch(
-                facecolor=MISSING_FILL,
-                edgecolor="#8c8c8c",
-                hatch=MISSING_HATCH,
-                label="Geen gegevens",
+            _HatchPatch(
+                MISSING_HATCH, facecolor=MISSING_FILL, edgecolor="#8c8c8c", label="Geen gegevens"
             )
         )
     if uncertain.any():
         handles.append(
-            Patch(
+            _HatchPatch(
+                UNCERTAIN_HATCH,
                 facecolor="white",
                 edgecolor="#333333",
-                hatch=UNCERTAIN_HATCH,
                 label=f"Te onzeker (marge > {text.num(threshold)} procentpunt)",
             )
         )

@@ -145,7 +145,13 @@ def _legend_layout(labels: list[str]) -> tuple[int, int]:
     return columns, -(-len(labels) // columns)
 
 
-def _legend(fig: Figure, handles: list, labels: list[str], top_in: float) -> None:
+def _legend(
+    fig: Figure,
+    handles: list,
+    labels: list[str],
+    top_in: float,
+    handler_map: dict | None = None,
+) -> None:
     """The legend across the figure, its top edge ``top_in`` inches under the top."""
     if not handles:
         return
@@ -153,6 +159,7 @@ def _legend(fig: Figure, handles: list, labels: list[str], top_in: float) -> Non
     fig.legend(
         handles,
         labels,
+        handler_map=handler_map,
         loc="upper left",
         bbox_to_anchor=(0.05 / style.WIDTH_IN, 1 - top_in / fig.get_figheight()),
         ncols=columns,
@@ -618,80 +625,7 @@ def figure_svg(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     with mpl.rc_context(SVG_RC):
         fig.savefig(buffer, format="svg", facecolor="white", metadata={"Date": None})
-    return _compact_hatches(buffer.getvalue())
-
-
-# matplotlib writes a hatch as a pattern tile of 72 x 72 pt. A dense hatch (the maps' dotted
-# "te onzeker") is ~600 dots in that tile, 250 kB of SVG per pattern that Chromium parses and
-# rasterises for every report; the same dots repeat every few points.
-_HATCH_TILE = 72.0
-_HATCH_PATTERN = re.compile(
-    rb'(<pattern id="[^"]+" patternUnits="userSpaceOnUse" x="0" y="0" )'
-    rb'width="72" height="72">(\s*<rect [^>]*/>\s*<path d=")([^"]*)("[^>]*/>\s*</pattern>)'
-)
-_COMPACT_ABOVE = 20_000  # bytes of path: only dense hatches are worth the work
-_HATCH_REACH = 2.0  # pt: shapes this close outside the smaller tile are kept (stroke width)
-
-
-def _compact_hatches(svg: bytes) -> bytes:
-    """Each dense hatch pattern as its smallest repeating tile (the same picture, a fraction
-    of the size); a pattern that does not repeat inside its tile stays as it is."""
-
-    def compact(match: re.Match) -> bytes:
-        if len(match.group(3)) < _COMPACT_ABOVE:
-            return match.group(0)
-        tile = _hatch_tile(match.group(3).decode("ascii"))
-        if tile is None:
-            return match.group(0)
-        width, height, path = tile
-        size = f'width="{width:g}" height="{height:g}">'.encode()
-        return match.group(1) + size + match.group(2) + path.encode() + match.group(4)
-
-    return _HATCH_PATTERN.sub(compact, svg)
-
-
-@functools.lru_cache(maxsize=64)
-def _hatch_tile(d: str) -> tuple[float, float, str] | None:
-    """(width, height, path) of the smallest tile that repeats the path's shapes, or None.
-
-    The path must be one shape (a subpath) repeated by translation; the tile's periods divide
-    72 pt; the shapes kept are those that reach into the smaller tile (the pattern clips).
-    Cached: every map of a worker's reports has the same few hatches.
-    """
-    subpaths = ["M" + part for part in d.split("M") if part.strip()]
-    shapes, origins = set(), []
-    for sub in subpaths:
-        numbers = np.array(re.findall(r"-?[\d.]+(?:e-?\d+)?", sub), dtype=float).reshape(-1, 2)
-        origins.append(numbers[0])
-        shapes.add((re.sub(r"[-\d.e]+", "", sub), tuple(np.round(numbers - numbers[0], 3).flat)))
-    if len(shapes) != 1:
-        return None
-    extent = np.array(next(iter(shapes))[1]).reshape(-1, 2)  # the shape, from its first point
-    at = {tuple(np.round(o, 2)) for o in origins}
-
-    def period(axis: int) -> float:
-        for n in range(72, 1, -1):  # the smallest period first
-            step = _HATCH_TILE / n
-            shift = np.array([step, 0.0] if axis == 0 else [0.0, step])
-            if all(
-                tuple(np.round(np.array(o) + shift, 2)) in at
-                for o in at
-                if o[axis] + step <= _HATCH_TILE + 1e-6
-            ):
-                return step
-        return _HATCH_TILE
-
-    width, height = period(0), period(1)
-    if (width, height) == (_HATCH_TILE, _HATCH_TILE):
-        return None
-    low, high = extent.min(axis=0), extent.max(axis=0)
-    kept = [
-        sub
-        for sub, o in zip(subpaths, origins, strict=True)
-        if o[0] + high[0] >= -_HATCH_REACH and o[0] + low[0] <= width + _HATCH_REACH
-        and o[1] + high[1] >= -_HATCH_REACH and o[1] + low[1] <= height + _HATCH_REACH
-    ]  # fmt: skip
-    return width, height, "".join(kept)
+    return buffer.getvalue()
 
 
 def figure_html(
