@@ -2,8 +2,8 @@
 headline tiles of the summary page, the index page's columns and the limits on the regions'
 own texts.
 
-Stdlib + PyYAML only: the report batch checks the tiles before it imports pandas, so a
-wrong id stops the batch at once instead of failing every report.
+Stdlib + PyYAML only: the report batch checks the tiles and columns before it imports
+pandas, so a wrong id stops the batch at once instead of failing every report.
 """
 
 from __future__ import annotations

@@ -96,7 +96,9 @@ class Hatch:
         return np.stack([starts, ends], axis=1)
 
     def artist(self, segments: np.ndarray, transform) -> LineCollection:
-        style = {"linestyles": [(0, (0, self.spacing_in * 72 / self.linewidth_pt))]}
+        """The segments drawn in this hatch's colour and width (dots: zero-length dashes
+        with round caps, one every ``spacing_in``; matplotlib scales dashes by the width)."""
+        dots = {"linestyles": [(0, (0, self.spacing_in * 72 / self.linewidth_pt))]}
         return LineCollection(
             segments,
             colors=self.color,
@@ -104,7 +106,7 @@ class Hatch:
             capstyle="round" if self.dotted else "butt",
             transform=transform,
             zorder=4,
-            **(style if self.dotted else {}),
+            **(dots if self.dotted else {}),
         )
 
 
@@ -305,6 +307,8 @@ def choropleth(
     Twente"), followed by ``subject`` (default: the title). ``too_uncertain_pp`` marks
     figures with wider bounds as "te onzeker".
     """
+    import shapely  # with geopandas: loaded once a map is drawn
+
     frame = prepared.regions.merge(_values(values), on="region_code", how="left")
     shown = frame["region_code"].isin(codes) if codes is not None else pd.Series(True, frame.index)
     focus = frame[shown]
@@ -322,8 +326,6 @@ def choropleth(
     uncertain = has & _uncertain(focus, too_uncertain_pp)
     lacking = [n for c, n in prepared.missing.items() if codes is None or c in codes]
     water = prepared.water
-    import shapely
-
     view_box = shapely.box(x0, y0, x1, y1)
     if not getattr(water, "is_empty", True):
         water = water.intersection(view_box)

@@ -229,7 +229,7 @@ def _log_file(path: Path) -> Iterator[None]:
     """Every message of this package, debug included, also into ``path`` for this run."""
     handler = logging.FileHandler(path, mode="w", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    package = logging.getLogger("analysis")
+    package = logging.getLogger(_PACKAGE)
     level = package.level
     if package.getEffectiveLevel() > logging.DEBUG:  # the CLI sets DEBUG (handlers filter)
         package.setLevel(logging.DEBUG)
