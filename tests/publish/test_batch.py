@@ -690,3 +690,30 @@ def test_reports_of_regions_the_data_no_longer_has_are_removed(
     assert (reports / "provincie" / "utrecht.html").is_file()
     assert (reports / "waterschap" / "rijnland.html").is_file()
     assert "oud-gewest" not in (reports / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_withdrawn_report_that_cannot_be_removed_fails_the_run_and_is_named(
+    tmp_path: Path, fixed_code: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reports = tmp_path / "reports"
+    (reports / "provincie").mkdir(parents=True)
+    stuck = reports / "provincie" / "oud-gewest.pdf"
+    stuck.write_text("x", encoding="utf-8")
+    real_unlink = Path.unlink
+
+    def unlink(self: Path, missing_ok: bool = False) -> None:
+        if self == stuck:
+            raise PermissionError(13, "Permission denied")
+        real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    status, _, err = run(
+        regions=["Utrecht"],
+        notebook=make_notebook(tmp_path / "nb" / "report.ipynb"),
+        processed_dir=make_processed(tmp_path / "processed"),
+        reports_dir=reports,
+    )
+    assert status == 1
+    assert f"{stuck}: a report of a region the data no longer has, not removed" in err
+    assert "Permission denied" in err
+    assert (reports / "provincie" / "utrecht.html").is_file()  # the batch itself went on

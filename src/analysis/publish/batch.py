@@ -150,7 +150,9 @@ def _run(report_jobs: list[ReportJob], *, started: float, problems: list[str],
         methodology.write_methodology(reports_dir)
     except OSError as exc:
         problems.append(f"methodology page not written in {reports_dir}: {exc}")
-    if withdrawn := _remove_withdrawn(reports_dir, processed_dir):
+    withdrawn, not_removed = _remove_withdrawn(reports_dir, processed_dir)
+    problems = problems + not_removed
+    if withdrawn:
         log.info(
             "techniekpact reports: removed the reports of %d region(s) the data no longer has: %s.",
             len(withdrawn),
@@ -203,14 +205,15 @@ def _report_slugs(processed_dir: Path) -> dict[str, set[str]]:
     return known
 
 
-def _remove_withdrawn(reports_dir: Path, processed_dir: Path) -> list[str]:
+def _remove_withdrawn(reports_dir: Path, processed_dir: Path) -> tuple[list[str], list[str]]:
     """Remove the report files of regions the store no longer has (a merged gemeente, a
     pact taken out of config/regions.yaml), so that the folder publishes no report of a
-    region that is gone; returns their labels ('gemeente/brielle'). Only the files a
-    report consists of (``REPORT_SUFFIXES``) in the level folders of the store's levels:
-    anything else there is left alone. The published edition is kept aside beforehand
-    (analyst guide, the yearly cycle)."""
+    region that is gone; returns their labels ('gemeente/brielle') and a problem per file
+    that could not be removed. Only the files a report consists of (``REPORT_SUFFIXES``)
+    in the level folders of the store's levels: anything else there is left alone. The
+    published edition is kept aside beforehand (analyst guide, the yearly cycle)."""
     withdrawn: set[str] = set()
+    problems: list[str] = []
     for level, slugs in _report_slugs(processed_dir).items():
         folder = reports_dir / level
         if not folder.is_dir():
@@ -219,9 +222,16 @@ def _remove_withdrawn(reports_dir: Path, processed_dir: Path) -> list[str]:
             suffix = next((s for s in REPORT_SUFFIXES if path.name.endswith(s)), None)
             slug = path.name[: -len(suffix)] if suffix else ""
             if slug and not slug.startswith(".") and slug not in slugs and path.is_file():
-                path.unlink()
+                try:
+                    path.unlink()
+                except OSError as exc:
+                    problems.append(
+                        f"{path}: a report of a region the data no longer has, "
+                        f"not removed: {exc.strerror or exc}"
+                    )
+                    continue
                 withdrawn.add(f"{level}/{slug}")
-    return sorted(withdrawn)
+    return sorted(withdrawn), problems
 
 
 @contextlib.contextmanager
