@@ -664,6 +664,16 @@ def test_the_methodology_is_published_inside_the_reports_folder(built: dict) -> 
     assert "<h1" in target.read_text(encoding="utf-8")
 
 
+def _utrecht_into(reports: Path, tmp_path: Path) -> tuple[int, str, str]:
+    """A batch of the stand-in report of Utrecht into ``reports``."""
+    return run(
+        regions=["Utrecht"],
+        notebook=make_notebook(tmp_path / "nb" / "report.ipynb"),
+        processed_dir=make_processed(tmp_path / "processed"),
+        reports_dir=reports,
+    )
+
+
 def test_reports_of_regions_the_data_no_longer_has_are_removed(
     tmp_path: Path, fixed_code: None
 ) -> None:
@@ -677,12 +687,7 @@ def test_reports_of_regions_the_data_no_longer_has_are_removed(
     for name in (*gone, *kept):
         (reports / "provincie" / name).write_text("x", encoding="utf-8")
     (reports / "waterschap" / "rijnland.html").write_text("x", encoding="utf-8")
-    status, out, _ = run(
-        regions=["Utrecht"],
-        notebook=make_notebook(tmp_path / "nb" / "report.ipynb"),
-        processed_dir=make_processed(tmp_path / "processed"),
-        reports_dir=reports,
-    )
+    status, out, _ = _utrecht_into(reports, tmp_path)
     assert status == 0
     assert "removed the reports of 1 region(s) the data no longer has: provincie/oud-gewest" in out
     assert not any((reports / "provincie" / name).exists() for name in gone)
@@ -707,12 +712,7 @@ def test_a_withdrawn_report_that_cannot_be_removed_fails_the_run_and_is_named(
         real_unlink(self, missing_ok=missing_ok)
 
     monkeypatch.setattr(Path, "unlink", unlink)
-    status, _, err = run(
-        regions=["Utrecht"],
-        notebook=make_notebook(tmp_path / "nb" / "report.ipynb"),
-        processed_dir=make_processed(tmp_path / "processed"),
-        reports_dir=reports,
-    )
+    status, _, err = _utrecht_into(reports, tmp_path)
     assert status == 1
     assert f"{stuck}: a report of a region the data no longer has, not removed" in err
     assert "Permission denied" in err
