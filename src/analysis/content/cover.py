@@ -16,6 +16,7 @@ from analysis.content.texts import (
     load_report_texts,
     mbo_seat_caveats,
     missing_ho_institution,
+    no_institution_reason,
     region_members,
 )
 from analysis.data import ReportContext
@@ -176,15 +177,13 @@ def _targets_without_data(ctx: ReportContext, region: str) -> list[str]:
         if indicator not in ctx.config.indicators or ctx.latest(indicator) is not None:
             continue
         meta = indicator_meta(indicator, ctx.config)
-        sentence = (
-            f"Voor het aandeel {text.lcfirst(meta['naam'])} zijn er voor {region} geen cijfers."
-        )
+        share = f"het aandeel {text.lcfirst(meta['naam'])}"
         if institution := missing_ho_institution(ctx, [indicator]):
             sentence = (
-                f"In {region} is geen {institution}; hoger onderwijs wordt geteld waar de "
-                f"opleiding gegeven wordt, dus voor het aandeel {text.lcfirst(meta['naam'])} "
-                "zijn er geen cijfers."
+                f"{no_institution_reason(region, institution)} voor {share} zijn er geen cijfers."
             )
+        else:
+            sentence = f"Voor {share} zijn er voor {region} geen cijfers."
         if meta["level"] == "mbo":
             seats = mbo_seat_caveats(region_members(ctx))
             sentence += "".join(f" {s}" for s in seats[:1])

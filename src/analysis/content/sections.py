@@ -20,6 +20,7 @@ from analysis.content.texts import (
     load_report_texts,
     mbo_seat_caveats,
     missing_ho_institution,
+    no_institution_reason,
     region_members,
 )
 from analysis.data import ProcessedData, ReportContext, load_processed
@@ -231,9 +232,8 @@ def level_section(ctx: ReportContext, section: str) -> list[Block]:
     if not present:
         institution = missing_ho_institution(ctx, main) if main else None
         why = (
-            f"In {load_report_texts().name(r.name)} is geen {institution}; hoger onderwijs "
-            f"wordt geteld waar de opleiding gegeven wordt, dus over het {label} zijn er geen "
-            "cijfers."
+            f"{no_institution_reason(load_report_texts().name(r.name), institution)} over het "
+            f"{label} zijn er geen cijfers."
             if institution
             else f"Voor {r.name} zijn geen cijfers over het {label} beschikbaar."
         )

@@ -117,6 +117,15 @@ def mbo_seat_caveats(members: set[str], texts: ReportTexts | None = None) -> lis
 HO_INSTITUTION = {"hbo": "hogeschool", "wo": "universiteit"}
 
 
+def no_institution_reason(region: str, institution: str) -> str:
+    """'In de Achterhoek is geen universiteit; hoger onderwijs wordt geteld waar de
+    opleiding gegeven wordt, dus': the reason a report gives, before what has no figures."""
+    return (
+        f"In {region} is geen {institution}; hoger onderwijs wordt geteld waar de opleiding "
+        "gegeven wordt, dus"
+    )
+
+
 def missing_ho_institution(ctx: ReportContext, indicators: list[str]) -> str | None:
     """'universiteit' (or 'hogeschool') when the region has no wo (hbo) students at all in
     the latest year of ``indicators`` (denominator 0, nothing suppressed; an indicator

@@ -70,8 +70,11 @@ def run_batch(
         raise plan.ReportRequestError(f"{notebook}: report notebook not found")
     wanted = plan.parse_formats(formats)
     manifest = read_manifest(processed_dir)
-    selected = plan.select_regions(plan.read_regions(processed_dir), level, regions)
-    report_jobs = plan.make_jobs(selected, wanted)
+    every = plan.read_regions(processed_dir)
+    # {level folder: report slugs} of every region of the store, not only those selected:
+    # regional texts and report files are matched against it.
+    slugs = _report_slugs(every)
+    report_jobs = plan.make_jobs(plan.select_regions(every, level, regions), wanted)
     data = plan.data_fingerprint(processed_dir, manifest)
     code = plan.code_fingerprint()
     plan.assign_keys(report_jobs, notebook, data, code)
@@ -95,11 +98,12 @@ def run_batch(
             ):
                 data = {**data, "previous_edition": changes_key}
                 plan.assign_keys(report_jobs, notebook, data, code)
-            text_problems = _regional_texts(report_jobs, processed_dir, texts_dir)
+            text_problems = _regional_texts(report_jobs, slugs, texts_dir)
             return _run(
                 report_jobs,
                 started=started,
                 problems=text_problems,
+                slugs=slugs,
                 notebook=notebook,
                 processed_dir=processed_dir,
                 reports_dir=reports_dir,
@@ -119,7 +123,8 @@ def run_batch(
 
 
 def _run(report_jobs: list[ReportJob], *, started: float, problems: list[str],
-         manifest: dict, inputs: dict, force: bool, **build) -> int:  # fmt: skip
+         slugs: dict[str, set[str]], manifest: dict, inputs: dict, force: bool,
+         **build) -> int:  # fmt: skip
     """The batch behind the lock: skip what is current, build the rest, the index, a summary."""
     reports_dir: Path = build["reports_dir"]
     if removed := _remove_leftovers(reports_dir):
@@ -150,7 +155,7 @@ def _run(report_jobs: list[ReportJob], *, started: float, problems: list[str],
         methodology.write_methodology(reports_dir)
     except OSError as exc:
         problems.append(f"methodology page not written in {reports_dir}: {exc}")
-    withdrawn, not_removed = _remove_withdrawn(reports_dir, processed_dir)
+    withdrawn, not_removed = _remove_withdrawn(reports_dir, slugs)
     problems = problems + not_removed
     if withdrawn:
         log.info(
@@ -181,7 +186,7 @@ def _run(report_jobs: list[ReportJob], *, started: float, problems: list[str],
 
 
 def _regional_texts(
-    jobs: list[ReportJob], processed_dir: Path, texts_dir: Path | None
+    jobs: list[ReportJob], slugs: dict[str, set[str]], texts_dir: Path | None
 ) -> list[str]:
     """Publication (issue 13): each region's own text goes into its key; a text file that
     matches no region is reported (with close matches), the reports are still built."""
@@ -194,18 +199,18 @@ def _regional_texts(
         if source.is_file():
             entry = {"path": str(source), "root": str(folder), "sha256": sha256_file(source)}
             plan.add_key_part(job, "regional_text", entry)
-    return regional_text.unknown_texts(folder, _report_slugs(processed_dir))
+    return regional_text.unknown_texts(folder, slugs)
 
 
-def _report_slugs(processed_dir: Path) -> dict[str, set[str]]:
-    """{level folder: the file slugs of its reports} for every region of the store."""
+def _report_slugs(regions: list[plan.Region]) -> dict[str, set[str]]:
+    """{level folder: the file slugs of its reports} for ``regions``."""
     known: dict[str, set[str]] = {}
-    for job in plan.make_jobs(plan.read_regions(processed_dir), ("html",)):
+    for job in plan.make_jobs(regions, ("html",)):
         known.setdefault(job.level_slug, set()).add(job.slug)
     return known
 
 
-def _remove_withdrawn(reports_dir: Path, processed_dir: Path) -> tuple[list[str], list[str]]:
+def _remove_withdrawn(reports_dir: Path, slugs: dict[str, set[str]]) -> tuple[list[str], list[str]]:
     """Remove the report files of regions the store no longer has (a merged gemeente, a
     pact taken out of config/regions.yaml), so that the folder publishes no report of a
     region that is gone; returns their labels ('gemeente/brielle') and a problem per file
@@ -214,14 +219,14 @@ def _remove_withdrawn(reports_dir: Path, processed_dir: Path) -> tuple[list[str]
     published edition is kept aside beforehand (analyst guide, the yearly cycle)."""
     withdrawn: set[str] = set()
     problems: list[str] = []
-    for level, slugs in _report_slugs(processed_dir).items():
+    for level, known in slugs.items():
         folder = reports_dir / level
         if not folder.is_dir():
             continue
         for path in folder.iterdir():
             suffix = next((s for s in REPORT_SUFFIXES if path.name.endswith(s)), None)
             slug = path.name[: -len(suffix)] if suffix else ""
-            if slug and not slug.startswith(".") and slug not in slugs and path.is_file():
+            if slug and not slug.startswith(".") and slug not in known and path.is_file():
                 try:
                     path.unlink()
                 except OSError as exc:
@@ -278,10 +283,10 @@ def _messages_above(bar) -> Iterator[None]:
     consoles = [
         h
         for h in logging.getLogger(_PACKAGE).handlers
-        if type(h) is logging.StreamHandler and h.stream in (sys.stdout, sys.stderr)
+        if not bar.disable
+        and type(h) is logging.StreamHandler
+        and h.stream in (sys.stdout, sys.stderr)
     ]
-    if bar.disable:
-        consoles = []
     for handler in consoles:
         handler.setStream(_AboveBar(handler.stream, bar))
     try:

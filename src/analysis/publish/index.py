@@ -207,13 +207,11 @@ def index_html(
         )
         for r in regions.itertuples()
     }
+    levels = list(dict.fromkeys(str(v) for v in regions["region_level"]))
     # A level without any report in this folder (the gemeenten, unless built): its rows keep
     # their figures, and one sentence says so instead of a "nog niet gemaakt" on every row.
-    unbuilt = [
-        level
-        for level in dict.fromkeys(str(v) for v in regions["region_level"])
-        if not any(found for (lv, _), found in links.items() if lv == level)
-    ]
+    built = {level for (level, _), found in links.items() if found}
+    unbuilt = [level for level in levels if level not in built]
     body = []
     for region in regions.itertuples():
         level, name = str(region.region_level), str(region.region)
@@ -229,7 +227,6 @@ def index_html(
         shown = found or ("–" if level in unbuilt else NOT_BUILT)
         cells.append(f'<td class="links" data-sort="">{shown}</td>')
         body.append(f'<tr data-level="{html.escape(level)}">' + "".join(cells) + "</tr>")
-    levels = list(dict.fromkeys(str(v) for v in regions["region_level"]))
     options = "".join(
         f'<option value="{html.escape(v)}">{html.escape(level_label(v))}</option>' for v in levels
     )
