@@ -204,8 +204,7 @@ class PdfPrinter:
             await page.goto(source.resolve().as_uri(), wait_until="load")
             await page.evaluate("document.documentElement.classList.add('tp-pdf')")
             with atomic_path(target, suffix=".pdf") as tmp:
-                await page.pdf(
-                    path=str(tmp),
+                printed = await page.pdf(
                     format="A4",
                     margin=MARGINS,
                     print_background=True,
@@ -216,7 +215,7 @@ class PdfPrinter:
                     outline=True,
                     tagged=True,
                 )
-                tmp.write_bytes(relative_file_links(tmp.read_bytes(), target.parent))
+                tmp.write_bytes(relative_file_links(printed, target.parent))  # written once
             kept = context is self._context  # not a page of a browser started since
         finally:
             if kept:
